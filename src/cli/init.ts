@@ -1,0 +1,321 @@
+// `greenlight init`: writes a fully commented greenlight.yaml with fresh keys. The same template,
+// with placeholder keys, is the committed greenlight.example.yaml (src/cli/init.test.ts keeps the
+// two and the schema in step).
+import { chmodSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { newSecret } from '../core/ids.js';
+import { defaultConfig } from '../config/schema.js';
+import { SETTINGS } from '../config/settings.js';
+import type { Command } from './commands.js';
+
+export interface TemplateKeys {
+  admin: string;
+  approver: string;
+  agent: string;
+}
+
+/** The names `init` gives the three principals it creates. */
+export const INIT_NAMES = { admin: 'admin', approver: 'me', agent: 'my-agent' } as const;
+
+/** The keys in greenlight.example.yaml: obviously not secret, long enough to load. */
+export const PLACEHOLDER_KEYS: TemplateKeys = {
+  admin: 'REPLACE-ME-admin-key-run-greenlight-init',
+  approver: 'REPLACE-ME-approver-key-run-greenlight-init',
+  agent: 'REPLACE-ME-agent-key-run-greenlight-init',
+};
+
+/** Fresh keys, with the same role prefixes as keys made by `greenlight keys create`. */
+export function freshKeys(): TemplateKeys {
+  return { admin: newSecret('glx'), approver: newSecret('glp'), agent: newSecret('gla') };
+}
+
+const EXAMPLE_MARK = '#~ ';
+
+/**
+ * The fully commented config. Lines marked `#~ ` in the template are examples: written commented
+ * out (`# `), or live when `examples: 'active'` (tests use that to prove every schema key is
+ * shown and every example is valid).
+ */
+export function renderConfigTemplate(keys: TemplateKeys, options: { examples?: 'commented' | 'active' } = {}): string {
+  const text = template(keys);
+  return options.examples === 'active' ? activateExamples(text) : text.replaceAll(EXAMPLE_MARK, '# ');
+}
+
+/** Uncomments the examples; a list header `key: []` followed by example items becomes `key:`. */
+function activateExamples(text: string): string {
+  const out: string[] = [];
+  let header: { at: number; indent: string } | null = null;
+  for (const line of text.split('\n')) {
+    const m = /^(\s*)#~ (.*)$/.exec(line);
+    if (!m) {
+      const h = /^(\s*)[a-z_]+: \[\]$/.exec(line);
+      if (h) header = { at: out.length, indent: h[1] };
+      else if (!/^\s*#/.test(line)) header = null;
+      out.push(line);
+      continue;
+    }
+    // Items of a `key: []` list sit at the key's own indentation.
+    if (header && header.indent === m[1] && m[2].startsWith('- ')) out[header.at] = out[header.at].replace(/ \[\]$/, '');
+    out.push(m[1] + m[2]);
+  }
+  return out.join('\n');
+}
+
+/** "Env GREENLIGHT_X, flag --x." for keys in the settings table; "File only." otherwise. */
+function where(path: string): string {
+  const s = SETTINGS.find((x) => x.path === path);
+  return s ? `Env ${s.env}, flag --${s.flag}.` : 'File only (no env variable or flag).';
+}
+
+/** A YAML scalar or flow list, quoted only where YAML needs it. */
+function v(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(v).join(', ')}]`;
+  if (typeof value === 'string' && /^[A-Za-z0-9./][A-Za-z0-9._/-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|~|[0-9.]+)$/i.test(value)) return value;
+  return JSON.stringify(value);
+}
+
+function template(keys: TemplateKeys): string {
+  const d = defaultConfig();
+  const q = JSON.stringify;
+  return `# Greenlight configuration: every key, with its default and what it does.
+#
+# Precedence, lowest first: built-in defaults < this file < GREENLIGHT_* environment variables
+# < command-line flags. Keys that also have an environment variable and a flag say so below; a
+# secret can be read from a file by setting the variable with _FILE appended to its path.
+# Point Greenlight at this file with --config FILE or GREENLIGHT_CONFIG=FILE.
+# Reference: docs/config.md. Lines starting with "# -" or "# key:" are examples to copy.
+#
+# This file holds keys: keep it private (mode 0600) and out of version control.
+
+server:
+  # Address to listen on. 127.0.0.1 keeps Greenlight on this machine; 0.0.0.0 listens on every
+  # interface (put TLS in front of it).
+  # ${where('server.host')}
+  host: ${v(d.server.host)}
+  # Port to listen on; 0 picks any free port.
+  # ${where('server.port')}
+  port: ${v(d.server.port)}
+  # The URL humans and links use to reach this server, e.g. https://greenlight.example.com.
+  # null: http://<host>:<port>.
+  # ${where('server.public_url')}
+  public_url: ${v(d.server.public_url)}
+  # Largest request body accepted, in bytes (1024 to 67108864).
+  # ${where('server.body_limit_bytes')}
+  body_limit_bytes: ${v(d.server.body_limit_bytes)}
+  # Browser origins allowed to call /mcp and the API with credentials.
+  # ${where('server.allowed_origins')}
+  allowed_origins: ${v(d.server.allowed_origins)}
+  #~ - https://dashboard.example.com
+
+# Where Greenlight keeps its data (the SQLite database). A relative path is taken from the
+# directory Greenlight starts in.
+# ${where('data_dir')}
+data_dir: ${v(d.data_dir)}
+
+store:
+  # Storage backend. Only sqlite for now.
+  # ${where('store.driver')}
+  driver: ${v(d.store.driver)}
+  # The SQLite file. null: <data_dir>/greenlight.db.
+  # ${where('store.sqlite_path')}
+  sqlite_path: ${v(d.store.sqlite_path)}
+
+log:
+  # debug | info | warn | error | silent.
+  # ${where('log.level')}
+  level: ${v(d.log.level)}
+  # text (for people) | json (for log collectors).
+  # ${where('log.format')}
+  format: ${v(d.log.format)}
+
+# Principals. Each has a name (letters, digits, . _ @ -) and a key of at least 16 characters,
+# given either as \`key\` (the key itself) or as \`key_sha256\` (its SHA-256 hex digest, so this
+# file need not hold the secret: printf %s "$KEY" | sha256sum). Keys are compared in constant
+# time. More keys can be created (and revoked) at run time with \`greenlight keys\`; keys
+# declared here can only be removed by editing this file and restarting.
+
+# Agents: the programs that ask before they act. An agent key files, reads and cancels its own
+# requests. It can never decide one.
+agents:
+  - name: ${INIT_NAMES.agent}
+    key: ${q(keys.agent)}
+    # Projects this agent may file requests under; empty: any declared project.
+    projects: []
+  #~ - name: ci-bot
+  #~   key_sha256: "7c566e79c705df0b4dd2b7fba5fb3c1c8251adbc375061298b5a7a3ea6d4339d"
+  #~   projects: [web]
+
+# Approvers: the humans who decide. Besides a key (for the API and dashboard) an approver can
+# have identities on channels, so a click or reply there is known to be theirs:
+# telegram_user_id (a number), email, slack_user_id, discord_user_id. An approver may have no
+# key at all and decide only on channels. projects: the projects they decide for (empty: all).
+approvers:
+  - name: ${INIT_NAMES.approver}
+    key: ${q(keys.approver)}
+    projects: []
+  #~ - name: alice
+  #~   key_sha256: "f7d66ba0e36cd32b58c7b110bc217e215a7259711488e69b397d61cab0d203b8"
+  #~   telegram_user_id: 42
+  #~   email: alice@example.com
+  #~   slack_user_id: U0123ABCD
+  #~   discord_user_id: "123456789012345678"
+  #~   projects: [web]
+
+# Admins: can do everything an approver can, and manage keys. With no admin declared here,
+# the first \`greenlight serve\` creates one admin key and prints it once.
+admins:
+  - name: ${INIT_NAMES.admin}
+    key: ${q(keys.admin)}
+  #~ - name: ops
+  #~   key_sha256: "6276bcb5f3c5c2f09bc71f39478cf5fb46b5fdc7c0c53f98244fddf1b4d58804"
+
+# Projects group requests by where the agent works, and say who decides them and where they are
+# announced. Routing is only what is written here: an agent cannot pick its approvers.
+#   name         the project's name (agents may name it in a request)
+#   directories  a request whose cwd lies inside one of these belongs to the project
+#   approvers    approver names who decide it (empty: every approver)
+#   routes       where its requests are announced: a channel and its target (chat id, address)
+#   allow, ask, deny   policy rules for this project, added to the global policy below
+#   sandboxed    true: the agent runs in a sandbox, so its tool calls may be auto-approved
+#                (dangerous operations still go to a human)
+projects: ${v(d.projects)}
+#~ - name: web
+#~   directories: [/home/me/src/web]
+#~   approvers: [alice]
+#~   routes:
+#~     - channel: telegram
+#~       target: "-1001234567890"
+#~   allow: ["Bash(npm run test *)", "Read(./src/**)"]
+#~   ask: ["Bash(git push *)"]
+#~   deny: ["Bash(rm -rf *)"]
+#~   sandboxed: false
+
+# The global policy, in Claude Code's rule syntax (Bash(git diff:*), Read(./src/**),
+# WebFetch(domain:example.com), mcp__server__tool). deny wins over ask, ask over allow; every
+# subcommand of a compound shell command must match on its own; what matches nothing goes to
+# a human.
+policy:
+  allow: ${v(d.policy.allow)}
+  #~ - "Bash(git status)"
+  #~ - "Read(./src/**)"
+  ask: ${v(d.policy.ask)}
+  #~ - "Bash(git push *)"
+  deny: ${v(d.policy.deny)}
+  #~ - "Bash(rm -rf *)"
+
+requests:
+  # Seconds a request waits for a decision when it names no expiry.
+  # ${where('requests.default_expires_in_sec')}
+  default_expires_in_sec: ${v(d.requests.default_expires_in_sec)}
+  # The longest expiry a request may ask for, in seconds.
+  # ${where('requests.max_expires_in_sec')}
+  max_expires_in_sec: ${v(d.requests.max_expires_in_sec)}
+  # Whether a request may ask to be approved when nobody answers in time. false: every
+  # unanswered request is denied (fail closed).
+  # ${where('requests.allow_approve_on_timeout')}
+  allow_approve_on_timeout: ${v(d.requests.allow_approve_on_timeout)}
+  # Longest a single wait / long-poll call may block, in seconds (1 to 3600).
+  # ${where('requests.max_wait_sec')}
+  max_wait_sec: ${v(d.requests.max_wait_sec)}
+
+rate_limit:
+  # Requests per minute per key; 0 turns the limit off.
+  # ${where('rate_limit.per_minute')}
+  per_minute: ${v(d.rate_limit.per_minute)}
+  # The most requests a key may send in one quick burst (the size of its token bucket).
+  # ${where('rate_limit.burst')}
+  burst: ${v(d.rate_limit.burst)}
+
+# Webhooks: every listed event is POSTed to url, signed with HMAC-SHA256 of secret (at least 16
+# characters) and retried from a durable outbox. Events: request.created, request.decided,
+# request.expired, request.cancelled (default: all four).
+webhooks: ${v(d.webhooks)}
+#~ - url: https://hooks.example.com/greenlight
+#~   secret: "replace-with-a-long-random-secret"
+#~   events: [request.created, request.decided, request.expired, request.cancelled]
+
+delivery:
+  # Secret that signs per-request callbacks (header X-Greenlight-Signature), at least 16
+  # characters. null: Greenlight generates one. A secret: prefer GREENLIGHT_CALLBACK_SECRET_FILE.
+  # ${where('delivery.callback_secret')}
+  callback_secret: ${v(d.delivery.callback_secret)}
+  # Let webhooks and callbacks reach loopback addresses (127.0.0.1, ::1); off guards against SSRF.
+  # ${where('delivery.allow_loopback')}
+  allow_loopback: ${v(d.delivery.allow_loopback)}
+  # Let webhooks and callbacks reach private networks (10/8, 172.16/12, 192.168/16, ...).
+  # ${where('delivery.allow_private_networks')}
+  allow_private_networks: ${v(d.delivery.allow_private_networks)}
+  # Hosts always allowed, exact or *.suffix, even on a private network.
+  # ${where('delivery.allow_hosts')}
+  allow_hosts: ${v(d.delivery.allow_hosts)}
+  #~ - hooks.internal.example.com
+  # Attempts before a delivery is given up (marked dead).
+  # ${where('delivery.max_attempts')}
+  max_attempts: ${v(d.delivery.max_attempts)}
+  # Wait before the second attempt, in milliseconds; it doubles (with jitter) after each failure.
+  # ${where('delivery.backoff_base_ms')}
+  backoff_base_ms: ${v(d.delivery.backoff_base_ms)}
+  # The longest wait between attempts, in milliseconds.
+  # ${where('delivery.backoff_max_ms')}
+  backoff_max_ms: ${v(d.delivery.backoff_max_ms)}
+  # How long one delivery attempt may take, in milliseconds.
+  # ${where('delivery.timeout_ms')}
+  timeout_ms: ${v(d.delivery.timeout_ms)}
+`;
+}
+
+const USAGE = `Usage: greenlight init [--config FILE] [--force]
+
+Writes a fully commented config with fresh keys for one admin, one approver and one agent.
+
+Options:
+  --config, -c FILE  where to write it (default: $GREENLIGHT_CONFIG, else ./greenlight.yaml)
+  --force            overwrite an existing file (its keys stop working)
+  --help, -h         show this help
+`;
+
+export const initCommand: Command = {
+  summary: 'write a commented greenlight.yaml with fresh keys',
+  async run(args) {
+    let values;
+    try {
+      ({ values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+    } catch (err) {
+      process.stderr.write(`greenlight init: ${(err as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    const given = values.config ?? process.env.GREENLIGHT_CONFIG ?? 'greenlight.yaml';
+    const path = resolve(given);
+    const keys = freshKeys();
+    try {
+      writeFileSync(path, renderConfigTemplate(keys), { mode: 0o600, flag: values.force ? 'w' : 'wx' });
+      chmodSync(path, 0o600); // an overwritten file keeps its old mode otherwise
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') {
+        process.stderr.write(
+          `greenlight init: ${path} already exists; nothing was written.\n` +
+            `Keep it and run "greenlight serve --config ${given}", write elsewhere with --config FILE, ` +
+            `or pass --force to replace it (the keys in it stop working).\n`,
+        );
+      } else {
+        process.stderr.write(`greenlight init: cannot write ${path}: ${(err as Error).message}. Check the directory exists and is writable, or pick another path with --config FILE.\n`);
+      }
+      return 1;
+    }
+    process.stdout.write(
+      `Wrote ${path} (mode 0600).\n\n` +
+        `Keys (the file holds them too: keep it private and out of version control):\n` +
+        `  admin    ${INIT_NAMES.admin.padEnd(9)} ${keys.admin}\n` +
+        `  approver ${INIT_NAMES.approver.padEnd(9)} ${keys.approver}\n` +
+        `  agent    ${INIT_NAMES.agent.padEnd(9)} ${keys.agent}\n\n` +
+        `Send a key as "Authorization: Bearer <key>". Next:\n\n    greenlight serve --config ${given}\n`,
+    );
+    return 0;
+  },
+};

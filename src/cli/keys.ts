@@ -1,0 +1,239 @@
+// `greenlight keys create|list|revoke`: run-time keys, straight on the configured store (safe while
+// the server runs: SQLite in WAL mode, and the server looks keys up on every request).
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { createKey, keyToWire, revokeKey } from '../auth/keys-service.js';
+import { ConfigError, type LoadedConfig } from '../config/load.js';
+import { SETTINGS } from '../config/settings.js';
+import type { Config } from '../config/schema.js';
+import { isGreenlightError } from '../core/errors.js';
+import { systemClock } from '../core/ids.js';
+import { ROLES, type Actor, type Role } from '../core/types.js';
+import { openStore, sqlitePathOf } from '../server.js';
+import type { KeyRecord, Store } from '../store/store.js';
+import type { Command } from './commands.js';
+import { configHelp, parseWithConfig } from './config-flags.js';
+
+type Parsed = ReturnType<typeof parseWithConfig>;
+
+const USAGE = `Usage:
+  greenlight keys create --role agent|approver|admin --name NAME [--project P ...] [--json]
+  greenlight keys list [--json]
+  greenlight keys revoke KEY_ID
+
+Keys are random, shown once at creation, and stored only as their SHA-256 hash. The commands work
+on the database the config points at (--config, --data-dir, ...), also while the server runs.
+Keys declared in the config file are listed (source: config) but are changed only in that file.
+
+Exit codes: 0 done, 1 failed, 2 usage or config error.
+`;
+
+const help = () =>
+  `${USAGE}\nOptions:\n${optionsHelp([
+    ['--role ROLE', 'agent, approver or admin (create)'],
+    ['--name NAME', 'who the key belongs to (create)'],
+    ['--project P', 'a project the agent may file requests under; repeat for more (create, agents only)'],
+    ['--json', 'print JSON instead of text (create, list)'],
+  ])}\n`;
+
+/** A command's own options, aligned with the config options that follow them. */
+export function optionsHelp(rows: [string, string][]): string {
+  const width = Math.max('--config, -c FILE'.length, ...SETTINGS.map((s) => s.flag.length + 2));
+  return [...rows.map(([a, b]) => `  ${a.padEnd(width)}  ${b}`), configHelp()].join('\n');
+}
+
+/** Who the audit log names for CLI changes: the operator's OS account. */
+export function cliActor(): Actor {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (some containers): keep "unknown"
+  }
+  return { kind: 'admin', name: `cli:${user}` };
+}
+
+export const keysCommand: Command = {
+  summary: 'create, list and revoke API keys (create | list | revoke)',
+  async run(args) {
+    const [sub, ...rest] = args;
+    if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
+      (sub ? process.stdout : process.stderr).write(help());
+      return sub ? 0 : 2;
+    }
+    const run = SUBCOMMANDS[sub];
+    if (!run) {
+      process.stderr.write(`greenlight keys: unknown subcommand "${sub}"; use create, list or revoke.\n\n${USAGE}`);
+      return 2;
+    }
+    let parsed: Parsed;
+    try {
+      parsed = parseWithConfig(rest, { role: { type: 'string' }, name: { type: 'string' }, project: { type: 'string', multiple: true }, json: { type: 'boolean' } }, true);
+    } catch (err) {
+      return usageError(sub, (err as Error).message);
+    }
+    if (parsed.values.help) {
+      process.stdout.write(help());
+      return 0;
+    }
+    let loaded: LoadedConfig;
+    try {
+      loaded = parsed.load();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      process.stderr.write(`greenlight keys ${sub}: ${err.message}\n`);
+      return 2;
+    }
+    return run(parsed, loaded);
+  },
+};
+
+const SUBCOMMANDS: Record<string, (parsed: Parsed, loaded: LoadedConfig) => Promise<number>> = {
+  async create({ values, positionals }, { config }) {
+    if (positionals.length) return usageError('create', `unexpected argument "${positionals[0]}"`);
+    const role = values.role as string | undefined;
+    const name = values.name as string | undefined;
+    if (!role || !(ROLES as readonly string[]).includes(role)) return usageError('create', `--role must be one of ${ROLES.join(', ')}${role ? `; got "${role}"` : ''}`);
+    if (!name) return usageError('create', '--name is required: who (or what) the key belongs to');
+    const projects = (values.project as unknown as string[] | undefined) ?? [];
+    if (projects.length && role !== 'agent') {
+      return usageError(
+        'create',
+        role === 'approver'
+          ? '--project applies to agent keys. To limit what an approver decides, declare the approver under approvers[] with projects: in the config file'
+          : '--project applies to agent keys; admins see every project',
+      );
+    }
+    const declared = new Set(config.projects.map((p) => p.name));
+    const unknown = projects.filter((p) => !declared.has(p));
+    if (unknown.length) {
+      return fail('create', `project ${unknown.map((p) => `"${p}"`).join(', ')} is not declared in the config (declared: ${[...declared].join(', ') || 'none'}). Add it under projects[] first, or leave --project out.`);
+    }
+    return withStore('create', config, async (store) => {
+      const { record, secret } = await createKey(store, systemClock, cliActor(), { role: role as Role, name, projects });
+      if (values.json) {
+        process.stdout.write(`${JSON.stringify({ ...keyToWire(record), key: secret })}\n`);
+        return 0;
+      }
+      process.stdout.write(
+        `Created ${record.role} key "${record.name}" (${record.id}) in ${sqlitePathOf(config)}.\n\n    ${secret}\n\n` +
+          `This key is shown once: Greenlight keeps only its SHA-256 hash, so store it now.\n` +
+          `Send it as "Authorization: Bearer <key>". Revoke it with: greenlight keys revoke ${record.id}\n`,
+      );
+      return 0;
+    });
+  },
+
+  async list({ values, positionals }, { config, file }) {
+    if (positionals.length) return usageError('list', `unexpected argument "${positionals[0]}"`);
+    const fromFile = configKeys(config);
+    if (!databaseExists(config)) {
+      process.stderr.write(`(no database at ${sqlitePathOf(config)} yet: showing the keys of the config file only)\n`);
+      return printKeys(fromFile, Boolean(values.json), config, file);
+    }
+    return withStore('list', config, async (store) => printKeys([...fromFile, ...(await store.listKeys()).map(storedKey)], Boolean(values.json), config, file));
+  },
+
+  async revoke({ positionals }, { config, file }) {
+    if (positionals.length !== 1) return usageError('revoke', positionals.length ? 'give one KEY_ID at a time' : 'give the KEY_ID to revoke (see greenlight keys list)');
+    const id = positionals[0];
+    const declared = configKeys(config).find((k) => k.id === id);
+    if (declared || id.startsWith('config:')) {
+      return fail('revoke', `${id} is declared in the config file${file ? ` ${file}` : ''}, so the CLI cannot revoke it. Remove that ${declared?.role ?? 'entry'} from the file (or change its key) and restart the server.`);
+    }
+    return withStore('revoke', config, async (store) => {
+      const before = (await store.listKeys()).find((k) => k.id === id);
+      if (!before) return fail('revoke', `there is no key ${id} in ${sqlitePathOf(config)}. List the keys with: greenlight keys list`);
+      if (before.revoked_at !== null) {
+        process.stdout.write(`${before.role} key "${before.name}" (${id}) was already revoked at ${new Date(before.revoked_at).toISOString()}; nothing changed.\n`);
+        return 0;
+      }
+      const revoked = await revokeKey(store, systemClock, cliActor(), id);
+      process.stdout.write(`Revoked ${revoked.role} key "${revoked.name}" (${id}). Requests sent with it now get 401, also on a running server.\n`);
+      return 0;
+    }, { mustExist: true });
+  },
+};
+
+function printKeys(rows: KeyRow[], json: boolean, config: Config, file: string | null): number {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ items: rows })}\n`);
+    return 0;
+  }
+  if (rows.length === 0) {
+    process.stdout.write(`No keys yet in ${sqlitePathOf(config)}${file ? ` or ${file}` : ''}. Create one with: greenlight keys create --role agent --name NAME\n`);
+    return 0;
+  }
+  process.stdout.write(table(['ID', 'ROLE', 'NAME', 'PROJECTS', 'SOURCE', 'CREATED', 'REVOKED'], rows.map((r) => [r.id, r.role, r.name, r.projects.join(',') || '*', r.source, r.created_at ?? '-', r.revoked_at ?? '-'])));
+  return 0;
+}
+
+interface KeyRow {
+  id: string;
+  role: Role;
+  name: string;
+  projects: string[];
+  source: 'config' | 'store';
+  created_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Principals with a key in the config file, with the key ids the server gives them. */
+function configKeys(config: Config): KeyRow[] {
+  const rows: KeyRow[] = [];
+  const add = (role: Role, p: { name: string; key?: string; key_sha256?: string; projects?: string[] }) => {
+    if (p.key || p.key_sha256) rows.push({ id: `config:${role}:${p.name}`, role, name: p.name, projects: p.projects ?? [], source: 'config', created_at: null, revoked_at: null });
+  };
+  config.agents.forEach((a) => add('agent', a));
+  config.approvers.forEach((a) => add('approver', a));
+  config.admins.forEach((a) => add('admin', a));
+  return rows;
+}
+
+const storedKey = (k: KeyRecord): KeyRow => ({ ...keyToWire(k), source: 'store' });
+
+export function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+  return [line(head), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** Opens the store, runs `fn`, closes it; store failures become exit code 1 with what to do. */
+export async function withStore(sub: string, config: Config, fn: (store: Store) => Promise<number>, options: { command?: string; mustExist?: boolean } = {}): Promise<number> {
+  const command = options.command ?? 'keys';
+  const path = sqlitePathOf(config);
+  if (options.mustExist && !databaseExists(config)) {
+    return fail(sub, `there is no database at ${path}. Point --config, --data-dir or --sqlite-path at the server's data (the server creates the database on its first start).`, command);
+  }
+  let store: Store;
+  try {
+    store = await openStore(config);
+  } catch (err) {
+    process.stderr.write(`greenlight ${command} ${sub}: cannot open the database ${path}: ${(err as Error).message}\nCheck --data-dir / --sqlite-path (or the config file) point at the server's data, and that you may read and write it.\n`);
+    return 1;
+  }
+  try {
+    return await fn(store);
+  } catch (err) {
+    if (!isGreenlightError(err)) throw err;
+    const code = fail(sub, err.message, command);
+    return err.code === 'VALIDATION_FAILED' ? 2 : code;
+  } finally {
+    await store.close();
+  }
+}
+
+export function databaseExists(config: Config): boolean {
+  const path = sqlitePathOf(config);
+  return path === ':memory:' || existsSync(path);
+}
+
+function usageError(sub: string, message: string): number {
+  process.stderr.write(`greenlight keys ${sub}: ${message}.\n\n${USAGE}`);
+  return 2;
+}
+
+function fail(sub: string, message: string, command = 'keys'): number {
+  process.stderr.write(`greenlight ${command} ${sub}: ${message}\n`);
+  return 1;
+}

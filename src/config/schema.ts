@@ -1,0 +1,160 @@
+// The one config schema: the single source of defaults. docs/config.md and
+// greenlight.example.yaml describe the same keys.
+import { z } from 'zod';
+
+const name = z.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, 'use letters, digits, . _ @ -');
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/i, 'a hex SHA-256 digest (64 hex characters)');
+
+/** A principal declared in the file: a plain key (dev) or its SHA-256. */
+const keyed = {
+  name,
+  key: z.string().min(16, 'keys must be at least 16 characters').optional(),
+  key_sha256: hex64.optional(),
+};
+
+const requireOneKey = (p: { key?: string; key_sha256?: string }) => Boolean(p.key) !== Boolean(p.key_sha256);
+const oneKeyMessage = { message: 'give exactly one of key or key_sha256' };
+
+export const AgentSchema = z
+  .object({
+    ...keyed,
+    /** Projects this agent may file requests under (empty: any). */
+    projects: z.array(name).default([]),
+  })
+  .strict()
+  .refine(requireOneKey, oneKeyMessage);
+
+export const ApproverSchema = z
+  .object({
+    ...keyed,
+    telegram_user_id: z.number().int().optional(),
+    email: z.string().email().optional(),
+    slack_user_id: z.string().optional(),
+    discord_user_id: z.string().optional(),
+    /** Projects this approver decides for (empty: every project). */
+    projects: z.array(name).default([]),
+  })
+  .strict()
+  .refine((p) => !(p.key && p.key_sha256), oneKeyMessage);
+
+export const AdminSchema = z.object({ ...keyed }).strict().refine(requireOneKey, oneKeyMessage);
+
+export const RouteSchema = z
+  .object({
+    channel: z.string().min(1).max(40),
+    /** Chat id, address, channel id: whatever the channel addresses. */
+    target: z.string().min(1).max(500),
+  })
+  .strict();
+
+export const RuleListSchema = z.array(z.string().min(1).max(2000)).default([]);
+
+export const ProjectSchema = z
+  .object({
+    name,
+    directories: z.array(z.string().min(1)).default([]),
+    /** Approver names who decide this project's requests (empty: every approver). */
+    approvers: z.array(name).default([]),
+    routes: z.array(RouteSchema).default([]),
+    allow: RuleListSchema,
+    ask: RuleListSchema,
+    deny: RuleListSchema,
+    sandboxed: z.boolean().default(false),
+  })
+  .strict();
+
+export const WebhookSchema = z
+  .object({
+    url: z.string().url().max(2000),
+    secret: z.string().min(16, 'webhook secrets must be at least 16 characters'),
+    events: z
+      .array(z.enum(['request.created', 'request.decided', 'request.expired', 'request.cancelled']))
+      .default(['request.created', 'request.decided', 'request.expired', 'request.cancelled']),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8787),
+        /** The URL humans and links use to reach this server (defaults to http://host:port). */
+        public_url: z.string().url().nullable().default(null),
+        body_limit_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+        /** Browser origins allowed to call /mcp and the API with credentials. */
+        allowed_origins: z.array(z.string()).default([]),
+      })
+      .strict()
+      .prefault({}),
+    data_dir: z.string().default('./data'),
+    store: z
+      .object({
+        driver: z.enum(['sqlite']).default('sqlite'),
+        /** Defaults to <data_dir>/greenlight.db */
+        sqlite_path: z.string().nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+        format: z.enum(['text', 'json']).default('text'),
+      })
+      .strict()
+      .prefault({}),
+    agents: z.array(AgentSchema).default([]),
+    approvers: z.array(ApproverSchema).default([]),
+    admins: z.array(AdminSchema).default([]),
+    projects: z.array(ProjectSchema).default([]),
+    policy: z
+      .object({ allow: RuleListSchema, ask: RuleListSchema, deny: RuleListSchema })
+      .strict()
+      .prefault({}),
+    requests: z
+      .object({
+        default_expires_in_sec: z.number().int().min(1).default(3600),
+        max_expires_in_sec: z.number().int().min(1).default(7 * 24 * 3600),
+        /** Whether a request may ask to be approved when nobody answers. Off: fail closed. */
+        allow_approve_on_timeout: z.boolean().default(false),
+        /** Longest a single wait / long-poll call may block. */
+        max_wait_sec: z.number().int().min(1).max(3600).default(300),
+      })
+      .strict()
+      .prefault({}),
+    rate_limit: z
+      .object({
+        /** Requests per minute per key; 0 turns the limit off. */
+        per_minute: z.number().int().min(0).default(1200),
+        burst: z.number().int().min(1).default(200),
+      })
+      .strict()
+      .prefault({}),
+    webhooks: z.array(WebhookSchema).default([]),
+    delivery: z
+      .object({
+        /** Secret that signs per-request callbacks (X-Greenlight-Signature). Generated if unset. */
+        callback_secret: z.string().min(16).nullable().default(null),
+        allow_loopback: z.boolean().default(false),
+        allow_private_networks: z.boolean().default(false),
+        /** Hosts always allowed (exact, or *.suffix). */
+        allow_hosts: z.array(z.string()).default([]),
+        max_attempts: z.number().int().min(1).max(100).default(12),
+        backoff_base_ms: z.number().int().min(10).default(2000),
+        backoff_max_ms: z.number().int().min(10).default(3_600_000),
+        timeout_ms: z.number().int().min(100).default(10_000),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type AgentConfig = z.infer<typeof AgentSchema>;
+export type ApproverConfig = z.infer<typeof ApproverSchema>;
+export type ProjectConfig = z.infer<typeof ProjectSchema>;
+export type WebhookConfig = z.infer<typeof WebhookSchema>;
+export type DeliveryConfig = Config['delivery'];
+
+/** The defaults, as a parsed empty file gives them. */
+export const defaultConfig = (): Config => ConfigSchema.parse({});

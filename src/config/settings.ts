@@ -1,0 +1,28 @@
+// Scalar settings that can also come from the environment and from flags: one table, so a flag,
+// an env var and a YAML key always name the same thing.
+
+export interface Setting {
+  /** Dotted YAML path. */
+  path: string;
+  /** Environment variable (also read as <env>_FILE for secrets). */
+  env: string;
+  /** CLI flag without the leading dashes. */
+  flag: string;
+  type: 'string' | 'int' | 'bool' | 'list';
+  help: string;
+}
+
+export const SETTINGS: readonly Setting[] = [
+  { path: 'server.host', env: 'GREENLIGHT_HOST', flag: 'host', type: 'string', help: 'address to listen on' },
+  { path: 'server.port', env: 'GREENLIGHT_PORT', flag: 'port', type: 'int', help: 'port to listen on (0: any free port)' },
+  { path: 'server.public_url', env: 'GREENLIGHT_PUBLIC_URL', flag: 'public-url', type: 'string', help: 'URL humans and links use to reach the server' },
+  { path: 'server.body_limit_bytes', env: 'GREENLIGHT_BODY_LIMIT_BYTES', flag: 'body-limit-bytes', type: 'int', help: 'largest request body accepted' },
+  { path: 'data_dir', env: 'GREENLIGHT_DATA_DIR', flag: 'data-dir', type: 'string', help: 'where the SQLite database lives' },
+  { path: 'store.sqlite_path', env: 'GREENLIGHT_SQLITE_PATH', flag: 'sqlite-path', type: 'string', help: 'SQLite file (default <data-dir>/greenlight.db)' },
+  { path: 'log.level', env: 'GREENLIGHT_LOG_LEVEL', flag: 'log-level', type: 'string', help: 'debug | info | warn | error | silent' },
+  { path: 'log.format', env: 'GREENLIGHT_LOG_FORMAT', flag: 'log-format', type: 'string', help: 'text | json' },
+  { path: 'rate_limit.per_minute', env: 'GREENLIGHT_RATE_LIMIT_PER_MINUTE', flag: 'rate-limit-per-minute', type: 'int', help: 'requests per minute per key (0: off)' },
+  { path: 'requests.default_expires_in_sec', env: 'GREENLIGHT_DEFAULT_EXPIRES_IN_SEC', flag: 'default-expires-in-sec', type: 'int', help: 'expiry of a request that names none' },
+  { path: 'delivery.callback_secret', env: 'GREENLIGHT_CALLBACK_SECRET', flag: 'callback-secret', type: 'string', help: 'HMAC secret for per-request callbacks' },
+  { path: 'delivery.allow_loopback', env: 'GREENLIGHT_DELIVERY_ALLOW_LOOPBACK', flag: 'delivery-allow-loopback', type: 'bool', help: 'let webhooks and callbacks reach loopback addresses' },
+];

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { AuditEntry, AuditInput } from '../store/store.js';
+
+/** The hash of the row before the first one. */
+export const AUDIT_GENESIS = '0'.repeat(64);
+
+/** JSON with object keys sorted, so the same entry always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(value as Record<string, unknown>)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+/** hash = sha256(prev_hash | seq | canonical entry). */
+export function auditHash(prevHash: string, seq: number, entry: AuditInput): string {
+  const body = canonicalJson({
+    at: entry.at,
+    actor_kind: entry.actor_kind,
+    actor_name: entry.actor_name,
+    action: entry.action,
+    request_id: entry.request_id,
+    via: entry.via,
+    detail: entry.detail,
+  });
+  return createHash('sha256').update(`${prevHash}|${seq}|${body}`).digest('hex');
+}
+
+export interface AuditVerifyResult {
+  ok: boolean;
+  checked: number;
+  /** First problem found, in words a human can act on. */
+  problem: string | null;
+  bad_seq: number | null;
+}
+
+/**
+ * Walks the chain in seq order. Detects an edited row (hash mismatch), a deleted row (seq gap or
+ * prev_hash mismatch), and a truncated tail when the recorded head is given.
+ */
+export function verifyAuditChain(entries: Iterable<AuditEntry>, recordedHead?: { seq: number; hash: string } | null): AuditVerifyResult {
+  let prev = AUDIT_GENESIS;
+  let expectedSeq = 1;
+  let checked = 0;
+  for (const e of entries) {
+    if (e.seq !== expectedSeq) {
+      return { ok: false, checked, problem: `row ${expectedSeq} is missing (next row is ${e.seq}): rows were deleted`, bad_seq: expectedSeq };
+    }
+    if (e.prev_hash !== prev) {
+      return { ok: false, checked, problem: `row ${e.seq} does not link to row ${e.seq - 1}: a row was deleted or replaced`, bad_seq: e.seq };
+    }
+    const h = auditHash(prev, e.seq, e);
+    if (h !== e.hash) {
+      return { ok: false, checked, problem: `row ${e.seq} was edited: its content no longer matches its hash`, bad_seq: e.seq };
+    }
+    prev = e.hash;
+    expectedSeq++;
+    checked++;
+  }
+  if (recordedHead && (recordedHead.seq !== expectedSeq - 1 || recordedHead.hash !== prev)) {
+    return { ok: false, checked, problem: `the log ends at row ${expectedSeq - 1} but the recorded head is row ${recordedHead.seq}: rows were removed from the end`, bad_seq: expectedSeq };
+  }
+  return { ok: true, checked, problem: null, bad_seq: null };
+}

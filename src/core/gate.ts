@@ -1,0 +1,281 @@
+// createGate: the one API every entry point calls (http, mcp, hooks, cli, channels).
+// Persist, then notify: the store commits a change with its audit row and outbox items before any
+// event is published.
+import { assertCanCancel, assertCanDecide, assertCanRead, assertRole } from './authz.js';
+import { buildDecision, buildRequest, type RequestDefaults } from './build-request.js';
+import { GreenlightError, notFound, validation } from './errors.js';
+import type { EventBus } from './events.js';
+import type { Clock } from './ids.js';
+import { CreateRequestSchema, DecideSchema, describeIssues, type CreateRequestInput, type DecideInput } from './request-input.js';
+import { assertTargetRouted, resolveProject, type RoutingSettings } from './routing.js';
+import type { ApprovalRequest, Actor, Decision, Origin, PolicyVerdict, Principal, RequestEvent, RequestEventType, Status } from './types.js';
+import type { AuditEntry, AuditInput, Effects, OutboxInput, RequestFilter, RequestPage, Store } from '../store/store.js';
+
+/** What the policy says about a new request; null means "no opinion: ask a human". */
+export interface PolicyOutcome extends PolicyVerdict {
+  /** Grants that allowed it (each counts one use). */
+  grantIds?: string[];
+}
+
+export interface GateDeps {
+  store: Store;
+  events: EventBus;
+  clock: Clock;
+  routing: RoutingSettings;
+  defaults: RequestDefaults & { maxWaitSec: number };
+  /** Runs before any human hears of a request. */
+  policy?: (request: ApprovalRequest) => Promise<PolicyOutcome | null> | PolicyOutcome | null;
+  /** Outbox items (webhooks, callbacks, channel sends) that an event causes. */
+  deliveries?: (event: RequestEvent) => OutboxInput[];
+  /** Refuses callback URLs the SSRF guard would never deliver to; returns the reason. */
+  checkCallbackUrl?: (url: string) => string | null;
+  /** Called after outbox items were written, so the worker can deliver them now. */
+  onOutbox?: () => void;
+}
+
+export interface CreateOptions {
+  origin?: Origin;
+  /** Idempotency-Key header; the body's idempotency_key wins. */
+  idempotencyKey?: string | null;
+}
+
+export interface Gate {
+  request(principal: Principal, input: CreateRequestInput | unknown, options?: CreateOptions): Promise<{ request: ApprovalRequest; created: boolean }>;
+  get(principal: Principal, id: string): Promise<ApprovalRequest>;
+  list(principal: Principal, filter: Omit<RequestFilter, 'order'> & { order?: RequestFilter['order'] }): Promise<RequestPage>;
+  pending(principal: Principal, limit?: number, offset?: number): Promise<RequestPage>;
+  wait(principal: Principal, id: string, timeoutMs: number, signal?: AbortSignal): Promise<ApprovalRequest>;
+  decide(principal: Principal, id: string, input: DecideInput | unknown, via: string): Promise<ApprovalRequest>;
+  cancel(principal: Principal, id: string, options?: { reason?: string | null; via?: string }): Promise<ApprovalRequest>;
+  /** Expires every pending request past its deadline; returns how many. */
+  expireDue(): Promise<number>;
+  audit(principal: Principal, options: { after_seq?: number; before_seq?: number; request_id?: string; limit: number; order?: 'asc' | 'desc' }): Promise<AuditEntry[]>;
+  /** Records a principal-level fact in the audit log (key created, login failed, ...). */
+  record(actor: Actor, action: string, detail: Record<string, unknown> | null, via?: string | null, requestId?: string | null): Promise<void>;
+  readonly deps: GateDeps;
+}
+
+const actorOf = (p: Principal): Actor => ({ kind: p.role, name: p.name });
+
+export function createGate(deps: GateDeps): Gate {
+  const { store, events, clock } = deps;
+
+  const auditRow = (actor: Actor, action: string, request: ApprovalRequest | null, via: string | null, detail: Record<string, unknown> | null): AuditInput => ({
+    at: clock.now(),
+    actor_kind: actor.kind,
+    actor_name: actor.name,
+    action,
+    request_id: request?.id ?? null,
+    via,
+    detail,
+  });
+
+  const effectsFor = (type: RequestEventType, request: ApprovalRequest, audit: AuditInput[]): { effects: Effects; event: RequestEvent } => {
+    const event: RequestEvent = { type, request, at: clock.now() };
+    return { effects: { audit, outbox: deps.deliveries?.(event) ?? [] }, event };
+  };
+
+  const announce = (event: RequestEvent, effects: Effects) => {
+    if (effects.outbox.length) deps.onOutbox?.();
+    events.publish(event);
+  };
+
+  /** Settles a pending request (CAS); on a lost race names the winner. */
+  async function settle(request: ApprovalRequest, status: Status, decision: Decision | null, actor: Actor, action: string, type: RequestEventType, via: string | null, detail: Record<string, unknown> | null): Promise<ApprovalRequest> {
+    const now = clock.now();
+    const next: ApprovalRequest = { ...request, status, decision, updated_at: now };
+    const { effects, event } = effectsFor(type, next, [auditRow(actor, action, request, via, detail)]);
+    const result = await store.settleRequest(request.id, status, decision, now, effects);
+    if (!result.ok) throw alreadyDecided(result.current ?? request);
+    announce({ ...event, request: result.request }, effects);
+    return result.request;
+  }
+
+  const gate: Gate = {
+    deps,
+
+    async request(principal, rawInput, options = {}) {
+      assertRole(principal, ['agent', 'admin'], 'file requests');
+      const parsed = CreateRequestSchema.safeParse(rawInput);
+      if (!parsed.success) throw validation(`The request is not valid: ${describeIssues(parsed.error)}`);
+      const input = parsed.data;
+      if (!input.idempotency_key && options.idempotencyKey) input.idempotency_key = options.idempotencyKey;
+      const project = resolveProject(principal, input.project, input.cwd, deps.routing);
+      assertTargetRouted(project, input.channel, input.target, deps.routing);
+      if (input.callback_url) {
+        const blocked = deps.checkCallbackUrl?.(input.callback_url);
+        if (blocked) throw new GreenlightError('CALLBACK_URL_BLOCKED', `callback_url refused: ${blocked}`);
+      }
+      const now = clock.now();
+      const request = buildRequest(principal, input, { now, project, origin: options.origin ?? 'native', defaults: deps.defaults });
+      const verdict = deps.policy ? await deps.policy(request) : null;
+      const actor = actorOf(principal);
+      const audit: AuditInput[] = [auditRow(actor, 'request.created', request, options.origin ?? 'api', { title: request.title, project, priority: request.priority })];
+      let stored = request;
+      let type: RequestEventType = 'request.created';
+      if (verdict) {
+        stored = { ...request, policy: { verdict: verdict.verdict, rule: verdict.rule, reason: verdict.reason, ...(verdict.dangerous ? { dangerous: true } : {}) } };
+        if (verdict.verdict !== 'ask') {
+          const status: Status = verdict.verdict === 'allow' ? 'approved' : 'denied';
+          stored = {
+            ...stored,
+            status,
+            decision: {
+              outcome: status === 'approved' ? 'approved' : 'denied',
+              scope: 'once',
+              comment: verdict.reason,
+              conditions: null,
+              answer: null,
+              updated_input: null,
+              decided_by: verdict.rule ?? 'policy',
+              decided_by_kind: 'policy',
+              via: 'policy',
+              decided_at: now,
+            },
+          };
+          type = 'request.decided';
+          audit.push(auditRow({ kind: 'policy', name: verdict.rule ?? 'policy' }, status === 'approved' ? 'request.auto_approved' : 'request.auto_denied', request, 'policy', { rule: verdict.rule, reason: verdict.reason }));
+        }
+      }
+      // A request decided by policy is still announced as created (for the record) and decided.
+      const created = effectsFor('request.created', stored, audit);
+      const extra = type === 'request.decided' ? (deps.deliveries?.({ type, request: stored, at: now }) ?? []) : [];
+      const effects: Effects = { audit, outbox: [...created.effects.outbox, ...extra] };
+      const result = await store.createRequest(stored, effects);
+      if (!result.created) return { request: result.request, created: false };
+      if (verdict?.grantIds?.length) for (const g of verdict.grantIds) await store.useGrant(g, now);
+      if (effects.outbox.length) deps.onOutbox?.();
+      events.publish({ type: 'request.created', request: result.request, at: now });
+      if (type === 'request.decided') events.publish({ type, request: result.request, at: now });
+      return { request: result.request, created: true };
+    },
+
+    async get(principal, id) {
+      const request = await store.getRequest(id);
+      if (!request) throw notFound('Request', id);
+      assertCanRead(principal, request);
+      return request;
+    },
+
+    async list(principal, filter) {
+      const f: RequestFilter = { order: 'newest', ...filter, limit: clampLimit(filter.limit) };
+      if (principal.role === 'agent') f.agent = principal.name;
+      return store.listRequests(f);
+    },
+
+    async pending(principal, limit = 100, offset = 0) {
+      const f: RequestFilter = { order: 'queue', status: ['pending'], limit: clampLimit(limit), offset };
+      if (principal.role === 'agent') f.agent = principal.name;
+      return store.listRequests(f);
+    },
+
+    async wait(principal, id, timeoutMs, signal) {
+      const first = await gate.get(principal, id);
+      if (first.status !== 'pending') return first;
+      const limitMs = Math.max(0, Math.min(timeoutMs, deps.defaults.maxWaitSec * 1000));
+      return new Promise<ApprovalRequest>((resolve, reject) => {
+        let done = false;
+        const finish = (fn: () => void) => {
+          if (done) return;
+          done = true;
+          unsubscribe();
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          fn();
+        };
+        const unsubscribe = events.subscribeRequest(id, (e) => {
+          if (e.request.status !== 'pending') finish(() => resolve(e.request));
+        });
+        const timer = setTimeout(() => finish(() => store.getRequest(id).then((r) => resolve(r ?? first), reject)), limitMs);
+        const onAbort = () => finish(() => resolve(first));
+        signal?.addEventListener('abort', onAbort, { once: true });
+        if (signal?.aborted) return onAbort();
+        // Settled between the first read and the subscription? Read once more.
+        store.getRequest(id).then((r) => {
+          if (r && r.status !== 'pending') finish(() => resolve(r));
+        }, (err) => finish(() => reject(err)));
+      });
+    },
+
+    async decide(principal, id, rawInput, via) {
+      const request = await store.getRequest(id);
+      if (!request) throw notFound('Request', id);
+      if (principal.role === 'agent') assertCanRead(principal, request);
+      assertCanDecide(principal, request, deps.routing);
+      if (request.status !== 'pending') throw alreadyDecided(request);
+      const parsed = DecideSchema.safeParse(rawInput);
+      if (!parsed.success) throw validation(`The decision is not valid: ${describeIssues(parsed.error)}`);
+      const actor = actorOf(principal);
+      const { status, decision } = buildDecision(request, parsed.data, actor, via, clock.now());
+      return settle(request, status, decision, actor, `request.${status}`, 'request.decided', via, {
+        outcome: decision.outcome,
+        scope: decision.scope,
+        comment: decision.comment,
+        ...(decision.updated_input !== null ? { edited: true } : {}),
+      });
+    },
+
+    async cancel(principal, id, options = {}) {
+      const request = await store.getRequest(id);
+      if (!request) throw notFound('Request', id);
+      assertCanCancel(principal, request);
+      if (request.status !== 'pending') throw alreadyDecided(request);
+      const reason = options.reason ?? null;
+      return settle(request, 'cancelled', null, actorOf(principal), 'request.cancelled', 'request.cancelled', options.via ?? 'api', reason ? { reason } : null);
+    },
+
+    async expireDue() {
+      let count = 0;
+      for (;;) {
+        const due = await store.listExpired(clock.now(), 100);
+        if (due.length === 0) return count;
+        for (const request of due) {
+          const approve = request.on_timeout === 'approve' && deps.defaults.allowApproveOnTimeout;
+          const now = clock.now();
+          const decision: Decision = {
+            outcome: approve ? 'approved' : 'denied',
+            scope: 'once',
+            comment: approve ? 'Approved automatically: nobody answered before the deadline (on_timeout: approve).' : 'Expired: nobody answered before the deadline.',
+            conditions: null,
+            answer: null,
+            updated_input: null,
+            decided_by: 'timeout',
+            decided_by_kind: 'system',
+            via: 'timeout',
+            decided_at: now,
+          };
+          try {
+            await settle(request, approve ? 'approved' : 'expired', decision, { kind: 'system', name: 'timeout' }, approve ? 'request.approved_on_timeout' : 'request.expired', approve ? 'request.decided' : 'request.expired', 'timeout', null);
+            count++;
+          } catch (err) {
+            if (!(err instanceof GreenlightError && err.code === 'ALREADY_DECIDED')) throw err;
+          }
+        }
+      }
+    },
+
+    async audit(principal, options) {
+      assertRole(principal, ['approver', 'admin'], 'read the audit log');
+      return store.listAudit({ ...options, limit: clampLimit(options.limit) });
+    },
+
+    async record(actor, action, detail, via = null, requestId = null) {
+      await store.appendAudit([{ at: clock.now(), actor_kind: actor.kind, actor_name: actor.name, action, request_id: requestId, via, detail }]);
+    },
+  };
+  return gate;
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return 50;
+  return Math.max(1, Math.min(1000, Math.floor(limit)));
+}
+
+/** 409 that names who decided and via which channel. */
+export function alreadyDecided(current: ApprovalRequest): GreenlightError {
+  const d = current.decision;
+  const who = d ? `${d.decided_by} via ${d.via}` : current.status === 'cancelled' ? 'the agent (cancelled)' : 'the server';
+  return new GreenlightError('ALREADY_DECIDED', `Request ${current.id} is already ${current.status}, decided by ${who}.`, {
+    details: { status: current.status, decided_by: d?.decided_by ?? null, via: d?.via ?? null, decided_at: d?.decided_at ?? null },
+  });
+}

@@ -1,0 +1,134 @@
+// The domain vocabulary shared by every part of Greenlight. No I/O here.
+
+export const STATUSES = ['pending', 'approved', 'denied', 'conditional', 'answered', 'expired', 'cancelled'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** What a human (or the policy) can turn a pending request into. */
+export const OUTCOMES = ['approved', 'denied', 'conditional', 'answered'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const SCOPES = ['once', 'session', 'always'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const ROLES = ['agent', 'approver', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type OnTimeout = 'deny' | 'approve';
+
+/** Which wire dialect created a request: decides the shape of its callbacks. */
+export type Origin = 'native' | 'ok2run' | 'chock';
+
+/** Someone who presented a valid key. */
+export interface Principal {
+  /** Stable key id (`key_...`), or `config:<role>:<name>` for keys declared in the config file. */
+  keyId: string;
+  role: Role;
+  name: string;
+  /** Projects an agent is bound to (empty: any project). */
+  projects: string[];
+}
+
+/** Who did something, as the audit log and decisions record it. */
+export interface Actor {
+  kind: Role | 'policy' | 'system';
+  name: string;
+}
+
+export const CONDITION_FIELD_TYPES = ['text', 'number', 'boolean', 'select'] as const;
+export type ConditionFieldType = (typeof CONDITION_FIELD_TYPES)[number];
+
+export interface ConditionField {
+  name: string;
+  type: ConditionFieldType;
+  label?: string;
+  description?: string;
+  required?: boolean;
+  options?: string[];
+}
+
+export type ConditionValue = string | number | boolean;
+export type Conditions = Record<string, ConditionValue>;
+
+export interface QuestionOption {
+  /** Short stable key the approver picks: "A", "B", ... unless the agent gave its own. */
+  key: string;
+  label: string;
+  description?: string;
+}
+
+export interface Question {
+  options: QuestionOption[];
+  multi_select: boolean;
+  allow_free_text: boolean;
+}
+
+/** What the policy said about a request before any human saw it. */
+export interface PolicyVerdict {
+  verdict: 'allow' | 'deny' | 'ask';
+  rule: string | null;
+  reason: string;
+  dangerous?: boolean;
+}
+
+export interface Decision {
+  outcome: Outcome;
+  scope: Scope;
+  comment: string | null;
+  conditions: Conditions | null;
+  /** Free text answer, or the keys of the chosen options. */
+  answer: string | string[] | null;
+  /** The action as the approver edited it (replaces `input`, or the preview for plain actions). */
+  updated_input: unknown;
+  decided_by: string;
+  decided_by_kind: Actor['kind'];
+  via: string;
+  decided_at: number;
+}
+
+export interface ApprovalRequest {
+  id: string;
+  status: Status;
+  title: string;
+  action_type: string;
+  preview: string;
+  tool: string | null;
+  input: unknown;
+  agent: string;
+  /** Free-form display name the caller gave (Chock's `requester`); never used for authorization. */
+  requester: string | null;
+  session_id: string | null;
+  project: string | null;
+  cwd: string | null;
+  priority: Priority;
+  tags: string[];
+  context: string | null;
+  question: Question | null;
+  conditions_schema: ConditionField[] | null;
+  created_at: number;
+  updated_at: number;
+  expires_at: number;
+  on_timeout: OnTimeout;
+  callback_url: string | null;
+  idempotency_key: string | null;
+  /** Channel hint and configured target the agent asked for (validated against routes). */
+  channel: string | null;
+  target: string | null;
+  origin: Origin;
+  policy: PolicyVerdict | null;
+  decision: Decision | null;
+  /** Metadata the agent attached; shown, never interpreted. */
+  metadata: Record<string, unknown> | null;
+}
+
+export const TERMINAL_STATUSES: readonly Status[] = ['approved', 'denied', 'conditional', 'answered', 'expired', 'cancelled'];
+
+export type RequestEventType = 'request.created' | 'request.decided' | 'request.expired' | 'request.cancelled';
+
+export interface RequestEvent {
+  type: RequestEventType;
+  request: ApprovalRequest;
+  at: number;
+}

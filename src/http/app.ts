@@ -1,0 +1,23 @@
+// The HTTP app: a cheap, side-effect-free factory shared by `serve` and the tests.
+import { Hono } from 'hono';
+import type { AppEnv, HttpDeps } from './context.js';
+import { bodyLimit, errorBody, handleError, requestContext } from './middleware.js';
+import { adminRoutes } from './routes/admin.js';
+import { eventRoutes } from './routes/events.js';
+import { requestRoutes } from './routes/requests.js';
+import { systemRoutes } from './routes/system.js';
+import { openapiRoutes } from './openapi/routes.js';
+
+/** Extra route groups (compat dialects, docs, channels' webhooks) mounted by main. */
+export type RouteGroup = Hono<AppEnv>;
+
+export function createHttpApp(deps: HttpDeps, extra: RouteGroup[] = []): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', requestContext(deps));
+  app.use('*', bodyLimit(deps.config.server.body_limit_bytes));
+  app.onError((err, c) => handleError(err, c));
+  app.notFound((c) => c.json(errorBody('NOT_FOUND', `There is no route ${c.req.method} ${c.req.path}. See /openapi.json.`, c.get('requestId') ?? 'unknown'), 404));
+
+  for (const group of [systemRoutes(), requestRoutes(), eventRoutes(), adminRoutes(), openapiRoutes(deps.version), ...extra]) app.route('/', group);
+  return app;
+}

@@ -1,0 +1,107 @@
+// Cross-cutting HTTP concerns: request ids, the one error handler, auth, rate limit, body limit.
+import { randomBytes } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { presentedKey } from '../auth/keyring.js';
+import { GreenlightError, isGreenlightError } from '../core/errors.js';
+import type { Role } from '../core/types.js';
+import type { AppEnv, Ctx } from './context.js';
+import { createRateLimiter } from './rate-limit.js';
+
+export const errorBody = (code: string, message: string, requestId: string, details?: Record<string, unknown>) => ({
+  error: { code, message, request_id: requestId, ...(details ? { details } : {}) },
+});
+
+/** Turns anything thrown into `{ error: { code, message, request_id } }`; unknown errors are 500s, logged once here. */
+export function handleError(err: unknown, c: Ctx): Response {
+  const requestId = c.get('requestId') ?? 'unknown';
+  if (isGreenlightError(err)) {
+    if (err.code === 'RATE_LIMITED' && err.details?.retry_after_sec) c.header('Retry-After', String(err.details.retry_after_sec));
+    return c.json(errorBody(err.code, err.message, requestId, err.details), err.status as 400);
+  }
+  const status = (err as { status?: number })?.status;
+  if (status === 413) return c.json(errorBody('PAYLOAD_TOO_LARGE', 'The request body is too large.', requestId), 413);
+  c.get('deps')?.logger.error('unhandled error', { request_id: requestId, path: c.req.path, err });
+  return c.json(errorBody('INTERNAL', 'Something went wrong on the server; it has been logged with this request_id.', requestId), 500);
+}
+
+export function requestContext(deps: AppEnv['Variables']['deps']): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const given = c.req.header('x-request-id');
+    const id = given && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomBytes(8).toString('hex');
+    c.set('requestId', id);
+    c.set('deps', deps);
+    c.header('X-Request-Id', id);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    const started = performance.now();
+    await next();
+    const route = c.req.routePath || 'unmatched';
+    deps.metrics.observeHttp(route, c.req.method, c.res.status, (performance.now() - started) / 1000);
+  };
+}
+
+/** Refuses bodies over the limit with 413, before they are read into memory. */
+export function bodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const len = c.req.header('content-length');
+    if (len !== undefined && Number(len) > maxBytes) {
+      throw new GreenlightError('PAYLOAD_TOO_LARGE', `The request body is ${len} bytes; this server accepts at most ${maxBytes}.`);
+    }
+    if (c.req.raw.body && len === undefined) {
+      // Chunked: count as we read.
+      const reader = c.req.raw.body.getReader();
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.byteLength;
+        if (total > maxBytes) {
+          await reader.cancel().catch(() => {});
+          throw new GreenlightError('PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBytes} bytes.`);
+        }
+        chunks.push(value);
+      }
+      c.req.raw = new Request(c.req.raw, { body: Buffer.concat(chunks), duplex: 'half' } as RequestInit);
+    }
+    await next();
+  };
+}
+
+/**
+ * Authenticates Bearer / X-API-Key and checks the role. Unknown or missing keys get 401 with a
+ * WWW-Authenticate header; a known key of the wrong role gets 403.
+ */
+export function requireAuth(roles: Role[] = ['agent', 'approver', 'admin']): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const deps = c.get('deps');
+    const secret = presentedKey({ authorization: c.req.header('authorization'), apiKey: c.req.header('x-api-key') });
+    if (!secret) {
+      deps.metrics.inc('greenlight_auth_failures_total', { reason: 'missing' });
+      c.header('WWW-Authenticate', 'Bearer realm="greenlight"');
+      throw new GreenlightError('UNAUTHENTICATED', 'Send your key as "Authorization: Bearer <key>" (or "X-API-Key: <key>").');
+    }
+    const principal = await deps.keyring.authenticate(secret);
+    if (!principal) {
+      deps.metrics.inc('greenlight_auth_failures_total', { reason: 'unknown' });
+      c.header('WWW-Authenticate', 'Bearer realm="greenlight", error="invalid_token"');
+      throw new GreenlightError('UNAUTHENTICATED', 'That key is not known to this server, or it was revoked.');
+    }
+    c.set('principal', principal);
+    limiter(deps).check(principal.keyId);
+    if (!roles.includes(principal.role)) {
+      if (principal.role === 'agent' && roles.every((r) => r !== 'agent')) {
+        throw new GreenlightError('FORBIDDEN', `Agent keys cannot use ${c.req.method} ${c.req.path}; it needs ${roles.join(' or ')} access.`);
+      }
+      throw new GreenlightError('FORBIDDEN', `Your ${principal.role} key cannot use ${c.req.method} ${c.req.path}; it needs ${roles.join(' or ')} access.`);
+    }
+    await next();
+  };
+}
+
+const limiters = new WeakMap<object, ReturnType<typeof createRateLimiter>>();
+function limiter(deps: AppEnv['Variables']['deps']) {
+  let l = limiters.get(deps);
+  if (!l) limiters.set(deps, (l = createRateLimiter(deps.config.rate_limit.per_minute, deps.config.rate_limit.burst)));
+  return l;
+}

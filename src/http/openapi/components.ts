@@ -1,0 +1,290 @@
+// Hand-written response schemas of the native v1 API (the wire shapes of src/http/wire.ts), the
+// shared parameters and the error responses. Request bodies come from the zod schemas (bodies.ts).
+import { ERROR_CODES } from '../../core/errors.js';
+import { CONDITION_FIELD_TYPES, OUTCOMES, PRIORITIES, ROLES, SCOPES, STATUSES } from '../../core/types.js';
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const str = (description: string, extra: Schema = {}): Schema => ({ type: 'string', description, ...extra });
+const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
+const nullableStr = (description: string, extra: Schema = {}): Schema => ({ type: ['string', 'null'], description, ...extra });
+const isoTime = (description: string): Schema => str(description, { format: 'date-time' });
+const obj = (properties: Record<string, Schema>, description?: string, optional: string[] = []): Schema => ({
+  type: 'object',
+  ...(description ? { description } : {}),
+  properties,
+  required: Object.keys(properties).filter((k) => !optional.includes(k)),
+});
+
+const QuestionOption = obj(
+  {
+    key: str('Short stable key the approver picks: "A", "B", ... unless the agent gave its own.'),
+    label: str('What the option says.'),
+    description: str('Longer explanation.'),
+  },
+  undefined,
+  ['description'],
+);
+
+const Question = obj(
+  {
+    options: { type: 'array', items: ref('QuestionOption'), maxItems: 26 },
+    multi_select: { type: 'boolean', description: 'Whether several options may be picked.' },
+    allow_free_text: { type: 'boolean', description: 'Whether a free-text answer is accepted.' },
+  },
+  'A question the agent asked the approver (A/B/C/D choices and/or free text).',
+);
+
+const ConditionField = obj(
+  {
+    name: str('Field name: 1–64 letters, digits, _ . -', { pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+    type: { type: 'string', enum: [...CONDITION_FIELD_TYPES] },
+    label: str('Label shown to the approver.', { maxLength: 1000 }),
+    description: str('Help text shown to the approver.', { maxLength: 1000 }),
+    required: { type: 'boolean' },
+    options: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 }, minItems: 1, maxItems: 100, description: 'Choices of a select field.' },
+  },
+  'One field of the form an approver fills in for a conditional approval.',
+  ['label', 'description', 'required', 'options'],
+);
+
+const PolicyVerdict = obj(
+  {
+    verdict: { type: 'string', enum: ['allow', 'deny', 'ask'] },
+    rule: nullableStr('The policy rule that matched, e.g. `Bash(git status *)`.'),
+    reason: str('Why the policy said so.'),
+    dangerous: { type: 'boolean', description: 'Present and true when the dangerous-action guard flagged the action: never auto-approved.' },
+  },
+  'What the policy said before any human saw the request.',
+  ['dangerous'],
+);
+
+const conditionValue: Schema = { type: ['string', 'number', 'boolean'] };
+
+const Decision = obj(
+  {
+    outcome: { type: 'string', enum: [...OUTCOMES] },
+    scope: { type: 'string', enum: [...SCOPES], description: '`once`: this request; `session`: similar requests in this session; `always`: a standing grant.' },
+    comment: nullableStr('What the approver (or policy, or timeout) said.'),
+    conditions: nullable({ type: 'object', additionalProperties: conditionValue, description: 'Values of a conditional approval, checked against conditions_schema.' }),
+    answer: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }, { type: 'null' }], description: 'Free-text answer, or the key(s) of the chosen option(s).' },
+    updated_input: { description: 'The action as the approver edited it (replaces `input`), or null.' },
+    decided_by: str('Approver name, policy rule, or `timeout`.'),
+    decided_by_kind: { type: 'string', enum: [...ROLES, 'policy', 'system'] },
+    via: str('Channel or entry point that carried the decision: `api`, `web`, `telegram`, `policy`, `timeout`, ...'),
+    decided_at: isoTime('When it was decided.'),
+  },
+  'The one decision of a settled request.',
+);
+
+const Request = obj(
+  {
+    id: str('Request id: `req_` + 26 lowercase Crockford base-32 characters, time-ordered.', { pattern: '^req_[0-9a-hjkmnp-tv-z]{26}$', examples: ['req_01j9z8k3m2abcdefghjkmnpqrs'] }),
+    status: { type: 'string', enum: [...STATUSES] },
+    title: str('One line saying what the agent wants to do.'),
+    action_type: str('Kind of action, e.g. `shell`, `file_write`, `deploy`; default `action`.'),
+    preview: str('The exact action the approver sees (command, diff, message).'),
+    tool: nullableStr('Tool name as the agent host calls it, e.g. `Bash`.'),
+    input: { description: 'The tool input as the agent sent it (any JSON), or null.' },
+    agent: str('Name of the agent key that filed the request.'),
+    requester: nullableStr('Free-form display name the caller gave; never used for authorization.'),
+    session_id: nullableStr('Agent session the request belongs to (session grants match on it).'),
+    project: nullableStr('Project the request was routed under.'),
+    cwd: nullableStr('Working directory of the agent.'),
+    priority: { type: 'string', enum: [...PRIORITIES] },
+    tags: { type: 'array', items: { type: 'string' } },
+    context: nullableStr('Why the agent wants to do it.'),
+    question: nullable(ref('Question')),
+    conditions_schema: nullable({ type: 'array', items: ref('ConditionField') }),
+    created_at: isoTime('When it was filed.'),
+    updated_at: isoTime('Last change.'),
+    expires_at: isoTime('Deadline; a pending request then becomes `expired` (or `approved` when on_timeout is approve and the server allows it).'),
+    on_timeout: { type: 'string', enum: ['deny', 'approve'] },
+    callback_url: nullableStr('Where the signed callback goes when the request is settled.', { format: 'uri' }),
+    idempotency_key: nullableStr('Idempotency key given at creation.'),
+    channel: nullableStr('Channel hint the agent gave.'),
+    target: nullableStr('Configured target the agent asked for.'),
+    origin: { type: 'string', enum: ['native', 'ok2run', 'chock'], description: 'Wire dialect that created it.' },
+    policy: nullable(ref('PolicyVerdict')),
+    decision: nullable(ref('Decision')),
+    metadata: nullable({ type: 'object', additionalProperties: true, description: 'Metadata the agent attached: shown, never interpreted.' }),
+  },
+  'An approval request as the native v1 API returns it (timestamps are ISO-8601).',
+);
+
+const RequestPage = obj(
+  {
+    items: { type: 'array', items: ref('Request') },
+    next_cursor: nullableStr('Pass as `cursor` to get the next page; null on the last page.'),
+  },
+  'One page of requests.',
+);
+
+const PendingPage = obj(
+  {
+    items: { type: 'array', items: ref('Request') },
+    next_cursor: { type: 'null', description: 'Always null: the queue pages with `offset`.' },
+  },
+  'One page of the pending queue: highest priority first, then oldest first.',
+);
+
+const AuditEntry = obj(
+  {
+    seq: { type: 'integer', minimum: 1, description: 'Position in the append-only log.' },
+    at: isoTime('When it happened.'),
+    actor: obj({ kind: str('`agent`, `approver`, `admin`, `policy` or `system`.'), name: str('Who.') }),
+    action: str('What happened, e.g. `request.created`, `request.approved`, `key.revoked`.'),
+    request_id: nullableStr('The request it concerns, if any.'),
+    via: nullableStr('Channel or entry point.'),
+    detail: nullable({ type: 'object', additionalProperties: true }),
+    hash: str('SHA-256 chaining this entry to the previous one (tamper evidence).'),
+    prev_hash: str('Hash of the previous entry.'),
+  },
+  'One entry of the append-only audit log.',
+);
+
+const AuditPage = obj({ items: { type: 'array', items: ref('AuditEntry') } }, 'Audit entries; page on with after_seq / before_seq.');
+
+const RequestEventData = obj(
+  {
+    type: { type: 'string', enum: ['request.created', 'request.decided', 'request.expired', 'request.cancelled'] },
+    at: isoTime('When the event happened.'),
+    request: ref('Request'),
+  },
+  'The JSON `data` of an SSE event (the SSE `event:` field repeats `type`).',
+);
+
+const Key = obj(
+  {
+    id: str('Key id.', { pattern: '^key_' }),
+    role: { type: 'string', enum: [...ROLES] },
+    name: str('Principal name.'),
+    projects: { type: 'array', items: { type: 'string' } },
+    created_at: isoTime('Created.'),
+    revoked_at: nullable(isoTime('Revoked, or null.')),
+  },
+  'An API key record (never the secret or its hash).',
+);
+
+const CreatedKey = {
+  allOf: [ref('Key'), obj({ key: str('The secret. Shown once: the server stores only its hash.'), note: str('Reminder to store the key.') })],
+};
+
+const Me = obj({
+  name: str('Principal name.'),
+  role: { type: 'string', enum: [...ROLES] },
+  key_id: str('`key_...`, or `config:<role>:<name>` for keys declared in the config file.'),
+  projects: { type: 'array', items: { type: 'string' } },
+});
+
+const ErrorEnvelope = obj(
+  {
+    error: obj(
+      {
+        code: { type: 'string', enum: Object.keys(ERROR_CODES), description: 'Stable UPPER_SNAKE code.' },
+        message: str('What went wrong and how to fix it.'),
+        request_id: str('Also sent as the X-Request-Id header; quote it when reporting a problem.'),
+        details: { type: 'object', additionalProperties: true, description: 'Machine-readable facts, e.g. who won a decision race (ALREADY_DECIDED).' },
+      },
+      undefined,
+      ['details'],
+    ),
+  },
+  'The one error envelope of the native API.',
+);
+
+const CompatIssue = obj(
+  {
+    loc: { type: 'array', items: { type: ['string', 'integer'] }, description: 'Where: `["body", "title"]`, `["query", "limit"]`.' },
+    msg: str('What is wrong, in pydantic\'s words.'),
+    type: str('pydantic\'s issue type, e.g. `missing`, `string_too_long`.'),
+  },
+  'One validation issue, as FastAPI reports it.',
+);
+
+const CompatError = {
+  type: 'object',
+  description: 'The error of the compat routes: the native envelope plus `detail`, which clients of the replaced FastAPI servers read (a message, or on 422 the list of issues).',
+  properties: {
+    error: (ErrorEnvelope.properties as Record<string, Schema>).error,
+    detail: { anyOf: [{ type: 'string' }, { type: 'array', items: ref('CompatIssue') }] },
+  },
+  required: ['error'],
+};
+
+export const SCHEMAS: Record<string, Schema> = {
+  Request,
+  Decision,
+  Question,
+  QuestionOption,
+  ConditionField,
+  PolicyVerdict,
+  RequestPage,
+  PendingPage,
+  AuditEntry,
+  AuditPage,
+  RequestEventData,
+  Key,
+  CreatedKey,
+  Me,
+  Error: ErrorEnvelope,
+  CompatError,
+  CompatIssue,
+  Health: obj({ status: { const: 'ok' }, version: str('Server version.') }),
+  Ready: obj({ status: { type: 'string', enum: ['ready', 'not ready'] } }),
+};
+
+// ---- error responses -----------------------------------------------------------------------
+
+const codesOf = (status: number) => Object.entries(ERROR_CODES).filter(([, s]) => s === status).map(([c]) => c);
+
+const errorResponse = (description: string, headers?: Record<string, Schema>, schema = 'Error'): Schema => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/json': { schema: ref(schema) } },
+});
+
+/** Error responses by status, referenced from every operation as `#/components/responses/E<status>`. */
+export const ERROR_RESPONSES: Record<number, Schema> = {
+  400: errorResponse(`Invalid input (${codesOf(400).join(', ')}).`),
+  401: errorResponse('UNAUTHENTICATED: no key, or a key this server does not know (or revoked).', {
+    'WWW-Authenticate': { description: 'Bearer realm="greenlight"', schema: { type: 'string' } },
+  }),
+  403: errorResponse(`The key is known but may not do this (${codesOf(403).join(', ')}).`),
+  404: errorResponse('NOT_FOUND: no such request, or your key may not see it (agents see only their own).'),
+  409: errorResponse('ALREADY_DECIDED: the request is no longer pending; `details` names who decided and via which channel.'),
+  413: errorResponse('PAYLOAD_TOO_LARGE: the body is over server.body_limit_bytes (default 1 MiB).'),
+  415: errorResponse('UNSUPPORTED_MEDIA_TYPE: send the body as application/json.'),
+  429: errorResponse('RATE_LIMITED: too many requests for this key (rate_limit.per_minute / burst).', {
+    'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } },
+  }),
+  503: errorResponse('NOT_READY: the server is starting or shutting down.'),
+};
+
+/** The same responses on the compat routes (with `detail`), plus FastAPI's 422. */
+export const COMPAT_ERROR_RESPONSES: Record<number, Schema> = {
+  ...Object.fromEntries(Object.entries(ERROR_RESPONSES).map(([status, r]) => [status, { ...r, content: { 'application/json': { schema: ref('CompatError') } } }])),
+  422: errorResponse('VALIDATION_FAILED or INVALID_JSON, the FastAPI way: `detail` lists each issue (loc, msg, type).', undefined, 'CompatError'),
+};
+
+/** A `$ref` to an error response, optionally with an operation-specific description (OpenAPI 3.1 allows it). */
+export const errorRef = (status: number, description?: string, prefix: 'E' | 'C' = 'E'): Schema => ({
+  $ref: `#/components/responses/${prefix}${status}`,
+  ...(description ? { description } : {}),
+});
+
+// ---- shared parameters ---------------------------------------------------------------------
+
+export const PARAMETERS: Record<string, Schema> = {
+  RequestId: {
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: 'Request id (`req_...`).',
+    schema: { type: 'string', minLength: 1, maxLength: 100 },
+  },
+};
+
+export const paramRef = (name: string): Schema => ({ $ref: `#/components/parameters/${name}` });
+export const schemaRef = ref;

@@ -1,0 +1,58 @@
+// The OpenAPI 3.1 document of the HTTP API, served at /openapi.json and rendered at /docs.
+// test/openapi/openapi.test.ts checks it against the routes the app really registers.
+import { BODY_SCHEMAS } from './bodies.js';
+import { COMPAT_ERROR_RESPONSES, ERROR_RESPONSES, PARAMETERS, SCHEMAS } from './components.js';
+import { compatPaths, COMPAT_SCHEMAS, COMPAT_TAGS } from './paths-compat.js';
+import { requestPaths } from './paths-requests.js';
+import { systemPaths } from './paths-system.js';
+
+const DESCRIPTION = `Greenlight is a self-hosted approval gate for AI agents. Agents file **requests** before they do
+something with side effects; the policy answers at once where it can, everything else goes to human
+**approvers**, and the agent gets the decision pushed back (long-poll, server-sent events, signed callback).
+
+**Authentication.** Send your key as \`Authorization: Bearer <key>\` or \`X-API-Key: <key>\`. Keys have a role:
+\`agent\` (files, reads and cancels its own requests — never decides), \`approver\` (reads and decides what is
+routed to it), \`admin\` (everything). Each operation lists the roles that may call it (also as \`x-greenlight-roles\`).
+
+**Errors** use one envelope: \`{"error": {"code", "message", "request_id"}}\` with a stable code
+(see the Error schema). Every response carries \`X-Request-Id\`.
+
+Guide: docs/api.md in the repository.`;
+
+const TAGS = [
+  { name: 'requests', description: 'File, read, list, wait for, decide and cancel approval requests.' },
+  { name: 'events', description: 'Server-sent events: decisions pushed as they happen.' },
+  { name: 'audit', description: 'The append-only audit log.' },
+  { name: 'keys', description: 'API keys and the current principal.' },
+  { name: 'system', description: 'Health, readiness, metrics and these docs.' },
+];
+
+export function buildOpenApiSpec(version: string): object {
+  const responses: Record<string, unknown> = {};
+  for (const [status, response] of Object.entries(ERROR_RESPONSES)) responses[`E${status}`] = response;
+  for (const [status, response] of Object.entries(COMPAT_ERROR_RESPONSES)) responses[`C${status}`] = response;
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
+    info: {
+      title: 'Greenlight API',
+      version,
+      summary: 'Approval gate for AI agents: policy first, then humans, pushed back at once.',
+      description: DESCRIPTION,
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: '/', description: 'This server' }],
+    security: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
+    tags: [...TAGS, ...COMPAT_TAGS],
+    paths: { ...requestPaths(), ...systemPaths(), ...compatPaths() },
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key>' },
+        apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key in the X-API-Key header (Chock clients send this).' },
+      },
+      schemas: { ...SCHEMAS, ...BODY_SCHEMAS, ...COMPAT_SCHEMAS },
+      parameters: PARAMETERS,
+      responses,
+    },
+  };
+}

@@ -1,0 +1,8 @@
+// Route groups beyond the native API: compat dialects and docs. Each feature adds itself here.
+import type { RouteGroup } from './app.js';
+import { chockRoutes } from './compat/chock.js';
+import { ok2runRoutes } from './compat/ok2run.js';
+
+export function extraRouteGroups(): RouteGroup[] {
+  return [ok2runRoutes(), chockRoutes()];
+}

@@ -1,0 +1,123 @@
+// Wiring: config → store → gate → delivery → HTTP listener. `greenlight serve` calls startServer.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { createKeyring } from './auth/keyring.js';
+import type { Config } from './config/schema.js';
+import { createGate, type Gate, type GateDeps } from './core/gate.js';
+import { createLocalEventBus, type EventBus } from './core/events.js';
+import { systemClock, type Clock } from './core/ids.js';
+import { createHttpApp, type RouteGroup } from './http/app.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { createLogger, type Logger } from './log.js';
+import { ensureFirstAdmin, type FirstRunKey } from './first-run.js';
+import { createExpiryScheduler } from './expiry-scheduler.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+import { createDelivery } from './delivery-wiring.js';
+import { extraRouteGroups } from './http/route-groups.js';
+import { VERSION } from './version.js';
+
+export interface ServerOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Use this store instead of opening SQLite (tests). */
+  store?: Store;
+  /** Print the first-run admin key (serve does; tests read it from the result). */
+  onFirstRunKey?: (key: FirstRunKey, url: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  gate: Gate;
+  store: Store;
+  events: EventBus;
+  metrics: Metrics;
+  firstRunKey: FirstRunKey | null;
+  close(): Promise<void>;
+}
+
+export function sqlitePathOf(config: Config): string {
+  return config.store.sqlite_path ?? join(config.data_dir, 'greenlight.db');
+}
+
+export async function openStore(config: Config): Promise<Store> {
+  const path = sqlitePathOf(config);
+  if (path !== ':memory:') mkdirSync(config.data_dir, { recursive: true });
+  const store = new SqliteStore({ path });
+  await store.migrate();
+  return store;
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.log.level, config.log.format);
+  const store = options.store ?? (await openStore(config));
+  const metrics = createMetrics();
+  const events = createLocalEventBus((err) => logger.error('event listener failed', { err }));
+
+  const firstRunKey = await ensureFirstAdmin(config, store, clock);
+  const delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION });
+
+  const gateDeps: GateDeps = {
+    store,
+    events,
+    clock,
+    routing: { projects: config.projects, approvers: config.approvers },
+    defaults: {
+      defaultExpiresSec: config.requests.default_expires_in_sec,
+      maxExpiresSec: config.requests.max_expires_in_sec,
+      allowApproveOnTimeout: config.requests.allow_approve_on_timeout,
+      maxWaitSec: config.requests.max_wait_sec,
+    },
+    deliveries: delivery.plan,
+    checkCallbackUrl: delivery.checkUrl,
+    onOutbox: delivery.nudge,
+  };
+  const gate = createGate(gateDeps);
+  const keyring = createKeyring(config, store);
+  const expiry = createExpiryScheduler({ gate, store, clock, events, logger });
+
+  metrics.gauge('greenlight_requests_pending', 'Requests waiting for a decision.', () => store.countRequests({ status: ['pending'] }));
+  metrics.gauge('greenlight_waiters', 'Callers blocked in wait / SSE on one request.', () => events.waiterCount());
+  metrics.gauge('process_resident_memory_bytes', 'Resident set size.', () => process.memoryUsage.rss());
+
+  let closing = false;
+  const extra: RouteGroup[] = extraRouteGroups();
+  const app = createHttpApp({ gate, keyring, config, metrics, logger, version: VERSION, ready: async () => !closing }, extra);
+
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.server.port, hostname: config.server.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+
+  expiry.start();
+  delivery.start();
+  if (firstRunKey) options.onFirstRunKey?.(firstRunKey, config.server.public_url ?? url);
+  logger.info('greenlight listening', { url, store: options.store ? 'custom' : sqlitePathOf(config) });
+
+  return {
+    url,
+    port,
+    gate,
+    store,
+    events,
+    metrics,
+    firstRunKey,
+    async close() {
+      closing = true;
+      expiry.stop();
+      await delivery.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      if (!options.store) await store.close();
+    },
+  };
+}

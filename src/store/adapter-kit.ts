@@ -1,0 +1,121 @@
+// What every store adapter must do the same way, so they agree to the byte: queue ranks, the
+// text that `filter.text` searches, the newest-first cursor, and how audit rows are chained.
+
+import { AUDIT_GENESIS, auditHash } from '../core/audit-chain.js';
+import { GreenlightError } from '../core/errors.js';
+import type { ApprovalRequest, Priority, Status } from '../core/types.js';
+import type { AuditEntry, AuditInput } from './store.js';
+
+/** Queue order: higher first. */
+export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { low: 0, normal: 1, high: 2, critical: 3 };
+
+/** Separates the searched fields, so a needle never matches across two of them by accident. */
+const FIELD_SEPARATOR = '\u001f';
+
+/**
+ * The one string `filter.text` is looked up in: title, preview, context and requester, lower-cased.
+ * A request matches when `searchText(request).includes(searchNeedle(text))`.
+ */
+export function searchText(request: Pick<ApprovalRequest, 'title' | 'preview' | 'context' | 'requester'>): string {
+  return [request.title, request.preview, request.context ?? '', request.requester ?? ''].join(FIELD_SEPARATOR).toLowerCase();
+}
+
+export function searchNeedle(text: string): string {
+  return text.toLowerCase();
+}
+
+/** An empty list or string in a filter means "no constraint", like leaving it out. */
+export function activeList<T>(values: readonly T[] | undefined): readonly T[] | null {
+  return values && values.length > 0 ? values : null;
+}
+
+export function isPendingOnly(status: readonly Status[] | undefined): boolean {
+  return status?.length === 1 && status[0] === 'pending';
+}
+
+/** Position in newest-first order: (created_at desc, id desc). */
+export interface NewestCursor {
+  created_at: number;
+  id: string;
+}
+
+export function encodeCursor(position: NewestCursor): string {
+  return Buffer.from(`${position.created_at}:${position.id}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): NewestCursor {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const colon = text.indexOf(':');
+  const createdAt = Number(text.slice(0, colon));
+  const id = text.slice(colon + 1);
+  if (colon <= 0 || !Number.isSafeInteger(createdAt) || id.length === 0) {
+    throw new GreenlightError('BAD_REQUEST', 'The cursor is not one this server handed out: pass next_cursor from the previous page unchanged, or start again without a cursor.');
+  }
+  return { created_at: createdAt, id };
+}
+
+/** Whether `r` comes after the cursor position in newest-first order. */
+export function isAfterCursor(r: NewestCursor, cursor: NewestCursor): boolean {
+  return r.created_at < cursor.created_at || (r.created_at === cursor.created_at && r.id < cursor.id);
+}
+
+export function assertCursorOrder(order: 'newest' | 'queue', cursor: string | undefined): void {
+  if (cursor !== undefined && order !== 'newest') {
+    throw new GreenlightError('BAD_REQUEST', "Cursors page through newest-first lists only: use offset with order 'queue'.");
+  }
+}
+
+export function assertSettleStatus(status: Status): void {
+  if (status === 'pending') {
+    throw new GreenlightError('BAD_REQUEST', 'A request cannot be settled back to pending: pass the status it ends in.');
+  }
+}
+
+/** The last audit row written, kept in meta so a truncated tail stays detectable. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+export const AUDIT_HEAD_META_KEY = 'audit_head';
+
+export function parseAuditHead(value: string | null): AuditHead | null {
+  if (value === null) return null;
+  const head = JSON.parse(value) as AuditHead;
+  return { seq: head.seq, hash: head.hash };
+}
+
+export function formatAuditHead(head: AuditHead): string {
+  return JSON.stringify({ seq: head.seq, hash: head.hash });
+}
+
+/**
+ * Chains `inputs` after `head` (null: the log is empty). Each entry is normalized through JSON
+ * first, so what is hashed is exactly what a store can give back later.
+ */
+export function linkAudit(head: AuditHead | null, inputs: readonly AuditInput[]): { entries: AuditEntry[]; head: AuditHead | null } {
+  let seq = head?.seq ?? 0;
+  let prevHash = head?.hash ?? AUDIT_GENESIS;
+  const entries: AuditEntry[] = [];
+  for (const input of inputs) {
+    const entry: AuditInput = {
+      at: input.at,
+      actor_kind: input.actor_kind,
+      actor_name: input.actor_name,
+      action: input.action,
+      request_id: input.request_id ?? null,
+      via: input.via ?? null,
+      detail: input.detail == null ? null : jsonCopy(input.detail),
+    };
+    seq += 1;
+    const hash = auditHash(prevHash, seq, entry);
+    entries.push({ ...entry, seq, prev_hash: prevHash, hash });
+    prevHash = hash;
+  }
+  return { entries, head: seq === 0 ? null : { seq, hash: prevHash } };
+}
+
+/** A deep copy through JSON: what survives a round trip through any store. */
+export function jsonCopy<T>(value: T): T {
+  return value === undefined ? (null as T) : (JSON.parse(JSON.stringify(value)) as T);
+}

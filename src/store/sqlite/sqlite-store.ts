@@ -1,0 +1,398 @@
+// The default store: one SQLite file (better-sqlite3). Every method is one synchronous
+// transaction behind an async signature, so callers stay adapter-neutral. Write transactions
+// start IMMEDIATE: several processes on the same file queue for the write lock (busy_timeout)
+// instead of failing when a read turns into a write.
+
+import type Database from 'better-sqlite3';
+import type { ApprovalRequest, Decision, Status } from '../../core/types.js';
+import {
+  AUDIT_HEAD_META_KEY,
+  assertCursorOrder,
+  assertSettleStatus,
+  decodeCursor,
+  encodeCursor,
+  formatAuditHead,
+  linkAudit,
+  parseAuditHead,
+  searchNeedle,
+} from '../adapter-kit.js';
+import type {
+  AuditEntry,
+  AuditInput,
+  ChannelMessageRef,
+  CreateResult,
+  Effects,
+  Grant,
+  KeyRecord,
+  OutboxInput,
+  OutboxItem,
+  RequestFilter,
+  RequestPage,
+  SettleResult,
+  Store,
+} from '../store.js';
+import { applyMigrations, openDatabase } from './sqlite-open.js';
+import { SearchIndex } from './sqlite-search-index.js';
+import { RARE_MATCHES, canUseTextIndex, countQuery, ftsPhrase, pageQuery, type CountFilter, type SqlQuery, type TextPlan } from './sqlite-request-query.js';
+import { prepareAll, type Statements } from './sqlite-statements.js';
+import {
+  auditToRow,
+  decisionToColumn,
+  grantToRow,
+  keyToRow,
+  outboxInputToRow,
+  requestToRow,
+  rowToAudit,
+  rowToGrant,
+  rowToKey,
+  rowToOutbox,
+  rowToRequest,
+  type AuditRow,
+  type KeyRow,
+  type OutboxRow,
+  type RequestRow,
+} from './sqlite-rows.js';
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:' for a private in-memory database. */
+  path: string;
+}
+
+type ReadRequestRow = Omit<RequestRow, 'search_text' | 'priority_rank'>;
+
+interface Open {
+  db: Database.Database;
+  st: Statements;
+  /** Statements whose SQL depends on the filter shape, prepared on first use. */
+  shaped: Map<string, Database.Statement>;
+  search: SearchIndex;
+}
+
+export class SqliteStore implements Store {
+  readonly #path: string;
+  #open: Open | null = null;
+
+  /** Does no I/O: `migrate()` opens the file. */
+  constructor(options: SqliteStoreOptions) {
+    this.#path = options.path;
+  }
+
+  async migrate(): Promise<void> {
+    const db = this.#open?.db ?? openDatabase(this.#path);
+    try {
+      applyMigrations(db);
+      db.pragma('optimize = 0x10002');
+    } catch (err) {
+      if (!this.#open) db.close();
+      throw err;
+    }
+    if (!this.#open) this.#open = { db, st: prepareAll(db), shaped: new Map(), search: new SearchIndex(db) };
+  }
+
+  async close(): Promise<void> {
+    const open = this.#open;
+    if (!open) return;
+    this.#open = null;
+    try {
+      open.db.pragma('optimize');
+    } finally {
+      open.db.close();
+    }
+  }
+
+  // ---- requests ------------------------------------------------------------------------------
+
+  async createRequest(request: ApprovalRequest, effects: Effects): Promise<CreateResult> {
+    return this.#write(({ st }) => {
+      if (request.idempotency_key != null) {
+        const existing = st.findIdempotent.get(request.agent, request.idempotency_key) as ReadRequestRow | undefined;
+        if (existing) return { created: false, request: rowToRequest(existing) };
+      }
+      st.insertRequest.run(requestToRow(request));
+      for (const tag of new Set(request.tags)) st.insertTag.run(tag, request.created_at, request.id);
+      this.#writeEffects(effects);
+      return { created: true, request: this.#getRequest(request.id)! };
+    });
+  }
+
+  async getRequest(id: string): Promise<ApprovalRequest | null> {
+    return this.#getRequest(id);
+  }
+
+  async listRequests(filter: RequestFilter): Promise<RequestPage> {
+    assertCursorOrder(filter.order, filter.cursor);
+    const after = filter.cursor !== undefined ? decodeCursor(filter.cursor) : null;
+    const limit = Math.max(0, Math.floor(filter.limit));
+    if (limit === 0) return { items: [], next_cursor: null };
+    const needle = this.#prepareSearch(filter.text);
+    return this.#read(() => {
+      const plan = needle === null ? 'scan' : this.#pickTextPlan(needle);
+      const offset = Math.max(0, Math.floor(filter.offset ?? 0));
+      const query = pageQuery({ filter, needle, plan, order: filter.order, after, limit: limit + 1, offset });
+      const rows = this.#shaped(query).all(...query.params) as ReadRequestRow[];
+      const items = rows.slice(0, limit).map(rowToRequest);
+      const last = items[items.length - 1];
+      const next_cursor = filter.order === 'newest' && rows.length > limit && last ? encodeCursor(last) : null;
+      return { items, next_cursor };
+    });
+  }
+
+  async countRequests(filter: CountFilter): Promise<number> {
+    const needle = this.#prepareSearch(filter.text);
+    const plan: TextPlan = needle !== null && canUseTextIndex(needle) ? 'search' : 'scan';
+    const query = countQuery(filter, needle, plan);
+    return this.#read(() => (this.#shaped(query).get(...query.params) as { n: number }).n);
+  }
+
+  async settleRequest(id: string, status: Status, decision: Decision | null, at: number, effects: Effects): Promise<SettleResult> {
+    assertSettleStatus(status);
+    return this.#write(({ st }) => {
+      const changed = st.settle.run(status, decisionToColumn(decision), at, id).changes;
+      if (changed !== 1) return { ok: false, current: this.#getRequest(id) };
+      this.#writeEffects(effects);
+      return { ok: true, request: this.#getRequest(id)! };
+    });
+  }
+
+  async listExpired(now: number, limit: number): Promise<ApprovalRequest[]> {
+    return (this.#st.listExpired.all(now, limit) as ReadRequestRow[]).map(rowToRequest);
+  }
+
+  async nextExpiry(): Promise<number | null> {
+    return (this.#st.nextExpiry.get() as { t: number | null }).t;
+  }
+
+  // ---- keys ----------------------------------------------------------------------------------
+
+  async insertKey(key: KeyRecord, effects: Effects): Promise<void> {
+    this.#write(({ st }) => {
+      st.insertKey.run(keyToRow(key));
+      this.#writeEffects(effects);
+    });
+  }
+
+  async findKeyByHash(hash: string): Promise<KeyRecord | null> {
+    const row = this.#st.findKeyByHash.get(hash) as KeyRow | undefined;
+    return row ? rowToKey(row) : null;
+  }
+
+  async listKeys(): Promise<KeyRecord[]> {
+    return (this.#st.listKeys.all() as KeyRow[]).map(rowToKey);
+  }
+
+  async revokeKey(id: string, at: number, effects: Effects): Promise<KeyRecord | null> {
+    return this.#write(({ st }) => {
+      if (st.revokeKey.run(at, id).changes === 1) this.#writeEffects(effects);
+      const row = st.getKey.get(id) as KeyRow | undefined;
+      return row ? rowToKey(row) : null;
+    });
+  }
+
+  // ---- audit ---------------------------------------------------------------------------------
+
+  async appendAudit(entries: AuditInput[]): Promise<void> {
+    this.#write(() => this.#appendAudit(entries));
+  }
+
+  async listAudit(options: { after_seq?: number; before_seq?: number; request_id?: string; limit: number; order?: 'asc' | 'desc' }): Promise<AuditEntry[]> {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (options.after_seq !== undefined) (clauses.push('seq > ?'), params.push(options.after_seq));
+    if (options.before_seq !== undefined) (clauses.push('seq < ?'), params.push(options.before_seq));
+    if (options.request_id !== undefined) (clauses.push('request_id = ?'), params.push(options.request_id));
+    const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
+    const direction = options.order === 'desc' ? 'DESC' : 'ASC';
+    const query = { sql: `SELECT * FROM audit${where} ORDER BY seq ${direction} LIMIT ?`, params: [...params, options.limit] };
+    return (this.#shaped(query).all(...query.params) as AuditRow[]).map(rowToAudit);
+  }
+
+  // ---- outbox --------------------------------------------------------------------------------
+
+  async enqueueOutbox(items: OutboxInput[]): Promise<void> {
+    this.#write(() => this.#insertOutbox(items));
+  }
+
+  async claimOutbox(now: number, limit: number, leaseMs: number, kinds?: string[]): Promise<OutboxItem[]> {
+    if (kinds !== undefined && kinds.length === 0) return [];
+    return this.#write(({ st }) => {
+      const rows = st.claimOutbox.all({ now, lease_end: now + leaseMs, limit, kinds: kinds ? JSON.stringify(kinds) : null }) as OutboxRow[];
+      return rows.map(rowToOutbox).sort(byDueOrder);
+    });
+  }
+
+  async completeOutbox(id: string, at: number): Promise<void> {
+    this.#write(({ st }) => st.completeOutbox.run(at, id));
+  }
+
+  async failOutbox(id: string, error: string, nextAttemptAt: number | null): Promise<void> {
+    this.#write(({ st }) => st.failOutbox.run({ id, error, next: nextAttemptAt }));
+  }
+
+  async getOutbox(id: string): Promise<OutboxItem | null> {
+    const row = this.#st.getOutbox.get(id) as OutboxRow | undefined;
+    return row ? rowToOutbox(row) : null;
+  }
+
+  async listOutbox(options: { request_id?: string; state?: OutboxItem['state']; limit: number }): Promise<OutboxItem[]> {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (options.request_id !== undefined) (clauses.push('request_id = ?'), params.push(options.request_id));
+    if (options.state !== undefined) (clauses.push('state = ?'), params.push(options.state));
+    const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
+    const query = { sql: `SELECT * FROM outbox${where} ORDER BY created_at, id LIMIT ?`, params: [...params, options.limit] };
+    return (this.#shaped(query).all(...query.params) as OutboxRow[]).map(rowToOutbox);
+  }
+
+  async nextOutboxAttempt(): Promise<number | null> {
+    return (this.#st.nextOutboxAttempt.get() as { t: number | null }).t;
+  }
+
+  // ---- channel messages ----------------------------------------------------------------------
+
+  async addChannelMessage(ref: ChannelMessageRef): Promise<void> {
+    this.#write(({ st }) => st.addChannelMessage.run(ref));
+  }
+
+  async listChannelMessages(requestId: string): Promise<ChannelMessageRef[]> {
+    return (this.#st.listChannelMessages.all(requestId) as ChannelMessageRef[]).map((row) => ({ ...row }));
+  }
+
+  // ---- grants --------------------------------------------------------------------------------
+
+  async insertGrant(grant: Grant, effects: Effects): Promise<void> {
+    this.#write(({ st }) => {
+      st.insertGrant.run(grantToRow(grant));
+      this.#writeEffects(effects);
+    });
+  }
+
+  async listGrants(options: { agent?: string; project?: string; session_id?: string; include_revoked?: boolean; now?: number }): Promise<Grant[]> {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (options.agent !== undefined) (clauses.push('(agent IS NULL OR agent = ?)'), params.push(options.agent));
+    if (options.project !== undefined) (clauses.push('(project IS NULL OR project = ?)'), params.push(options.project));
+    if (options.session_id !== undefined) (clauses.push('(session_id IS NULL OR session_id = ?)'), params.push(options.session_id));
+    if (!options.include_revoked) {
+      clauses.push('revoked_at IS NULL', '(max_uses IS NULL OR uses < max_uses)');
+      if (options.now !== undefined) (clauses.push('(expires_at IS NULL OR expires_at > ?)'), params.push(options.now));
+    }
+    const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
+    const query = { sql: `SELECT * FROM grants${where} ORDER BY created_at, id`, params };
+    return (this.#shaped(query).all(...query.params) as Grant[]).map(rowToGrant);
+  }
+
+  async getGrant(id: string): Promise<Grant | null> {
+    const row = this.#st.getGrant.get(id) as Grant | undefined;
+    return row ? rowToGrant(row) : null;
+  }
+
+  async revokeGrant(id: string, at: number, effects: Effects): Promise<Grant | null> {
+    return this.#write(({ st }) => {
+      if (st.revokeGrant.run(at, id).changes === 1) this.#writeEffects(effects);
+      const row = st.getGrant.get(id) as Grant | undefined;
+      return row ? rowToGrant(row) : null;
+    });
+  }
+
+  async revokeSessionGrants(agent: string, sessionId: string, at: number, effects: Effects): Promise<number> {
+    return this.#write(({ st }) => {
+      const revoked = st.revokeSessionGrants.run(at, agent, sessionId).changes;
+      if (revoked > 0) this.#writeEffects(effects);
+      return revoked;
+    });
+  }
+
+  async useGrant(id: string, at: number): Promise<boolean> {
+    return this.#write(({ st }) => st.useGrant.run({ id, at }).changes === 1);
+  }
+
+  // ---- meta ----------------------------------------------------------------------------------
+
+  async getMeta(key: string): Promise<string | null> {
+    return this.#getMeta(key);
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.#write(({ st }) => st.setMeta.run(key, value));
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  get #ready(): Open {
+    if (!this.#open) throw new Error(`SqliteStore(${this.#path}) is not open: call migrate() first (and not after close()).`);
+    return this.#open;
+  }
+
+  get #st(): Statements {
+    return this.#ready.st;
+  }
+
+  #write<T>(fn: (open: Open) => T): T {
+    const open = this.#ready;
+    return open.db.transaction(fn).immediate(open);
+  }
+
+  #read<T>(fn: () => T): T {
+    const open = this.#ready;
+    return open.db.transaction(fn).deferred();
+  }
+
+  #shaped(query: SqlQuery): Database.Statement {
+    const open = this.#ready;
+    let statement = open.shaped.get(query.sql);
+    if (!statement) {
+      statement = open.db.prepare(query.sql);
+      open.shaped.set(query.sql, statement);
+    }
+    return statement;
+  }
+
+  #getRequest(id: string): ApprovalRequest | null {
+    const row = this.#st.getRequest.get(id) as ReadRequestRow | undefined;
+    return row ? rowToRequest(row) : null;
+  }
+
+  #getMeta(key: string): string | null {
+    return (this.#st.getMeta.get(key) as { value: string } | undefined)?.value ?? null;
+  }
+
+  /** The needle to look for (null: no text filter), with the search index brought up to date. */
+  #prepareSearch(text: string | undefined): string | null {
+    if (!text) return null;
+    const needle = searchNeedle(text);
+    if (canUseTextIndex(needle)) this.#ready.search.catchUp();
+    return needle;
+  }
+
+  /** Call inside the read transaction of the query that uses the plan. */
+  #pickTextPlan(needle: string): TextPlan {
+    if (!canUseTextIndex(needle)) return 'scan';
+    const hits = (this.#st.countTextHits.get(ftsPhrase(needle), RARE_MATCHES + 1) as { n: number }).n;
+    return hits <= RARE_MATCHES ? 'search' : 'scan';
+  }
+
+  /** Call inside a write transaction. */
+  #writeEffects(effects: Effects): void {
+    this.#appendAudit(effects.audit);
+    this.#insertOutbox(effects.outbox);
+  }
+
+  #appendAudit(inputs: readonly AuditInput[]): void {
+    if (inputs.length === 0) return;
+    const st = this.#st;
+    // The recorded head wins over the last row: if rows were cut from the end, new rows keep
+    // pointing at the real head, and verification still reports the gap.
+    const head = parseAuditHead(this.#getMeta(AUDIT_HEAD_META_KEY)) ?? ((st.lastAudit.get() as { seq: number; hash: string } | undefined) ?? null);
+    const linked = linkAudit(head, inputs);
+    for (const entry of linked.entries) st.insertAudit.run(auditToRow(entry));
+    if (linked.head) st.setMeta.run(AUDIT_HEAD_META_KEY, formatAuditHead(linked.head));
+  }
+
+  #insertOutbox(items: readonly OutboxInput[]): void {
+    for (const item of items) this.#st.insertOutbox.run(outboxInputToRow(item));
+  }
+}
+
+function byDueOrder(a: OutboxItem, b: OutboxItem): number {
+  return a.next_attempt_at - b.next_attempt_at || a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}

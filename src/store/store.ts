@@ -1,0 +1,183 @@
+// The one storage interface. Every adapter (memory, SQLite, later Postgres) passes
+// src/store/contract.ts. Methods are atomic units: a request and the audit row and outbox items
+// that go with it are written together or not at all ("persist, then notify").
+
+import type { ApprovalRequest, Decision, Priority, Role, Status } from '../core/types.js';
+
+export interface AuditInput {
+  at: number;
+  actor_kind: string;
+  actor_name: string;
+  action: string;
+  request_id: string | null;
+  via: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export interface AuditEntry extends AuditInput {
+  seq: number;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface OutboxInput {
+  id: string;
+  /** What delivers it: `webhook`, `callback`, later `telegram`, `email`, ... */
+  kind: string;
+  /** Where, for humans reading the outbox (a URL, a chat id). */
+  target: string;
+  request_id: string | null;
+  payload: Record<string, unknown>;
+  created_at: number;
+  next_attempt_at: number;
+}
+
+export interface OutboxItem extends OutboxInput {
+  attempts: number;
+  last_error: string | null;
+  /** pending → delivered | dead */
+  state: 'pending' | 'delivered' | 'dead';
+  locked_until: number | null;
+  delivered_at: number | null;
+}
+
+export interface KeyRecord {
+  id: string;
+  role: Role;
+  name: string;
+  /** hex sha256 of the secret */
+  hash: string;
+  projects: string[];
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface ChannelMessageRef {
+  request_id: string;
+  channel: string;
+  /** Where the message lives (chat id, address) and its id there. */
+  target: string;
+  message_id: string;
+  created_at: number;
+}
+
+export interface Grant {
+  id: string;
+  /** Claude Code rule syntax, e.g. `Bash(git status *)`. */
+  rule: string;
+  effect: 'allow' | 'deny' | 'ask';
+  scope: 'session' | 'always';
+  agent: string | null;
+  project: string | null;
+  session_id: string | null;
+  created_by: string;
+  created_at: number;
+  expires_at: number | null;
+  max_uses: number | null;
+  uses: number;
+  revoked_at: number | null;
+  source_request_id: string | null;
+}
+
+export interface RequestFilter {
+  status?: Status[];
+  agent?: string;
+  project?: string;
+  priority?: Priority[];
+  tag?: string;
+  /** Case-insensitive substring of title, preview, context, requester. */
+  text?: string;
+  /** Only requests created at or after / before (epoch ms). */
+  created_from?: number;
+  created_to?: number;
+  /**
+   * `newest`: newest first (history, cursor = last id seen).
+   * `queue`: highest priority first, then oldest first (the pending queue).
+   */
+  order: 'newest' | 'queue';
+  /** Opaque cursor from a previous page (newest order only). */
+  cursor?: string;
+  offset?: number;
+  limit: number;
+}
+
+export interface RequestPage {
+  items: ApprovalRequest[];
+  next_cursor: string | null;
+}
+
+export interface Effects {
+  audit: AuditInput[];
+  outbox: OutboxInput[];
+}
+
+export type CreateResult = { created: true; request: ApprovalRequest } | { created: false; request: ApprovalRequest };
+
+export type SettleResult = { ok: true; request: ApprovalRequest } | { ok: false; current: ApprovalRequest | null };
+
+export interface Store {
+  /** Applies numbered migrations. Safe to call on every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /**
+   * Inserts a request with its effects. If the agent already has a request with the same
+   * idempotency key, returns that one (`created: false`) and writes nothing.
+   */
+  createRequest(request: ApprovalRequest, effects: Effects): Promise<CreateResult>;
+  getRequest(id: string): Promise<ApprovalRequest | null>;
+  listRequests(filter: RequestFilter): Promise<RequestPage>;
+  countRequests(filter: Omit<RequestFilter, 'order' | 'limit' | 'cursor' | 'offset'>): Promise<number>;
+
+  /**
+   * The compare-and-set: moves a request from `pending` to `status` with `decision` only if it is
+   * still pending, and writes the effects in the same transaction. Exactly one concurrent caller
+   * gets `ok: true`; the others get the request as it now is.
+   */
+  settleRequest(id: string, status: Status, decision: Decision | null, at: number, effects: Effects): Promise<SettleResult>;
+
+  /** Pending requests whose `expires_at` ≤ now, oldest deadline first. */
+  listExpired(now: number, limit: number): Promise<ApprovalRequest[]>;
+  /** The earliest `expires_at` among pending requests, or null. */
+  nextExpiry(): Promise<number | null>;
+
+  // Keys created at run time (config-file keys never reach the store).
+  insertKey(key: KeyRecord, effects: Effects): Promise<void>;
+  findKeyByHash(hash: string): Promise<KeyRecord | null>;
+  listKeys(): Promise<KeyRecord[]>;
+  revokeKey(id: string, at: number, effects: Effects): Promise<KeyRecord | null>;
+
+  // Audit log: append-only, hash-chained by the store inside the same transaction.
+  appendAudit(entries: AuditInput[]): Promise<void>;
+  listAudit(options: { after_seq?: number; before_seq?: number; request_id?: string; limit: number; order?: 'asc' | 'desc' }): Promise<AuditEntry[]>;
+
+  // Durable outbox for webhooks, callbacks and channel sends.
+  enqueueOutbox(items: OutboxInput[]): Promise<void>;
+  /** Leases up to `limit` due items (state pending, next_attempt_at ≤ now, not leased). */
+  claimOutbox(now: number, limit: number, leaseMs: number, kinds?: string[]): Promise<OutboxItem[]>;
+  completeOutbox(id: string, at: number): Promise<void>;
+  /** Records a failed attempt; `next_attempt_at` null marks it dead. */
+  failOutbox(id: string, error: string, nextAttemptAt: number | null): Promise<void>;
+  getOutbox(id: string): Promise<OutboxItem | null>;
+  listOutbox(options: { request_id?: string; state?: OutboxItem['state']; limit: number }): Promise<OutboxItem[]>;
+  /** Earliest next_attempt_at among pending items, or null. */
+  nextOutboxAttempt(): Promise<number | null>;
+
+  // Where channels put their messages about a request, so they can edit them later.
+  addChannelMessage(ref: ChannelMessageRef): Promise<void>;
+  listChannelMessages(requestId: string): Promise<ChannelMessageRef[]>;
+
+  // Grants and stored rules (used by the policy).
+  insertGrant(grant: Grant, effects: Effects): Promise<void>;
+  listGrants(options: { agent?: string; project?: string; session_id?: string; include_revoked?: boolean; now?: number }): Promise<Grant[]>;
+  getGrant(id: string): Promise<Grant | null>;
+  revokeGrant(id: string, at: number, effects: Effects): Promise<Grant | null>;
+  /** Revokes every session grant of (agent, session). Returns how many. */
+  revokeSessionGrants(agent: string, sessionId: string, at: number, effects: Effects): Promise<number>;
+  /** Counts one use; returns false if the grant is used up, expired or revoked. */
+  useGrant(id: string, at: number): Promise<boolean>;
+
+  // Small key/value facts (first-run marker, audit head, ...).
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+}
