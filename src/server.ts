@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createKeyring } from './auth/keyring.js';
 import type { Config } from './config/schema.js';
-import { createGate, type Gate, type GateDeps } from './core/gate.js';
+import { createGate, type Gate, type GateDeps, type PolicyOutcome } from './core/gate.js';
+import type { ApprovalRequest } from './core/types.js';
 import { createLocalEventBus, type EventBus } from './core/events.js';
 import { systemClock, type Clock } from './core/ids.js';
 import { createHttpApp, type RouteGroup } from './http/app.js';
@@ -14,7 +15,9 @@ import { ensureFirstAdmin, type FirstRunKey } from './first-run.js';
 import { createExpiryScheduler } from './expiry-scheduler.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
-import { createDelivery } from './delivery-wiring.js';
+import { createDelivery, type DeliveryWiring } from './delivery-wiring.js';
+import type { Channel, ChannelFactory } from './channels/channel.js';
+import { buildChannels, createChannelContext } from './channels/registry.js';
 import { extraRouteGroups } from './http/route-groups.js';
 import { VERSION } from './version.js';
 
@@ -25,6 +28,10 @@ export interface ServerOptions {
   store?: Store;
   /** Print the first-run admin key (serve does; tests read it from the result). */
   onFirstRunKey?: (key: FirstRunKey, url: string) => void;
+  /** Replaces the configured policy (tests). */
+  policy?: (request: ApprovalRequest) => Promise<PolicyOutcome | null> | PolicyOutcome | null;
+  /** Channel factories to use instead of the built-in ones (tests). */
+  channels?: ChannelFactory[];
 }
 
 export interface RunningServer {
@@ -34,6 +41,7 @@ export interface RunningServer {
   store: Store;
   events: EventBus;
   metrics: Metrics;
+  channels: Channel[];
   firstRunKey: FirstRunKey | null;
   close(): Promise<void>;
 }
@@ -58,25 +66,34 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const events = createLocalEventBus((err) => logger.error('event listener failed', { err }));
 
   const firstRunKey = await ensureFirstAdmin(config, store, clock);
-  const delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION });
 
+  // The gate, channels and delivery refer to each other: the gate plans outbox items with the
+  // channels, channels decide through the gate, the worker sends with the channels' senders.
+  let channels: Channel[] = [];
+  let delivery: DeliveryWiring | null = null;
+  const routing = { projects: config.projects, approvers: config.approvers };
   const gateDeps: GateDeps = {
     store,
     events,
     clock,
-    routing: { projects: config.projects, approvers: config.approvers },
+    routing,
     defaults: {
       defaultExpiresSec: config.requests.default_expires_in_sec,
       maxExpiresSec: config.requests.max_expires_in_sec,
       allowApproveOnTimeout: config.requests.allow_approve_on_timeout,
       maxWaitSec: config.requests.max_wait_sec,
     },
-    deliveries: delivery.plan,
-    checkCallbackUrl: delivery.checkUrl,
-    onOutbox: delivery.nudge,
+    policy: options.policy,
+    deliveries: (event) => [...(delivery?.plan(event) ?? []), ...channels.flatMap((c) => c.plan(event))],
+    checkCallbackUrl: (url) => delivery?.checkUrl(url) ?? 'delivery is not ready',
+    onOutbox: () => delivery?.nudge(),
   };
   const gate = createGate(gateDeps);
   const keyring = createKeyring(config, store);
+  const publicUrl = () => config.server.public_url ?? boundUrl;
+  let boundUrl = `http://${config.server.host}:${config.server.port}`;
+  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl }), options.channels);
+  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, senders: Object.fromEntries(channels.map((c) => [c.name, (item) => c.send(item)])) });
   const expiry = createExpiryScheduler({ gate, store, clock, events, logger });
 
   metrics.gauge('greenlight_requests_pending', 'Requests waiting for a decision.', () => store.countRequests({ status: ['pending'] }));
@@ -84,7 +101,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   metrics.gauge('process_resident_memory_bytes', 'Resident set size.', () => process.memoryUsage.rss());
 
   let closing = false;
-  const extra: RouteGroup[] = extraRouteGroups();
+  const extra: RouteGroup[] = [...extraRouteGroups(), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
   const app = createHttpApp({ gate, keyring, config, metrics, logger, version: VERSION, ready: async () => !closing }, extra);
 
   const server: ServerType = await new Promise((resolve, reject) => {
@@ -95,9 +112,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  boundUrl = url;
 
   expiry.start();
   delivery.start();
+  for (const c of channels) await c.start?.();
   if (firstRunKey) options.onFirstRunKey?.(firstRunKey, config.server.public_url ?? url);
   logger.info('greenlight listening', { url, store: options.store ? 'custom' : sqlitePathOf(config) });
 
@@ -108,11 +127,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     store,
     events,
     metrics,
+    channels,
     firstRunKey,
     async close() {
       closing = true;
       expiry.stop();
-      await delivery.stop();
+      for (const c of channels) await c.stop?.().catch((err) => logger.warn('channel stop failed', { channel: c.name, err }));
+      await delivery?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -31,13 +31,18 @@ export const ApproverSchema = z
     email: z.string().email().optional(),
     slack_user_id: z.string().optional(),
     discord_user_id: z.string().optional(),
+    /** Dashboard password as an scrypt hash (`greenlight password hash` prints one). */
+    password_hash: z.string().optional(),
     /** Projects this approver decides for (empty: every project). */
     projects: z.array(name).default([]),
   })
   .strict()
   .refine((p) => !(p.key && p.key_sha256), oneKeyMessage);
 
-export const AdminSchema = z.object({ ...keyed }).strict().refine(requireOneKey, oneKeyMessage);
+export const AdminSchema = z
+  .object({ ...keyed, email: z.string().email().optional(), telegram_user_id: z.number().int().optional(), password_hash: z.string().optional() })
+  .strict()
+  .refine(requireOneKey, oneKeyMessage);
 
 export const RouteSchema = z
   .object({
@@ -131,6 +136,8 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
     webhooks: z.array(WebhookSchema).default([]),
+    /** One section per channel (telegram, email, web, ...); each channel validates its own. */
+    channels: z.record(z.string(), z.unknown()).default({}),
     delivery: z
       .object({
         /** Secret that signs per-request callbacks (X-Greenlight-Signature). Generated if unset. */

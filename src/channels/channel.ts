@@ -1,0 +1,58 @@
+// The channel interface: how humans hear of requests and answer them. Channels are plugins that
+// know nothing of each other or of policy. A channel
+//   - plans outbox items for an event (announce on created; update every message on decided,
+//     expired, cancelled) — pure, written by the gate in the same transaction as the change;
+//   - sends one of its outbox items (the worker retries failures with backoff; throw DeliveryError
+//     from src/delivery for permanent failures or Retry-After);
+//   - turns inbound traffic (a click, a reply, a link) into gate.decide with the approver's
+//     principal and `via` = its name;
+//   - may serve HTTP routes (webhooks, confirmation pages).
+import type { Hono } from 'hono';
+import type { Config } from '../config/schema.js';
+import type { Gate } from '../core/gate.js';
+import type { Clock } from '../core/ids.js';
+import type { ApprovalRequest, Principal, RequestEvent } from '../core/types.js';
+import type { AppEnv } from '../http/context.js';
+import type { Metrics } from '../http/metrics.js';
+import type { Logger } from '../log.js';
+import type { OutboxInput, OutboxItem, Store } from '../store/store.js';
+
+export interface ChannelContext {
+  gate: Gate;
+  store: Store;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  /** Base URL humans reach the server at (links in messages). */
+  publicUrl: string;
+  /** Approvers (config) who may decide `request` on this server, by routing. */
+  approversFor(request: ApprovalRequest): ApproverIdentity[];
+  /** The approver a channel identity belongs to, as a principal for gate.decide (null: not an approver). */
+  principalFor(identity: { telegram_user_id?: number; email?: string; slack_user_id?: string; discord_user_id?: string; name?: string }): Principal | null;
+}
+
+export interface ApproverIdentity {
+  name: string;
+  telegram_user_id?: number;
+  email?: string;
+  slack_user_id?: string;
+  discord_user_id?: string;
+}
+
+export interface Channel {
+  /** Also the outbox `kind` of its items and the `via` of its decisions. */
+  readonly name: string;
+  /** Outbox items this event causes on this channel. Must not do I/O. */
+  plan(event: RequestEvent): OutboxInput[];
+  /** Delivers one outbox item of kind `name`. */
+  send(item: OutboxItem): Promise<void>;
+  /** HTTP routes the channel serves (mounted on the main app). */
+  routes?(): Hono<AppEnv>;
+  /** Starts background work (polling). Called once, after the HTTP server listens. */
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+/** A channel factory: validates its config section and builds the channel without I/O. */
+export type ChannelFactory = (ctx: ChannelContext) => Channel | null;

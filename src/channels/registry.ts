@@ -1,0 +1,50 @@
+// The built-in channels, and the context every channel gets.
+import { approverMayDecide } from '../core/authz.js';
+import type { Principal } from '../core/types.js';
+import type { Channel, ChannelContext, ChannelFactory } from './channel.js';
+
+/** Built-in channel factories; each returns null when its config section is absent. */
+export const CHANNEL_FACTORIES: ChannelFactory[] = [];
+
+export function buildChannels(ctx: ChannelContext, factories: ChannelFactory[] = CHANNEL_FACTORIES): Channel[] {
+  const channels: Channel[] = [];
+  for (const factory of factories) {
+    const channel = factory(ctx);
+    if (channel) channels.push(channel);
+  }
+  return channels;
+}
+
+export function createChannelContext(deps: Omit<ChannelContext, 'approversFor' | 'principalFor' | 'publicUrl'> & { publicUrl: () => string }): ChannelContext {
+  const { config } = deps;
+  const routing = { projects: config.projects, approvers: config.approvers };
+  return {
+    ...deps,
+    get publicUrl() {
+      return deps.publicUrl();
+    },
+    approversFor(request) {
+      return config.approvers
+        .filter((a) => approverMayDecide(a.name, request.project, routing))
+        .map((a) => ({ name: a.name, telegram_user_id: a.telegram_user_id, email: a.email, slack_user_id: a.slack_user_id, discord_user_id: a.discord_user_id }));
+    },
+    principalFor(identity): Principal | null {
+      const match = config.approvers.find(
+        (a) =>
+          (identity.telegram_user_id !== undefined && a.telegram_user_id === identity.telegram_user_id) ||
+          (identity.email !== undefined && a.email !== undefined && a.email.toLowerCase() === identity.email.toLowerCase()) ||
+          (identity.slack_user_id !== undefined && a.slack_user_id === identity.slack_user_id) ||
+          (identity.discord_user_id !== undefined && a.discord_user_id === identity.discord_user_id) ||
+          (identity.name !== undefined && a.name === identity.name),
+      );
+      if (match) return { keyId: `approver:${match.name}`, role: 'approver', name: match.name, projects: match.projects };
+      const admin = config.admins.find(
+        (a) =>
+          (identity.telegram_user_id !== undefined && a.telegram_user_id === identity.telegram_user_id) ||
+          (identity.email !== undefined && a.email !== undefined && a.email.toLowerCase() === identity.email.toLowerCase()) ||
+          (identity.name !== undefined && a.name === identity.name),
+      );
+      return admin ? { keyId: `admin:${admin.name}`, role: 'admin', name: admin.name, projects: [] } : null;
+    },
+  };
+}
