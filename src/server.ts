@@ -65,8 +65,6 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const metrics = createMetrics();
   const events = createLocalEventBus((err) => logger.error('event listener failed', { err }));
 
-  const firstRunKey = await ensureFirstAdmin(config, store, clock);
-
   // The gate, channels and delivery refer to each other: the gate plans outbox items with the
   // channels, channels decide through the gate, the worker sends with the channels' senders.
   let channels: Channel[] = [];
@@ -85,7 +83,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     },
     policy: options.policy,
     deliveries: (event) => [...(delivery?.plan(event) ?? []), ...channels.flatMap((c) => c.plan(event))],
-    checkCallbackUrl: (url) => delivery?.checkUrl(url) ?? 'delivery is not ready',
+    checkCallbackUrl: (url) => (delivery ? delivery.checkUrl(url) : 'delivery is not ready'),
     onOutbox: () => delivery?.nudge(),
   };
   const gate = createGate(gateDeps);
@@ -113,6 +111,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   boundUrl = url;
+  // Only once the port is open: a key created for a server that failed to start would never be shown.
+  const firstRunKey = await ensureFirstAdmin(config, store, clock);
 
   expiry.start();
   delivery.start();

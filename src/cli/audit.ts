@@ -74,7 +74,7 @@ const SUBCOMMANDS: Record<string, (parsed: Parsed, loaded: LoadedConfig) => Prom
         const { problem, checked } = outcome.result;
         process.stderr.write(
           `audit log FAILED: ${problem}.\n` +
-            (checked > 0 ? `The ${checked} rows before it check out.\n` : '') +
+            (checked > 0 ? `Rows 1 to ${checked} check out.\n` : '') +
             `The log in ${path} was changed outside Greenlight. Keep a copy of the file as evidence, compare it with a backup, and find out who had write access to it.\n`,
         );
         return 1;
@@ -113,27 +113,42 @@ export interface StoreVerifyOutcome {
   head: AuditHead | null;
 }
 
-/** Reads the whole log in pages and checks it, with the recorded head, with verifyAuditChain. */
+/**
+ * Reads the whole log in pages and checks it, with the recorded head, with verifyAuditChain.
+ * Safe while the server appends: the head is read after the rows (the store writes both in one
+ * transaction), and rows appended in between are read up to that head.
+ */
 export async function verifyStore(store: Store): Promise<StoreVerifyOutcome> {
-  let head: AuditHead | null;
+  const entries = await readAudit(store, 0);
   const rawHead = await store.getMeta(AUDIT_HEAD_META_KEY);
+  let head: AuditHead | null;
   try {
     head = parseAuditHead(rawHead);
     if (head && (!Number.isInteger(head.seq) || typeof head.hash !== 'string')) throw new Error('wrong shape');
   } catch {
     return broken(`the recorded head (meta ${AUDIT_HEAD_META_KEY}) is not valid: ${JSON.stringify(String(rawHead).slice(0, 80))}`);
   }
-  const entries: AuditEntry[] = [];
-  for (let after = 0; ; ) {
-    const page = await store.listAudit({ after_seq: after, order: 'asc', limit: PAGE });
-    entries.push(...page);
-    if (page.length < PAGE) break;
-    after = page[page.length - 1].seq;
-  }
-  if (!head && entries.length > 0) {
+  const last = entries.length > 0 ? entries[entries.length - 1].seq : 0;
+  if (!head) {
+    if (entries.length === 0) return { result: verifyAuditChain([]), head: null };
     return broken(`the log has ${entries.length} rows but no recorded head (meta ${AUDIT_HEAD_META_KEY}): it was deleted, so rows cut from the end would go unnoticed`);
   }
+  if (head.seq > last) entries.push(...(await readAudit(store, last, head.seq)));
+  else if (head.seq < last) {
+    return broken(`rows ${head.seq + 1} to ${last} come after the recorded head (row ${head.seq}): they were added outside Greenlight`);
+  }
   return { result: verifyAuditChain(entries, head), head };
+}
+
+/** Rows with seq > after (and ≤ upTo), oldest first, read PAGE rows at a time. */
+async function readAudit(store: Store, after: number, upTo?: number): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  for (;;) {
+    const page = await store.listAudit({ after_seq: after, before_seq: upTo === undefined ? undefined : upTo + 1, order: 'asc', limit: PAGE });
+    entries.push(...page);
+    if (page.length < PAGE) return entries;
+    after = page[page.length - 1].seq;
+  }
 }
 
 function broken(problem: string): StoreVerifyOutcome {

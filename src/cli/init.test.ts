@@ -34,7 +34,7 @@ describe('the config template', () => {
   });
 
   it('shows every key of the schema, and every example is valid config', () => {
-    const active = renderConfigTemplate(PLACEHOLDER_KEYS, { examples: 'active' });
+    const active = renderConfigTemplate(freshKeys(), { examples: 'active' });
     load(active, 'active.yaml'); // strict schema + cross-references: no unknown or broken key
     const shown = documentKeyPaths(parseYaml(active));
     const missing = schemaKeyPaths(ConfigSchema).filter((p) => !shown.has(p));
@@ -47,7 +47,7 @@ describe('the config template', () => {
     const active = renderConfigTemplate(PLACEHOLDER_KEYS, { examples: 'active' });
     const live = (t: string) => t.split('\n').filter((l) => !/^\s*#/.test(l) && l.trim() !== '').length;
     assert.ok(live(active) > live(text) + 20, 'the active render has the examples as live lines');
-    assert.deepEqual(load(text, 'commented.yaml').config.projects, []);
+    assert.deepEqual(load(renderConfigTemplate(freshKeys()), 'commented.yaml').config.projects, []);
   });
 
   it('names the environment variable and flag of every setting that has them', () => {
@@ -57,15 +57,18 @@ describe('the config template', () => {
     }
   });
 
-  it('matches the committed greenlight.example.yaml, which loads', () => {
+  it('matches the committed greenlight.example.yaml, which refuses to start until its placeholder keys are replaced', () => {
     const committed = readFileSync(join(REPO, 'greenlight.example.yaml'), 'utf8');
     assert.equal(
       committed,
       renderConfigTemplate(PLACEHOLDER_KEYS),
       'greenlight.example.yaml is stale: regenerate it with node -e "import(\'./dist/src/cli/init.js\').then(m => require(\'fs\').writeFileSync(\'greenlight.example.yaml\', m.renderConfigTemplate(m.PLACEHOLDER_KEYS)))"',
     );
-    const { config } = loadConfig({ file: join(REPO, 'greenlight.example.yaml'), env: {}, cwd: dir });
-    assert.equal(config.admins[0].key, PLACEHOLDER_KEYS.admin);
+    assert.throws(() => loadConfig({ file: join(REPO, 'greenlight.example.yaml'), env: {}, cwd: dir }), /placeholder key; run `greenlight init`/);
+    const keys = freshKeys();
+    let replaced = committed;
+    for (const role of ['admin', 'approver', 'agent'] as const) replaced = replaced.replace(PLACEHOLDER_KEYS[role], keys[role]);
+    assert.equal(load(replaced, 'example-with-keys.yaml').config.admins[0].key, keys.admin);
   });
 });
 

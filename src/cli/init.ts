@@ -146,10 +146,11 @@ agents:
   #~   key_sha256: "7c566e79c705df0b4dd2b7fba5fb3c1c8251adbc375061298b5a7a3ea6d4339d"
   #~   projects: [web]
 
-# Approvers: the humans who decide. Besides a key (for the API and dashboard) an approver can
-# have identities on channels, so a click or reply there is known to be theirs:
-# telegram_user_id (a number), email, slack_user_id, discord_user_id. An approver may have no
-# key at all and decide only on channels. projects: the projects they decide for (empty: all).
+# Approvers: the humans who decide. Besides a key (for the API) an approver can have identities
+# on channels, so a click or reply there is known to be theirs: telegram_user_id (a number),
+# email, slack_user_id, discord_user_id; and a dashboard password, stored as the scrypt hash that
+# \`greenlight password hash\` prints (password_hash). An approver may have no key at all and
+# decide only on channels. projects: the projects they decide for (empty: all).
 approvers:
   - name: ${INIT_NAMES.approver}
     key: ${q(keys.approver)}
@@ -160,15 +161,20 @@ approvers:
   #~   email: alice@example.com
   #~   slack_user_id: U0123ABCD
   #~   discord_user_id: "123456789012345678"
+  #~   password_hash: "replace-with-the-output-of-greenlight-password-hash"
   #~   projects: [web]
 
-# Admins: can do everything an approver can, and manage keys. With no admin declared here,
-# the first \`greenlight serve\` creates one admin key and prints it once.
+# Admins: can do everything an approver can, and manage keys. They may have an email,
+# telegram_user_id and password_hash too. With no admin declared here, the first
+# \`greenlight serve\` creates one admin key and prints it once.
 admins:
   - name: ${INIT_NAMES.admin}
     key: ${q(keys.admin)}
   #~ - name: ops
   #~   key_sha256: "6276bcb5f3c5c2f09bc71f39478cf5fb46b5fdc7c0c53f98244fddf1b4d58804"
+  #~   email: ops@example.com
+  #~   telegram_user_id: 43
+  #~   password_hash: "replace-with-the-output-of-greenlight-password-hash"
 
 # Projects group requests by where the agent works, and say who decides them and where they are
 # announced. Routing is only what is written here: an agent cannot pick its approvers.
@@ -234,6 +240,11 @@ webhooks: ${v(d.webhooks)}
 #~ - url: https://hooks.example.com/greenlight
 #~   secret: "replace-with-a-long-random-secret"
 #~   events: [request.created, request.decided, request.expired, request.cancelled]
+
+# Channels that announce requests to approvers and take their decisions: one section per
+# channel (telegram, email, slack, discord, web, ...), each with the keys that channel documents.
+# A channel without a section is off.
+channels: {}
 
 delivery:
   # Secret that signs per-request callbacks (header X-Greenlight-Signature), at least 16

@@ -141,6 +141,11 @@ function checkCrossReferences(config: Config): void {
   for (const p of config.projects) {
     for (const a of p.approvers) if (!approvers.has(a)) problems.push(`project "${p.name}" names approver "${a}", which is not declared under approvers[].`);
   }
+  for (const [role, list] of [['agent', config.agents], ['approver', config.approvers], ['admin', config.admins]] as const) {
+    for (const p of list) {
+      if (p.key?.startsWith('REPLACE-ME')) problems.push(`${role} "${p.name}" still has the example's placeholder key; run \`greenlight init\` for fresh keys, or put a random key of your own there.`);
+    }
+  }
   const keys = new Map<string, string>();
   for (const [role, list] of [['agent', config.agents], ['approver', config.approvers], ['admin', config.admins]] as const) {
     for (const p of list) {

@@ -13,7 +13,8 @@ export function assertCanDecide(principal: Principal, request: ApprovalRequest, 
     throw new GreenlightError('AGENT_CANNOT_DECIDE', 'Agent keys cannot decide requests. A human approver (or an admin) decides with their own key or on a channel.');
   }
   if (principal.role === 'admin') return;
-  if (!approverMayDecide(principal.name, request.project, routing)) {
+  const keyScoped = principal.projects.length > 0 && (!request.project || !principal.projects.includes(request.project));
+  if (keyScoped || !approverMayDecide(principal.name, request.project, routing)) {
     throw new GreenlightError('NOT_ROUTED_TO_YOU', `Request ${request.id} (project ${request.project ?? 'none'}) is not routed to approver "${principal.name}". Ask an approver of that project or an admin.`);
   }
 }

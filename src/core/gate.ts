@@ -142,7 +142,12 @@ export function createGate(deps: GateDeps): Gate {
       const extra = type === 'request.decided' ? (deps.deliveries?.({ type, request: stored, at: now }) ?? []) : [];
       const effects: Effects = { audit, outbox: [...created.effects.outbox, ...extra] };
       const result = await store.createRequest(stored, effects);
-      if (!result.created) return { request: result.request, created: false };
+      if (!result.created) {
+        if (!sameAction(result.request, request)) {
+          throw new GreenlightError('IDEMPOTENCY_CONFLICT', `Idempotency key ${JSON.stringify(request.idempotency_key)} was already used for a different request (${result.request.id}). Use a new key for a new action.`, { details: { request_id: result.request.id } });
+        }
+        return { request: result.request, created: false };
+      }
       if (verdict?.grantIds?.length) for (const g of verdict.grantIds) await store.useGrant(g, now);
       if (effects.outbox.length) deps.onOutbox?.();
       events.publish({ type: 'request.created', request: result.request, at: now });
@@ -264,6 +269,11 @@ export function createGate(deps: GateDeps): Gate {
     },
   };
   return gate;
+}
+
+/** Whether a retried create names the same action as the stored one. */
+function sameAction(a: ApprovalRequest, b: ApprovalRequest): boolean {
+  return a.title === b.title && a.action_type === b.action_type && a.preview === b.preview && a.tool === b.tool && JSON.stringify(a.input) === JSON.stringify(b.input);
 }
 
 function clampLimit(limit: number | undefined): number {

@@ -163,6 +163,9 @@ describe('native API', () => {
     assert.equal(a.body.id, b.body.id);
     const c = await s.call('otherAgent', 'POST', '/v1/requests', { title: 'once' }, { 'idempotency-key': 'k-123' });
     assert.notEqual(c.body.id, a.body.id);
+    const changed = await s.call('agent', 'POST', '/v1/requests', { title: 'something else' }, { 'idempotency-key': 'k-123' });
+    assert.equal(changed.status, 409);
+    assert.equal(changed.body.error.code, 'IDEMPOTENCY_CONFLICT');
   });
 
   it('validates conditions_schema on create and the values on decide', async () => {
