@@ -1,6 +1,6 @@
 // `greenlight audit verify|tail`: checks the hash chain of the audit log, and shows recent rows.
 import { ConfigError, type LoadedConfig } from '../config/load.js';
-import { verifyAuditChain, type AuditVerifyResult } from '../core/audit-chain.js';
+import { createChainVerifier, type AuditVerifyResult } from '../core/audit-chain.js';
 import { sqlitePathOf } from '../server.js';
 import { AUDIT_HEAD_META_KEY, parseAuditHead, type AuditHead } from '../store/adapter-kit.js';
 import type { AuditEntry, Store } from '../store/store.js';
@@ -119,7 +119,8 @@ export interface StoreVerifyOutcome {
  * transaction), and rows appended in between are read up to that head.
  */
 export async function verifyStore(store: Store): Promise<StoreVerifyOutcome> {
-  const entries = await readAudit(store, 0);
+  const verifier = createChainVerifier();
+  const intact = await feedAudit(store, verifier, 0);
   const rawHead = await store.getMeta(AUDIT_HEAD_META_KEY);
   let head: AuditHead | null;
   try {
@@ -128,25 +129,25 @@ export async function verifyStore(store: Store): Promise<StoreVerifyOutcome> {
   } catch {
     return broken(`the recorded head (meta ${AUDIT_HEAD_META_KEY}) is not valid: ${JSON.stringify(String(rawHead).slice(0, 80))}`);
   }
-  const last = entries.length > 0 ? entries[entries.length - 1].seq : 0;
+  if (!intact) return { result: verifier.finish(head), head };
+  const last = verifier.last;
   if (!head) {
-    if (entries.length === 0) return { result: verifyAuditChain([]), head: null };
-    return broken(`the log has ${entries.length} rows but no recorded head (meta ${AUDIT_HEAD_META_KEY}): it was deleted, so rows cut from the end would go unnoticed`);
+    if (last === 0) return { result: verifier.finish(null), head: null };
+    return broken(`the log has ${last} rows but no recorded head (meta ${AUDIT_HEAD_META_KEY}): it was deleted, so rows cut from the end would go unnoticed`);
   }
-  if (head.seq > last) entries.push(...(await readAudit(store, last, head.seq)));
+  if (head.seq > last) await feedAudit(store, verifier, last, head.seq);
   else if (head.seq < last) {
     return broken(`rows ${head.seq + 1} to ${last} come after the recorded head (row ${head.seq}): they were added outside Greenlight`);
   }
-  return { result: verifyAuditChain(entries, head), head };
+  return { result: verifier.finish(head), head };
 }
 
-/** Rows with seq > after (and ≤ upTo), oldest first, read PAGE rows at a time. */
-async function readAudit(store: Store, after: number, upTo?: number): Promise<AuditEntry[]> {
-  const entries: AuditEntry[] = [];
+/** Feeds rows with seq > after (and ≤ upTo) to the verifier, PAGE rows at a time; false once broken. */
+async function feedAudit(store: Store, verifier: ReturnType<typeof createChainVerifier>, after: number, upTo?: number): Promise<boolean> {
   for (;;) {
     const page = await store.listAudit({ after_seq: after, before_seq: upTo === undefined ? undefined : upTo + 1, order: 'asc', limit: PAGE });
-    entries.push(...page);
-    if (page.length < PAGE) return entries;
+    for (const e of page) if (!verifier.push(e)) return false;
+    if (page.length < PAGE) return true;
     after = page[page.length - 1].seq;
   }
 }

@@ -37,30 +37,45 @@ export interface AuditVerifyResult {
 }
 
 /**
- * Walks the chain in seq order. Detects an edited row (hash mismatch), a deleted row (seq gap or
- * prev_hash mismatch), and a truncated tail when the recorded head is given.
+ * Checks the chain one row at a time, so a log of millions of rows is verified in pages without
+ * holding it in memory. Detects an edited row (hash mismatch), a deleted row (seq gap or prev_hash
+ * mismatch), and — given the recorded head at the end — a truncated tail.
  */
-export function verifyAuditChain(entries: Iterable<AuditEntry>, recordedHead?: { seq: number; hash: string } | null): AuditVerifyResult {
+export function createChainVerifier() {
   let prev = AUDIT_GENESIS;
   let expectedSeq = 1;
   let checked = 0;
-  for (const e of entries) {
-    if (e.seq !== expectedSeq) {
-      return { ok: false, checked, problem: `row ${expectedSeq} is missing (next row is ${e.seq}): rows were deleted`, bad_seq: expectedSeq };
-    }
-    if (e.prev_hash !== prev) {
-      return { ok: false, checked, problem: `row ${e.seq} does not link to row ${e.seq - 1}: a row was deleted or replaced`, bad_seq: e.seq };
-    }
-    const h = auditHash(prev, e.seq, e);
-    if (h !== e.hash) {
-      return { ok: false, checked, problem: `row ${e.seq} was edited: its content no longer matches its hash`, bad_seq: e.seq };
-    }
-    prev = e.hash;
-    expectedSeq++;
-    checked++;
-  }
-  if (recordedHead && (recordedHead.seq !== expectedSeq - 1 || recordedHead.hash !== prev)) {
-    return { ok: false, checked, problem: `the log ends at row ${expectedSeq - 1} but the recorded head is row ${recordedHead.seq}: rows were removed from the end`, bad_seq: expectedSeq };
-  }
-  return { ok: true, checked, problem: null, bad_seq: null };
+  let failure: AuditVerifyResult | null = null;
+  const fail = (problem: string, bad_seq: number) => (failure = { ok: false, checked, problem, bad_seq });
+  return {
+    /** Feeds the next row; false once the chain is broken. */
+    push(e: AuditEntry): boolean {
+      if (failure) return false;
+      if (e.seq !== expectedSeq) return !fail(`row ${expectedSeq} is missing (next row is ${e.seq}): rows were deleted`, expectedSeq);
+      if (e.prev_hash !== prev) return !fail(`row ${e.seq} does not link to row ${e.seq - 1}: a row was deleted or replaced`, e.seq);
+      if (auditHash(prev, e.seq, e) !== e.hash) return !fail(`row ${e.seq} was edited: its content no longer matches its hash`, e.seq);
+      prev = e.hash;
+      expectedSeq++;
+      checked++;
+      return true;
+    },
+    /** The last row checked. */
+    get last(): number {
+      return expectedSeq - 1;
+    },
+    finish(recordedHead?: { seq: number; hash: string } | null): AuditVerifyResult {
+      if (failure) return failure;
+      if (recordedHead && (recordedHead.seq !== expectedSeq - 1 || recordedHead.hash !== prev)) {
+        return { ok: false, checked, problem: `the log ends at row ${expectedSeq - 1} but the recorded head is row ${recordedHead.seq}: rows were removed from the end`, bad_seq: expectedSeq };
+      }
+      return { ok: true, checked, problem: null, bad_seq: null };
+    },
+  };
+}
+
+/** Verifies a whole chain held in memory (see createChainVerifier). */
+export function verifyAuditChain(entries: Iterable<AuditEntry>, recordedHead?: { seq: number; hash: string } | null): AuditVerifyResult {
+  const v = createChainVerifier();
+  for (const e of entries) if (!v.push(e)) break;
+  return v.finish(recordedHead);
 }
