@@ -82,6 +82,16 @@ export const DecideSchema = z
 export type DecideInput = z.input<typeof DecideSchema>;
 export type DecideParsed = z.output<typeof DecideSchema>;
 
+export const CancelSchema = z.object({ reason: text(2000).nullable().optional() }).strict();
+
+export const CreateKeySchema = z
+  .object({
+    role: z.enum(['agent', 'approver', 'admin']),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/, '1–100 letters, digits, . _ @ - starting with a letter or digit'),
+    projects: z.array(text(100).min(1)).max(100).default([]),
+  })
+  .strict();
+
 /** Formats zod issues as one readable sentence list. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues

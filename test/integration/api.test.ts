@@ -47,6 +47,10 @@ describe('native API', () => {
     const req = await create();
     const r = await s.call('agent', 'POST', `/v1/requests/${req.id}/decision`, { outcome: 'approved' });
     assert.equal(r.status, 403);
+    assert.equal(r.body.error.code, 'AGENT_CANNOT_DECIDE');
+    // Not even on another agent's request, and without learning whether it exists.
+    const other = await s.call('otherAgent', 'POST', `/v1/requests/${req.id}/decision`, { outcome: 'approved' });
+    assert.equal(other.status, 404);
     assert.equal((await s.call('agent', 'GET', `/v1/requests/${req.id}`)).body.status, 'pending');
   });
 

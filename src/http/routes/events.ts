@@ -2,6 +2,7 @@
 // events (optionally one request's).
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { GreenlightError } from '../../core/errors.js';
 import type { RequestEvent } from '../../core/types.js';
 import { principalOf, type AppEnv } from '../context.js';
 import { requireAuth } from '../middleware.js';
@@ -16,6 +17,7 @@ export function eventRoutes(): Hono<AppEnv> {
     const principal = principalOf(c);
     const { gate } = c.get('deps');
     const requestId = c.req.query('request_id') || null;
+    if (requestId && requestId.length > 100) throw new GreenlightError('VALIDATION_FAILED', 'request_id must be at most 100 characters.');
     if (requestId) await gate.get(principal, requestId); // 404 unless the key may read it
     const wanted = (e: RequestEvent) =>
       (!requestId || e.request.id === requestId) && (principal.role !== 'agent' || e.request.agent === principal.name);

@@ -1,6 +1,7 @@
 // Native v1 API: requests — create, read, list, the pending queue, wait, decide, cancel.
 import { Hono } from 'hono';
 import { GreenlightError } from '../../core/errors.js';
+import { CancelSchema, describeIssues } from '../../core/request-input.js';
 import { PRIORITIES, STATUSES, type Priority, type Status } from '../../core/types.js';
 import { intQuery, principalOf, readJsonObject, type AppEnv, type Ctx } from '../context.js';
 import { requireAuth } from '../middleware.js';
@@ -33,7 +34,6 @@ function timeParam(c: Ctx, name: string): number | undefined {
 export function requestRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const anyKey = requireAuth();
-  const deciders = requireAuth(['approver', 'admin']);
 
   app.post('/v1/requests', requireAuth(['agent', 'admin']), async (c) => {
     const body = await readJsonObject(c);
@@ -49,7 +49,7 @@ export function requestRoutes(): Hono<AppEnv> {
       agent: textParam(c, 'agent'),
       project: textParam(c, 'project'),
       tag: textParam(c, 'tag'),
-      text: textParam(c, 'q'),
+      text: textParam(c, 'q') ?? textParam(c, 'text'),
       created_from: timeParam(c, 'from'),
       created_to: timeParam(c, 'to'),
       cursor: textParam(c, 'cursor', 500),
@@ -74,27 +74,19 @@ export function requestRoutes(): Hono<AppEnv> {
     return c.json(requestToWire(request));
   });
 
-  app.post('/v1/requests/:id/decision', deciders, async (c) => {
+  // Any key may call it: the gate answers an agent key with AGENT_CANNOT_DECIDE.
+  app.post('/v1/requests/:id/decision', anyKey, async (c) => {
     const body = await readJsonObject(c);
     const via = c.req.header('x-greenlight-via') === 'web' ? 'web' : 'api';
     return c.json(requestToWire(await c.get('deps').gate.decide(principalOf(c), c.req.param('id'), body, via)));
   });
 
   app.post('/v1/requests/:id/cancel', requireAuth(['agent', 'admin']), async (c) => {
-    const text = await c.req.text();
-    let reason: string | null = null;
-    if (text.trim()) {
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new GreenlightError('INVALID_JSON', 'The body is not valid JSON; send {"reason": "..."} or nothing.');
-      }
-      const r = (body as { reason?: unknown })?.reason;
-      if (r !== undefined && r !== null && (typeof r !== 'string' || r.length > 2000)) throw new GreenlightError('VALIDATION_FAILED', 'reason must be text of at most 2000 characters.');
-      reason = (r as string | undefined) ?? null;
-    }
-    return c.json(requestToWire(await c.get('deps').gate.cancel(principalOf(c), c.req.param('id'), { reason, via: 'api' })));
+    const hasBody = (c.req.header('content-length') ?? '0') !== '0' || c.req.header('transfer-encoding') !== undefined;
+    const body = hasBody ? await readJsonObject(c) : {};
+    const parsed = CancelSchema.safeParse(body);
+    if (!parsed.success) throw new GreenlightError('VALIDATION_FAILED', `The cancel body is not valid: ${describeIssues(parsed.error)}`);
+    return c.json(requestToWire(await c.get('deps').gate.cancel(principalOf(c), c.req.param('id'), { reason: parsed.data.reason ?? null, via: 'api' })));
   });
 
   return app;
