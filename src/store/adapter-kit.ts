@@ -24,13 +24,15 @@ export function searchNeedle(text: string): string {
   return text.toLowerCase();
 }
 
+/** A limit as every adapter applies it: a whole number ≥ 0 (Infinity: no limit). */
+export function clampLimit(limit: number): number {
+  if (limit === Infinity) return Number.MAX_SAFE_INTEGER;
+  return Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;
+}
+
 /** An empty list or string in a filter means "no constraint", like leaving it out. */
 export function activeList<T>(values: readonly T[] | undefined): readonly T[] | null {
   return values && values.length > 0 ? values : null;
-}
-
-export function isPendingOnly(status: readonly Status[] | undefined): boolean {
-  return status?.length === 1 && status[0] === 'pending';
 }
 
 /** Position in newest-first order: (created_at desc, id desc). */
@@ -83,6 +85,24 @@ export function parseAuditHead(value: string | null): AuditHead | null {
   if (value === null) return null;
   const head = JSON.parse(value) as AuditHead;
   return { seq: head.seq, hash: head.hash };
+}
+
+/**
+ * The head new rows are chained to. A damaged head stops audited writes (fail closed) with a
+ * message that says what to do, rather than chaining on from a guess and hiding the damage.
+ */
+export function headForAppend(value: string | null): AuditHead | null {
+  let head: AuditHead | null = null;
+  try {
+    head = parseAuditHead(value);
+  } catch {
+    head = { seq: Number.NaN, hash: '' };
+  }
+  if (head === null || (Number.isSafeInteger(head.seq) && head.seq > 0 && /^[0-9a-f]{64}$/.test(head.hash))) return head;
+  throw new Error(
+    `The recorded audit head (meta ${AUDIT_HEAD_META_KEY}) is damaged: ${JSON.stringify(String(value).slice(0, 80))}. ` +
+      'Audited writes are refused until it is repaired: run `greenlight audit verify`, then restore a backup.',
+  );
 }
 
 export function formatAuditHead(head: AuditHead): string {

@@ -109,6 +109,8 @@ export interface RequestPage {
 export interface Effects {
   audit: AuditInput[];
   outbox: OutboxInput[];
+  /** Grants a decision creates ("for this session", "always"), written with it or not at all. */
+  grants?: Grant[];
 }
 
 export type CreateResult = { created: true; request: ApprovalRequest } | { created: false; request: ApprovalRequest };

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isAuto, ok2runCreateView, ok2runDecision, ok2runStatus, menuReplyToDecision, replyText } from '../../src/http/compat/ok2run-mapping.js';
-import { makeDecision, makeRequest } from '../../src/store/test-fixtures.js';
+import { makeDecision, makeRequest } from '../../src/store/fixtures.js';
 
 describe('ok2run mapping', () => {
   it('maps every Greenlight status onto ok2run\'s four', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { AUDIT_GENESIS, verifyAuditChain } from '../../core/audit-chain.js';
 import { AUDIT_HEAD_META_KEY, parseAuditHead } from '../adapter-kit.js';
-import { NO_EFFECTS, T0, effectsFor, makeAudit, makeDecision, makeRequest } from '../test-fixtures.js';
+import { NO_EFFECTS, T0, effectsFor, makeAudit, makeDecision, makeRequest } from '../fixtures.js';
 import { allAudit, type StoreHandle } from './handle.js';
 
 export function auditContract(h: StoreHandle): void {
@@ -51,11 +51,22 @@ export function auditContract(h: StoreHandle): void {
     await h.store.appendAudit(Array.from({ length: 10 }, (_, i) => makeAudit({ action: `a${i + 1}`, request_id: i % 2 ? 'req_odd' : 'req_even' })));
     const actions = (rows: { action: string }[]) => rows.map((r) => r.action);
     assert.deepEqual(actions(await h.store.listAudit({ limit: 3 })), ['a1', 'a2', 'a3']);
+    assert.deepEqual(actions(await h.store.listAudit({ limit: -1 })), []);
     assert.deepEqual(actions(await h.store.listAudit({ limit: 3, order: 'desc' })), ['a10', 'a9', 'a8']);
     assert.deepEqual(actions(await h.store.listAudit({ limit: 10, after_seq: 7 })), ['a8', 'a9', 'a10']);
     assert.deepEqual(actions(await h.store.listAudit({ limit: 10, before_seq: 3 })), ['a1', 'a2']);
     assert.deepEqual(actions(await h.store.listAudit({ limit: 10, after_seq: 2, before_seq: 9, request_id: 'req_odd' })), ['a4', 'a6', 'a8']);
     assert.deepEqual(actions(await h.store.listAudit({ limit: 2, before_seq: 9, order: 'desc', request_id: 'req_even' })), ['a7', 'a5']);
+  });
+
+  it('refuses audited writes while the recorded head is damaged, and says what to do', async () => {
+    await h.store.appendAudit([makeAudit()]);
+    await h.store.setMeta(AUDIT_HEAD_META_KEY, '{not json');
+    await assert.rejects(h.store.appendAudit([makeAudit()]), /audit head .* is damaged.*greenlight audit verify/s);
+    const request = makeRequest();
+    await assert.rejects(h.store.createRequest(request, effectsFor(request.id, 'request.created')), /damaged/);
+    assert.equal(await h.store.getRequest(request.id), null);
+    assert.equal((await allAudit(h.store)).length, 1);
   });
 
   it('does not let a failed write leave audit rows behind', async () => {

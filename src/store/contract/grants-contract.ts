@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { NO_EFFECTS, T0, effectsFor, makeGrant } from '../test-fixtures.js';
+import { NO_EFFECTS, T0, effectsFor, makeGrant } from '../fixtures.js';
 import { allAudit, idsOf, type StoreHandle } from './handle.js';
 
 export function grantsContract(h: StoreHandle): void {

@@ -1,6 +1,6 @@
 import type { ApprovalRequest } from '../../core/types.js';
 import type { Effects, Store } from '../store.js';
-import { NO_EFFECTS, makeRequest } from '../test-fixtures.js';
+import { NO_EFFECTS, makeRequest } from '../fixtures.js';
 
 /** The store under test; replaced before each test by the contract's beforeEach. */
 export interface StoreHandle {

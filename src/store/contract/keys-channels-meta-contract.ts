@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { NO_EFFECTS, T0, effectsFor, makeKey, makeRequest } from '../test-fixtures.js';
+import { NO_EFFECTS, T0, effectsFor, makeKey, makeRequest } from '../fixtures.js';
 import { allAudit, type StoreHandle } from './handle.js';
 
 export function keysChannelsMetaContract(h: StoreHandle): void {

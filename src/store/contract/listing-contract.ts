@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { ApprovalRequest } from '../../core/types.js';
 import type { RequestFilter } from '../store.js';
-import { NO_EFFECTS, T0, makeRequest } from '../test-fixtures.js';
+import { NO_EFFECTS, T0, makeRequest } from '../fixtures.js';
 import { idsOf, newestFirst, seedRequests, type StoreHandle } from './handle.js';
 
 type Filter = Omit<RequestFilter, 'order' | 'limit'>;
@@ -176,6 +176,7 @@ export function listingContract(h: StoreHandle): void {
     assert.deepEqual(idsOf(queue.items), idsOf([all[1], all[2]]));
     const newest = await h.store.listRequests({ order: 'newest', limit: 2, offset: 2 });
     assert.deepEqual(idsOf(newest.items), idsOf([all[3], all[2]]));
+    assert.deepEqual((await h.store.listRequests({ order: 'newest', limit: -5 })).items, []);
     const tail = await h.store.listRequests({ order: 'newest', limit: 10, offset: 4 });
     assert.deepEqual(idsOf(tail.items), idsOf([all[1], all[0]]));
     assert.equal(tail.next_cursor, null);

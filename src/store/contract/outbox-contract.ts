@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { T0, makeOutbox } from '../test-fixtures.js';
+import { T0, makeOutbox } from '../fixtures.js';
 import { idsOf, type StoreHandle } from './handle.js';
 
 const LEASE = 30_000;
@@ -114,6 +114,14 @@ export function outboxContract(h: StoreHandle): void {
     assert.deepEqual(idsOf(await h.store.listOutbox({ state: 'dead', limit: 10 })), [c.id]);
     assert.deepEqual(idsOf(await h.store.listOutbox({ state: 'pending', request_id: 'req_b', limit: 10 })), []);
     assert.deepEqual(idsOf(await h.store.listOutbox({ limit: 2 })), idsOf([b, a]));
+  });
+
+  it('claims and lists nothing with a limit of zero or less', async () => {
+    await h.store.enqueueOutbox([makeOutbox({ next_attempt_at: T0 }), makeOutbox({ next_attempt_at: T0 })]);
+    assert.deepEqual(await h.store.claimOutbox(T0, 0, LEASE), []);
+    assert.deepEqual(await h.store.claimOutbox(T0, -1, LEASE), []);
+    assert.deepEqual(await h.store.listOutbox({ limit: -1 }), []);
+    assert.equal((await h.store.claimOutbox(T0, Infinity, LEASE)).length, 2);
   });
 
   it('rejects a duplicate item id and writes none of the batch', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { ApprovalRequest } from '../../core/types.js';
-import { NO_EFFECTS, T0, effectsFor, makeDecision, makeRequest } from '../test-fixtures.js';
+import { NO_EFFECTS, T0, effectsFor, makeDecision, makeRequest } from '../fixtures.js';
 import { allAudit, allOutbox, type StoreHandle } from './handle.js';
 
 /** A request with every optional field set, nested JSON everywhere it may appear. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { NO_EFFECTS, T0, effectsFor, makeDecision, makeRequest } from '../test-fixtures.js';
+import { NO_EFFECTS, T0, effectsFor, makeDecision, makeGrant, makeRequest } from '../fixtures.js';
 import { allAudit, allOutbox, idsOf, seedRequests, type StoreHandle } from './handle.js';
 
 export function settlingContract(h: StoreHandle): void {
@@ -32,6 +32,19 @@ export function settlingContract(h: StoreHandle): void {
     }
     assert.deepEqual((await allAudit(h.store)).map((a) => a.action), [`decided-by-${winner?.decision?.decided_by.slice('approver-'.length)}`]);
     assert.equal((await allOutbox(h.store)).length, 1);
+  });
+
+  it('writes the grants a decision creates with it, and none when the settle loses', async () => {
+    const request = makeRequest({ session_id: 's1' });
+    await h.store.createRequest(request, NO_EFFECTS);
+    const grant = makeGrant({ rule: 'Bash(git status *)', scope: 'session', session_id: 's1', source_request_id: request.id });
+    const won = await h.store.settleRequest(request.id, 'approved', makeDecision({ scope: 'session' }), T0 + 1, { audit: [], outbox: [], grants: [grant] });
+    assert.ok(won.ok);
+    assert.deepEqual((await h.store.getGrant(grant.id))?.rule, 'Bash(git status *)');
+    const late = makeGrant({ rule: 'Bash(rm *)', scope: 'always' });
+    const lost = await h.store.settleRequest(request.id, 'approved', makeDecision({ scope: 'always' }), T0 + 2, { audit: [], outbox: [], grants: [late] });
+    assert.equal(lost.ok, false);
+    assert.equal(await h.store.getGrant(late.id), null);
   });
 
   it('answers a settle of a missing request with current: null and writes nothing', async () => {
@@ -82,6 +95,7 @@ export function settlingContract(h: StoreHandle): void {
     assert.deepEqual(idsOf(await h.store.listExpired(T0 + 30, 10)), idsOf([late, later, latest]));
     assert.deepEqual(idsOf(await h.store.listExpired(T0 + 30, 2)), idsOf([late, later]));
     assert.deepEqual(idsOf(await h.store.listExpired(T0 + 9, 10)), []);
+    assert.deepEqual(idsOf(await h.store.listExpired(T0 + 30, -1)), []);
     assert.ok(!idsOf(await h.store.listExpired(T0 + 999, 10)).includes(notYet.id));
   });
 

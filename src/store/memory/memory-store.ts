@@ -9,6 +9,7 @@ import {
   PRIORITY_RANK,
   activeList,
   assertCursorOrder,
+  clampLimit,
   assertSettleStatus,
   decodeCursor,
   encodeCursor,
@@ -16,7 +17,7 @@ import {
   isAfterCursor,
   jsonCopy,
   linkAudit,
-  parseAuditHead,
+  headForAppend,
   searchNeedle,
   searchText,
 } from '../adapter-kit.js';
@@ -78,9 +79,9 @@ export class MemoryStore implements Store {
   async listRequests(filter: RequestFilter): Promise<RequestPage> {
     assertCursorOrder(filter.order, filter.cursor);
     const after = filter.cursor !== undefined ? decodeCursor(filter.cursor) : null;
-    const limit = Math.max(0, Math.floor(filter.limit));
+    const limit = clampLimit(filter.limit);
     if (limit === 0) return { items: [], next_cursor: null };
-    const offset = Math.max(0, Math.floor(filter.offset ?? 0));
+    const offset = clampLimit(filter.offset ?? 0);
     const sorted = this.#matching(filter)
       .filter((r) => after === null || isAfterCursor(r, after))
       .sort(filter.order === 'queue' ? byQueue : byNewest);
@@ -112,7 +113,7 @@ export class MemoryStore implements Store {
     return [...this.#requests.values()]
       .filter((r) => r.status === 'pending' && r.expires_at <= now)
       .sort((a, b) => a.expires_at - b.expires_at || compareText(a.id, b.id))
-      .slice(0, limit)
+      .slice(0, clampLimit(limit))
       .map((r) => jsonCopy(r));
   }
 
@@ -168,7 +169,7 @@ export class MemoryStore implements Store {
         (options.request_id === undefined || e.request_id === options.request_id),
     );
     if (options.order === 'desc') rows.reverse();
-    return rows.slice(0, options.limit).map((e) => jsonCopy(e));
+    return rows.slice(0, clampLimit(options.limit)).map((e) => jsonCopy(e));
   }
 
   // ---- outbox --------------------------------------------------------------------------------
@@ -183,7 +184,7 @@ export class MemoryStore implements Store {
       .filter((o) => o.state === 'pending' && o.next_attempt_at <= now && (o.locked_until === null || o.locked_until <= now))
       .filter((o) => kinds === undefined || kinds.includes(o.kind))
       .sort(byDueOrder)
-      .slice(0, Math.max(0, limit));
+      .slice(0, clampLimit(limit));
     for (const item of claimed) item.locked_until = now + leaseMs;
     return claimed.map((o) => jsonCopy(o));
   }
@@ -213,7 +214,7 @@ export class MemoryStore implements Store {
     return [...this.#outbox.values()]
       .filter((o) => (options.request_id === undefined || o.request_id === options.request_id) && (options.state === undefined || o.state === options.state))
       .sort((a, b) => a.created_at - b.created_at || compareText(a.id, b.id))
-      .slice(0, options.limit)
+      .slice(0, clampLimit(options.limit))
       .map((o) => jsonCopy(o));
   }
 
@@ -324,6 +325,7 @@ export class MemoryStore implements Store {
 
   /** Throws before anything is written if the effects could not all be written. */
   #checkEffects(effects: Effects): void {
+    if (effects.audit.length > 0) headForAppend(this.#meta.get(AUDIT_HEAD_META_KEY) ?? null);
     const ids = new Set<string>();
     for (const item of effects.outbox) {
       if (this.#outbox.has(item.id) || ids.has(item.id)) throw new Error(`outbox item ${item.id} already exists`);
@@ -334,11 +336,12 @@ export class MemoryStore implements Store {
   #writeEffects(effects: Effects): void {
     this.#appendAudit(effects.audit);
     this.#insertOutbox(effects.outbox);
+    for (const grant of effects.grants ?? []) this.#grants.set(grant.id, jsonCopy({ ...grant, uses: grant.uses ?? 0 }));
   }
 
   #appendAudit(inputs: readonly AuditInput[]): void {
     if (inputs.length === 0) return;
-    const head = parseAuditHead(this.#meta.get(AUDIT_HEAD_META_KEY) ?? null);
+    const head = headForAppend(this.#meta.get(AUDIT_HEAD_META_KEY) ?? null);
     const linked = linkAudit(head, inputs);
     this.#audit.push(...linked.entries);
     if (linked.head) this.#meta.set(AUDIT_HEAD_META_KEY, formatAuditHead(linked.head));

@@ -50,10 +50,15 @@ export class SearchIndex {
   catchUp(maxRows = SEARCH_CATCH_UP_ROWS, batchRows = SEARCH_BATCH_ROWS): void {
     if (this.#db.inTransaction) throw new Error('SearchIndex.catchUp must run outside a transaction');
     let budget = maxRows;
-    while (budget > 0 && this.isBehind()) {
-      const indexed = this.#indexBatch(Math.min(batchRows, budget));
-      if (indexed === 0) break;
-      budget -= indexed;
+    try {
+      while (budget > 0 && this.isBehind()) {
+        const indexed = this.#indexBatch(Math.min(batchRows, budget));
+        if (indexed === 0) break;
+        budget -= indexed;
+      }
+    } catch (err) {
+      // Another process holds the write lock: searching still works, it scans the new rows.
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
     }
   }
 

@@ -1,7 +1,7 @@
 // Every fixed SQL statement of the SQLite store, prepared once per connection.
 
 import type Database from 'better-sqlite3';
-import { COUNT_TEXT_HITS_SQL } from './sqlite-request-query.js';
+import { TEXT_HITS_SQL } from './sqlite-request-query.js';
 import { INSERT_REQUEST_SQL, INSERT_TAG_SQL, REQUEST_SELECT } from './sqlite-rows.js';
 
 export const STATEMENTS = {
@@ -12,7 +12,7 @@ export const STATEMENTS = {
   settle: `UPDATE requests SET status = ?, decision = ?, updated_at = ? WHERE id = ? AND status = 'pending'`,
   listExpired: `SELECT ${REQUEST_SELECT} FROM requests r WHERE r.status = 'pending' AND r.expires_at <= ? ORDER BY r.expires_at, r.id LIMIT ?`,
   nextExpiry: `SELECT min(expires_at) AS t FROM requests WHERE status = 'pending'`,
-  countTextHits: COUNT_TEXT_HITS_SQL,
+  textHits: TEXT_HITS_SQL,
 
   insertKey: 'INSERT INTO keys (id, role, name, hash, projects, created_at, revoked_at) VALUES (@id, @role, @name, @hash, @projects, @created_at, @revoked_at)',
   getKey: 'SELECT * FROM keys WHERE id = ?',

@@ -8,7 +8,7 @@ import { verifyAuditChain } from '../../core/audit-chain.js';
 import { AUDIT_HEAD_META_KEY, parseAuditHead } from '../adapter-kit.js';
 import { storeContract } from '../contract.js';
 import type { Store } from '../store.js';
-import { NO_EFFECTS, T0, effectsFor, makeAudit, makeDecision, makeGrant, makeKey, makeOutbox, makeRequest } from '../test-fixtures.js';
+import { NO_EFFECTS, T0, effectsFor, makeAudit, makeDecision, makeGrant, makeKey, makeOutbox, makeRequest } from '../fixtures.js';
 import { MIGRATIONS } from './migrations.js';
 import { pageQuery } from './sqlite-request-query.js';
 import { SearchIndex } from './sqlite-search-index.js';
@@ -218,9 +218,11 @@ describe('sqlite store on a real file', () => {
       try {
         new SearchIndex(db).catchUp(4, 2);
         assert.equal(indexedUpto(db), 4);
-        const query = pageQuery({ filter: {}, needle: 'needle', plan: 'search', order: 'newest', after: null, limit: 100, offset: 0 });
-        const rows = db.prepare(query.sql).all(...query.params) as { id: string }[];
-        assert.deepEqual(rows.map((r) => r.id), created.map((r) => r.id).reverse());
+        for (const plan of [{ via: 'match' } as const, { via: 'hits', pks: [1, 2, 3, 4] } as const]) {
+          const query = pageQuery({ filter: {}, needle: 'needle', plan, order: 'newest', after: null, limit: 100, offset: 0 });
+          const rows = db.prepare(query.sql).all(...query.params) as { id: string }[];
+          assert.deepEqual(rows.map((r) => r.id), created.map((r) => r.id).reverse(), plan.via);
+        }
       } finally {
         db.close();
       }

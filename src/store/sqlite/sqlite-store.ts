@@ -8,12 +8,13 @@ import type { ApprovalRequest, Decision, Status } from '../../core/types.js';
 import {
   AUDIT_HEAD_META_KEY,
   assertCursorOrder,
+  clampLimit,
   assertSettleStatus,
   decodeCursor,
   encodeCursor,
   formatAuditHead,
   linkAudit,
-  parseAuditHead,
+  headForAppend,
   searchNeedle,
 } from '../adapter-kit.js';
 import type {
@@ -122,12 +123,12 @@ export class SqliteStore implements Store {
   async listRequests(filter: RequestFilter): Promise<RequestPage> {
     assertCursorOrder(filter.order, filter.cursor);
     const after = filter.cursor !== undefined ? decodeCursor(filter.cursor) : null;
-    const limit = Math.max(0, Math.floor(filter.limit));
+    const limit = clampLimit(filter.limit);
     if (limit === 0) return { items: [], next_cursor: null };
     const needle = this.#prepareSearch(filter.text);
     return this.#read(() => {
-      const plan = needle === null ? 'scan' : this.#pickTextPlan(needle);
-      const offset = Math.max(0, Math.floor(filter.offset ?? 0));
+      const plan: TextPlan = needle === null ? { via: 'scan' } : this.#pickTextPlan(needle);
+      const offset = clampLimit(filter.offset ?? 0);
       const query = pageQuery({ filter, needle, plan, order: filter.order, after, limit: limit + 1, offset });
       const rows = this.#shaped(query).all(...query.params) as ReadRequestRow[];
       const items = rows.slice(0, limit).map(rowToRequest);
@@ -139,7 +140,7 @@ export class SqliteStore implements Store {
 
   async countRequests(filter: CountFilter): Promise<number> {
     const needle = this.#prepareSearch(filter.text);
-    const plan: TextPlan = needle !== null && canUseTextIndex(needle) ? 'search' : 'scan';
+    const plan: TextPlan = needle !== null && canUseTextIndex(needle) ? { via: 'match' } : { via: 'scan' };
     const query = countQuery(filter, needle, plan);
     return this.#read(() => (this.#shaped(query).get(...query.params) as { n: number }).n);
   }
@@ -155,7 +156,7 @@ export class SqliteStore implements Store {
   }
 
   async listExpired(now: number, limit: number): Promise<ApprovalRequest[]> {
-    return (this.#st.listExpired.all(now, limit) as ReadRequestRow[]).map(rowToRequest);
+    return (this.#st.listExpired.all(now, clampLimit(limit)) as ReadRequestRow[]).map(rowToRequest);
   }
 
   async nextExpiry(): Promise<number | null> {
@@ -202,7 +203,7 @@ export class SqliteStore implements Store {
     if (options.request_id !== undefined) (clauses.push('request_id = ?'), params.push(options.request_id));
     const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
     const direction = options.order === 'desc' ? 'DESC' : 'ASC';
-    const query = { sql: `SELECT * FROM audit${where} ORDER BY seq ${direction} LIMIT ?`, params: [...params, options.limit] };
+    const query = { sql: `SELECT * FROM audit${where} ORDER BY seq ${direction} LIMIT ?`, params: [...params, clampLimit(options.limit)] };
     return (this.#shaped(query).all(...query.params) as AuditRow[]).map(rowToAudit);
   }
 
@@ -215,7 +216,7 @@ export class SqliteStore implements Store {
   async claimOutbox(now: number, limit: number, leaseMs: number, kinds?: string[]): Promise<OutboxItem[]> {
     if (kinds !== undefined && kinds.length === 0) return [];
     return this.#write(({ st }) => {
-      const rows = st.claimOutbox.all({ now, lease_end: now + leaseMs, limit, kinds: kinds ? JSON.stringify(kinds) : null }) as OutboxRow[];
+      const rows = st.claimOutbox.all({ now, lease_end: now + leaseMs, limit: clampLimit(limit), kinds: kinds ? JSON.stringify(kinds) : null }) as OutboxRow[];
       return rows.map(rowToOutbox).sort(byDueOrder);
     });
   }
@@ -239,7 +240,7 @@ export class SqliteStore implements Store {
     if (options.request_id !== undefined) (clauses.push('request_id = ?'), params.push(options.request_id));
     if (options.state !== undefined) (clauses.push('state = ?'), params.push(options.state));
     const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
-    const query = { sql: `SELECT * FROM outbox${where} ORDER BY created_at, id LIMIT ?`, params: [...params, options.limit] };
+    const query = { sql: `SELECT * FROM outbox${where} ORDER BY created_at, id LIMIT ?`, params: [...params, clampLimit(options.limit)] };
     return (this.#shaped(query).all(...query.params) as OutboxRow[]).map(rowToOutbox);
   }
 
@@ -366,15 +367,16 @@ export class SqliteStore implements Store {
 
   /** Call inside the read transaction of the query that uses the plan. */
   #pickTextPlan(needle: string): TextPlan {
-    if (!canUseTextIndex(needle)) return 'scan';
-    const hits = (this.#st.countTextHits.get(ftsPhrase(needle), RARE_MATCHES + 1) as { n: number }).n;
-    return hits <= RARE_MATCHES ? 'search' : 'scan';
+    if (!canUseTextIndex(needle)) return { via: 'scan' };
+    const pks = this.#st.textHits.pluck().all(ftsPhrase(needle), RARE_MATCHES + 1) as number[];
+    return pks.length <= RARE_MATCHES ? { via: 'hits', pks } : { via: 'scan' };
   }
 
   /** Call inside a write transaction. */
   #writeEffects(effects: Effects): void {
     this.#appendAudit(effects.audit);
     this.#insertOutbox(effects.outbox);
+    for (const grant of effects.grants ?? []) this.#st.insertGrant.run(grantToRow(grant));
   }
 
   #appendAudit(inputs: readonly AuditInput[]): void {
@@ -382,7 +384,7 @@ export class SqliteStore implements Store {
     const st = this.#st;
     // The recorded head wins over the last row: if rows were cut from the end, new rows keep
     // pointing at the real head, and verification still reports the gap.
-    const head = parseAuditHead(this.#getMeta(AUDIT_HEAD_META_KEY)) ?? ((st.lastAudit.get() as { seq: number; hash: string } | undefined) ?? null);
+    const head = headForAppend(this.#getMeta(AUDIT_HEAD_META_KEY)) ?? ((st.lastAudit.get() as { seq: number; hash: string } | undefined) ?? null);
     const linked = linkAudit(head, inputs);
     for (const entry of linked.entries) st.insertAudit.run(auditToRow(entry));
     if (linked.head) st.setMeta.run(AUDIT_HEAD_META_KEY, formatAuditHead(linked.head));
