@@ -16,7 +16,7 @@ import { INSERT_REQUEST_SQL, INSERT_TAG_SQL, requestToRow } from '../src/store/s
 import { SearchIndex } from '../src/store/sqlite/sqlite-search-index.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { RequestFilter } from '../src/store/store.js';
-import { makeRequest } from '../src/store/test-fixtures.js';
+import { makeRequest } from '../src/store/fixtures.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const RUNS = 50;
