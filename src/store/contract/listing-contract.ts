@@ -46,6 +46,16 @@ export function listingContract(h: StoreHandle): void {
     await expectBoth({ agent: 'nobody' }, []);
   });
 
+  it('searches for hostile needles (NUL, quotes, FTS syntax, RTL override) literally, without failing', async () => {
+    const hostile = makeRequest({ title: 'x\u0000\u202e\uffff "quoted" OR NEAR(a b) * end' });
+    await h.store.createRequest(hostile, NO_EFFECTS);
+    for (const needle of ['\u0000\u202e\uffff', '"quoted"', 'OR NEAR(a', ') * end', '"', '\u0000']) {
+      const page = await h.store.listRequests({ order: 'newest', limit: 10, text: needle });
+      assert.deepEqual(idsOf(page.items), [hostile.id], `needle ${JSON.stringify(needle)}`);
+    }
+    assert.deepEqual((await h.store.listRequests({ order: 'newest', limit: 10, text: 'NEAR(b' })).items, []);
+  });
+
   it('filters by a list of priorities', async () => {
     const { b, c, d, e } = await seedFive(h);
     await expectBoth({ priority: ['high', 'critical'] }, [e, c, b]);

@@ -28,9 +28,12 @@ export type TextPlan = { via: 'scan' } | { via: 'match' } | { via: 'hits'; pks: 
 /** At or below this many index hits, sorting the hits beats scanning for them. */
 export const RARE_MATCHES = 2000;
 
-/** Trigram lookups need at least three characters; shorter needles are always scanned. */
+/**
+ * Trigram lookups need at least three characters; shorter needles are always scanned. FTS5 reads
+ * its query as a C string, so a needle with a NUL character is scanned too.
+ */
 export function canUseTextIndex(needle: string): boolean {
-  return [...needle].length >= 3;
+  return [...needle].length >= 3 && !needle.includes('\u0000');
 }
 
 /** The needle as an FTS5 phrase: quoted, so every character is taken literally. */
