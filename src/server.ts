@@ -20,6 +20,7 @@ import type { Channel, ChannelFactory } from './channels/channel.js';
 import { buildChannels, createChannelContext } from './channels/registry.js';
 import { extraRouteGroups } from './http/route-groups.js';
 import { VERSION } from './version.js';
+import { createPolicyService } from './policy-service.js';
 
 export interface ServerOptions {
   clock?: Clock;
@@ -32,6 +33,8 @@ export interface ServerOptions {
   policy?: (request: ApprovalRequest) => Promise<PolicyOutcome | null> | PolicyOutcome | null;
   /** Channel factories to use instead of the built-in ones (tests). */
   channels?: ChannelFactory[];
+  /** The config file the config came from (the policy protects it from agents). */
+  configFile?: string | null;
 }
 
 export interface RunningServer {
@@ -67,6 +70,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   // The gate, channels and delivery refer to each other: the gate plans outbox items with the
   // channels, channels decide through the gate, the worker sends with the channels' senders.
+  const policy = await createPolicyService({ config, configFile: options.configFile ?? null, store, logger, now: () => clock.now() });
   let channels: Channel[] = [];
   let delivery: DeliveryWiring | null = null;
   const routing = { projects: config.projects, approvers: config.approvers };
@@ -81,7 +85,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       allowApproveOnTimeout: config.requests.allow_approve_on_timeout,
       maxWaitSec: config.requests.max_wait_sec,
     },
-    policy: options.policy,
+    policy: options.policy ?? ((request) => policy.evaluateRequest(request)),
+    onGrants: (grants, source) => void policy.resolveCovered(gate, grants, source).catch((err) => logger.error('resolving requests covered by a grant failed', { err })),
     deliveries: (event) => [...(delivery?.plan(event) ?? []), ...channels.flatMap((c) => c.plan(event))],
     checkCallbackUrl: (url) => (delivery ? delivery.checkUrl(url) : 'delivery is not ready'),
     onOutbox: () => delivery?.nudge(),
@@ -100,7 +105,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   let closing = false;
   const extra: RouteGroup[] = [...extraRouteGroups(), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
-  const app = createHttpApp({ gate, keyring, config, metrics, logger, version: VERSION, ready: async () => !closing }, extra);
+  const app = createHttpApp({ gate, keyring, config, metrics, logger, version: VERSION, policy, ready: async () => !closing }, extra);
 
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.server.port, hostname: config.server.host }, () => resolve(s));

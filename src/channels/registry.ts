@@ -2,9 +2,10 @@
 import { approverMayDecide } from '../core/authz.js';
 import type { Principal } from '../core/types.js';
 import type { Channel, ChannelContext, ChannelFactory } from './channel.js';
+import { telegramChannelFactory } from './telegram/telegram-channel.js';
 
 /** Built-in channel factories; each returns null when its config section is absent. */
-export const CHANNEL_FACTORIES: ChannelFactory[] = [];
+export const CHANNEL_FACTORIES: ChannelFactory[] = [telegramChannelFactory];
 
 export function buildChannels(ctx: ChannelContext, factories: ChannelFactory[] = CHANNEL_FACTORIES): Channel[] {
   const channels: Channel[] = [];

@@ -1,8 +1,11 @@
 // The command table: name → what it does. Each command lives in its own file.
 import { auditCommand } from './audit.js';
+import { grantsCommand } from './grants.js';
 import { initCommand } from './init.js';
 import { keysCommand } from './keys.js';
+import { policyCommand } from './policy.js';
 import { serveCommand } from './serve.js';
+import { telegramCommand } from './telegram.js';
 import { VERSION } from '../version.js';
 
 export interface Command {
@@ -15,6 +18,9 @@ export const COMMANDS: Record<string, Command> = {
   init: initCommand,
   keys: keysCommand,
   audit: auditCommand,
+  policy: policyCommand,
+  grants: grantsCommand,
+  telegram: telegramCommand,
   version: {
     summary: 'print the version',
     async run() {

@@ -209,6 +209,12 @@ policy:
   #~ - "Bash(git push *)"
   deny: ${v(d.policy.deny)}
   #~ - "Bash(rm -rf *)"
+  # Extra rules the dangerous-action guard never auto-approves (on top of rm -rf /, mkfs,
+  # curl | sh, writes to agent permission files, ...): a human always decides them.
+  dangerous: ${v(d.policy.dangerous)}
+  #~ - "Bash(terraform destroy *)"
+  # Branches a forced push to is dangerous.
+  protected_branches: ${v(d.policy.protected_branches)}
 
 requests:
   # Seconds a request waits for a decision when it names no expiry.

@@ -28,6 +28,7 @@ export const serveCommand: Command = {
       throw err;
     }
     const server = await startServer(loaded.config, {
+      configFile: loaded.file,
       onFirstRunKey: (key, url) => {
         process.stdout.write(
           `\nGreenlight is running at ${url}\n\nFirst run: created an admin key. It is shown once; store it now:\n\n    ${key.secret}\n\n` +

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigSchema, type Config } from './schema.js';
 import { SETTINGS, type Setting } from './settings.js';
+import { parseRule } from '../policy/rule-parser.js';
 
 export class ConfigError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -146,6 +147,19 @@ function checkCrossReferences(config: Config): void {
       if (p.key?.startsWith('REPLACE-ME')) problems.push(`${role} "${p.name}" still has the example's placeholder key; run \`greenlight init\` for fresh keys, or put a random key of your own there.`);
     }
   }
+  const checkRules = (where: string, set: { allow: string[]; ask: string[]; deny: string[]; dangerous?: string[] }) => {
+    for (const list of ['allow', 'ask', 'deny', 'dangerous'] as const) {
+      for (const rule of set[list as 'allow'] ?? []) {
+        try {
+          parseRule(rule);
+        } catch (err) {
+          problems.push(`${where}.${list}: ${(err as Error).message}`);
+        }
+      }
+    }
+  };
+  checkRules('policy', config.policy);
+  for (const p of config.projects) checkRules(`projects[${p.name}]`, p);
   const keys = new Map<string, string>();
   for (const [role, list] of [['agent', config.agents], ['approver', config.approvers], ['admin', config.admins]] as const) {
     for (const p of list) {

@@ -113,7 +113,15 @@ export const ConfigSchema = z
     admins: z.array(AdminSchema).default([]),
     projects: z.array(ProjectSchema).default([]),
     policy: z
-      .object({ allow: RuleListSchema, ask: RuleListSchema, deny: RuleListSchema })
+      .object({
+        allow: RuleListSchema,
+        ask: RuleListSchema,
+        deny: RuleListSchema,
+        /** Extra rules (same syntax) the dangerous-action guard never auto-approves. */
+        dangerous: RuleListSchema,
+        /** A forced push to these branches is dangerous. */
+        protected_branches: z.array(z.string().min(1)).default(['main', 'master']),
+      })
       .strict()
       .prefault({}),
     requests: z

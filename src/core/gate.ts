@@ -9,7 +9,8 @@ import type { Clock } from './ids.js';
 import { CreateRequestSchema, DecideSchema, describeIssues, type CreateRequestInput, type DecideInput } from './request-input.js';
 import { assertTargetRouted, resolveProject, type RoutingSettings } from './routing.js';
 import type { ApprovalRequest, Actor, Decision, Origin, PolicyVerdict, Principal, RequestEvent, RequestEventType, Status } from './types.js';
-import type { AuditEntry, AuditInput, Effects, OutboxInput, RequestFilter, RequestPage, Store } from '../store/store.js';
+import type { AuditEntry, AuditInput, Effects, Grant, OutboxInput, RequestFilter, RequestPage, Store } from '../store/store.js';
+import { grantsForDecision } from './grants.js';
 
 /** What the policy says about a new request; null means "no opinion: ask a human". */
 export interface PolicyOutcome extends PolicyVerdict {
@@ -31,6 +32,8 @@ export interface GateDeps {
   checkCallbackUrl?: (url: string) => string | null;
   /** Called after outbox items were written, so the worker can deliver them now. */
   onOutbox?: () => void;
+  /** Called after a decision created grants (to resolve other pending requests they cover). */
+  onGrants?: (grants: Grant[], source: ApprovalRequest) => void;
 }
 
 export interface CreateOptions {
@@ -47,6 +50,8 @@ export interface Gate {
   wait(principal: Principal, id: string, timeoutMs: number, signal?: AbortSignal): Promise<ApprovalRequest>;
   decide(principal: Principal, id: string, input: DecideInput | unknown, via: string): Promise<ApprovalRequest>;
   cancel(principal: Principal, id: string, options?: { reason?: string | null; via?: string }): Promise<ApprovalRequest>;
+  /** Approves a pending request on behalf of the policy (a new grant covers it). False if it was no longer pending. */
+  autoApprove(id: string, by: { rule: string; via: string; comment: string }): Promise<boolean>;
   /** Expires every pending request past its deadline; returns how many. */
   expireDue(): Promise<number>;
   audit(principal: Principal, options: { after_seq?: number; before_seq?: number; request_id?: string; limit: number; order?: 'asc' | 'desc' }): Promise<AuditEntry[]>;
@@ -81,10 +86,12 @@ export function createGate(deps: GateDeps): Gate {
   };
 
   /** Settles a pending request (CAS); on a lost race names the winner. */
-  async function settle(request: ApprovalRequest, status: Status, decision: Decision | null, actor: Actor, action: string, type: RequestEventType, via: string | null, detail: Record<string, unknown> | null): Promise<ApprovalRequest> {
+  async function settle(request: ApprovalRequest, status: Status, decision: Decision | null, actor: Actor, action: string, type: RequestEventType, via: string | null, detail: Record<string, unknown> | null, grants: Grant[] = []): Promise<ApprovalRequest> {
     const now = clock.now();
     const next: ApprovalRequest = { ...request, status, decision, updated_at: now };
-    const { effects, event } = effectsFor(type, next, [auditRow(actor, action, request, via, detail)]);
+    const audit = [auditRow(actor, action, request, via, detail), ...grants.map((g) => auditRow(actor, 'grant.created', request, via, { grant_id: g.id, rule: g.rule, scope: g.scope, agent: g.agent, project: g.project, session_id: g.session_id }))];
+    const { effects, event } = effectsFor(type, next, audit);
+    effects.grants = grants;
     const result = await store.settleRequest(request.id, status, decision, now, effects);
     if (!result.ok) throw alreadyDecided(result.current ?? request);
     announce({ ...event, request: result.request }, effects);
@@ -110,11 +117,19 @@ export function createGate(deps: GateDeps): Gate {
       const request = buildRequest(principal, input, { now, project, origin: options.origin ?? 'native', defaults: deps.defaults });
       const verdict = deps.policy ? await deps.policy(request) : null;
       const actor = actorOf(principal);
-      const audit: AuditInput[] = [auditRow(actor, 'request.created', request, options.origin ?? 'api', { title: request.title, project, priority: request.priority })];
+      const audit: AuditInput[] = [
+        auditRow(actor, 'request.created', request, options.origin ?? 'api', {
+          title: request.title,
+          project,
+          priority: request.priority,
+          ...(verdict ? { policy: { verdict: verdict.verdict, rule: verdict.rule, reason: verdict.reason, ...(verdict.dangerous ? { dangerous: true } : {}) } } : {}),
+        }),
+      ];
       let stored = request;
       let type: RequestEventType = 'request.created';
       if (verdict) {
-        stored = { ...request, policy: { verdict: verdict.verdict, rule: verdict.rule, reason: verdict.reason, ...(verdict.dangerous ? { dangerous: true } : {}) } };
+        const { grantIds: _used, ...policy } = verdict;
+        stored = { ...request, policy };
         if (verdict.verdict !== 'ask') {
           const status: Status = verdict.verdict === 'allow' ? 'approved' : 'denied';
           stored = {
@@ -211,13 +226,22 @@ export function createGate(deps: GateDeps): Gate {
       const parsed = DecideSchema.safeParse(rawInput);
       if (!parsed.success) throw validation(`The decision is not valid: ${describeIssues(parsed.error)}`);
       const actor = actorOf(principal);
-      const { status, decision } = buildDecision(request, parsed.data, actor, via, clock.now());
-      return settle(request, status, decision, actor, `request.${status}`, 'request.decided', via, {
-        outcome: decision.outcome,
-        scope: decision.scope,
-        comment: decision.comment,
-        ...(decision.updated_input !== null ? { edited: true } : {}),
-      });
+      const now = clock.now();
+      const { status, decision } = buildDecision(request, parsed.data, actor, via, now);
+      const grants = grantsForDecision(request, decision, parsed.data.grant_rule, now);
+      const settled = await settle(
+        request,
+        status,
+        decision,
+        actor,
+        `request.${status}`,
+        'request.decided',
+        via,
+        { outcome: decision.outcome, scope: decision.scope, comment: decision.comment, ...(decision.updated_input !== null ? { edited: true } : {}), ...(grants.length ? { grant_rule: grants[0].rule } : {}) },
+        grants,
+      );
+      if (grants.length) deps.onGrants?.(grants, settled);
+      return settled;
     },
 
     async cancel(principal, id, options = {}) {
@@ -227,6 +251,30 @@ export function createGate(deps: GateDeps): Gate {
       if (request.status !== 'pending') throw alreadyDecided(request);
       const reason = options.reason ?? null;
       return settle(request, 'cancelled', null, actorOf(principal), 'request.cancelled', 'request.cancelled', options.via ?? 'api', reason ? { reason } : null);
+    },
+
+    async autoApprove(id, by) {
+      const request = await store.getRequest(id);
+      if (!request || request.status !== 'pending') return false;
+      const decision: Decision = {
+        outcome: 'approved',
+        scope: 'once',
+        comment: by.comment,
+        conditions: null,
+        answer: null,
+        updated_input: null,
+        decided_by: by.rule,
+        decided_by_kind: 'policy',
+        via: by.via,
+        decided_at: clock.now(),
+      };
+      try {
+        await settle(request, 'approved', decision, { kind: 'policy', name: by.rule }, 'request.auto_approved', 'request.decided', by.via, { rule: by.rule, reason: by.comment });
+        return true;
+      } catch (err) {
+        if (err instanceof GreenlightError && err.code === 'ALREADY_DECIDED') return false;
+        throw err;
+      }
     },
 
     async expireDue() {

@@ -76,6 +76,8 @@ export const DecideSchema = z
     conditions: z.record(z.string(), z.unknown()).nullable().optional(),
     answer: z.union([text(10_000), z.array(text(100)).max(LIMITS.options)]).nullable().optional(),
     updated_input: z.unknown().optional(),
+    /** With scope session/always: which offered grant (policy.suggestions[].rule); default: this exact action. */
+    grant_rule: text(2000).min(1).nullable().optional(),
   })
   .strict();
 

@@ -71,6 +71,18 @@ export interface PolicyVerdict {
   rule: string | null;
   reason: string;
   dangerous?: boolean;
+  /** Why the dangerous-action guard flagged it, for the approver's warning. */
+  danger_reasons?: string[];
+  /** Grants a human may give with the decision ("Accept all ..."), made by the server, never the agent. */
+  suggestions?: GrantSuggestion[];
+  /** The policy's reasoning per subcommand / path, for "why did it ask". */
+  trace?: { subject: string; verdict: 'allow' | 'deny' | 'ask'; rule: string | null; reason: string }[];
+}
+
+export interface GrantSuggestion {
+  kind: 'tool' | 'prefix' | 'edits' | 'read-dir' | 'domain' | 'exact';
+  label: string;
+  rule: string;
 }
 
 export interface Decision {

@@ -6,6 +6,7 @@ import { adminRoutes } from './routes/admin.js';
 import { eventRoutes } from './routes/events.js';
 import { requestRoutes } from './routes/requests.js';
 import { systemRoutes } from './routes/system.js';
+import { policyRoutes } from './routes/policy.js';
 import { openapiRoutes } from './openapi/routes.js';
 
 /** Extra route groups (compat dialects, docs, channels' webhooks) mounted by main. */
@@ -18,6 +19,6 @@ export function createHttpApp(deps: HttpDeps, extra: RouteGroup[] = []): Hono<Ap
   app.onError((err, c) => handleError(err, c));
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `There is no route ${c.req.method} ${c.req.path}. See /openapi.json.`, c.get('requestId') ?? 'unknown'), 404));
 
-  for (const group of [systemRoutes(), requestRoutes(), eventRoutes(), adminRoutes(), openapiRoutes(deps.version), ...extra]) app.route('/', group);
+  for (const group of [systemRoutes(), requestRoutes(), eventRoutes(), adminRoutes(), policyRoutes(), openapiRoutes(deps.version), ...extra]) app.route('/', group);
   return app;
 }

@@ -7,6 +7,7 @@ import type { Gate } from '../core/gate.js';
 import type { Principal } from '../core/types.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from './metrics.js';
+import type { PolicyService } from '../policy-service.js';
 
 export interface HttpDeps {
   gate: Gate;
@@ -14,6 +15,8 @@ export interface HttpDeps {
   config: Config;
   metrics: Metrics;
   logger: Logger;
+  /** The server's policy (dry runs); absent in bare test apps. */
+  policy?: PolicyService;
   /** Whether the server is ready to serve (store open, migrations done). */
   ready: () => Promise<boolean>;
   version: string;

@@ -1,6 +1,6 @@
 // The native v1 wire shape of a request: the stored object with ISO-8601 timestamps.
 import type { ApprovalRequest, Decision } from '../core/types.js';
-import type { AuditEntry } from '../store/store.js';
+import type { AuditEntry, Grant } from '../store/store.js';
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
@@ -31,4 +31,8 @@ export function auditToWire(e: AuditEntry) {
     hash: e.hash,
     prev_hash: e.prev_hash,
   };
+}
+
+export function grantToWire(g: Grant) {
+  return { ...g, created_at: iso(g.created_at), expires_at: iso(g.expires_at), revoked_at: iso(g.revoked_at) };
 }

@@ -15,11 +15,14 @@ const AGENTS = [
   { name: 'agent-b', key: KEYS.otherAgent },
 ];
 
+// Each request is a different action unless a test says otherwise: an approval "for the session"
+// or "always" grants exactly that action, so a repeat of it is answered by the grant.
+let seq = 0;
 const body = (over: Record<string, unknown> = {}) => ({
   session_id: 'sess_123',
   action_type: 'exec_cmd',
   title: 'Run command',
-  preview: 'rm -rf ./build && npm run build',
+  preview: `npm run build -- --out dist-${++seq}`,
   channel: 'telegram',
   target: { tg_chat_id: '-100200300' },
   expires_in_sec: 600,
@@ -61,8 +64,20 @@ describe('ok2run compatibility', () => {
     assert.ok(r.body.expires_at >= before + 600 && r.body.expires_at <= before + 601, `expires_at ${r.body.expires_at}`);
   });
 
+  it('"Session" (code 2) really matches: the same action again in that session is allowed at once, in another session it asks', async () => {
+    const action = { preview: 'npm publish --dry-run', session_id: 'sess_grant' };
+    const first = await create(action);
+    const d = await s.call('approver', 'POST', `/v1/requests/${first.approval_id}/decision`, { outcome: 'approved', scope: 'session' });
+    assert.equal(d.status, 200, d.text);
+    const again = await create(action);
+    assert.equal(again.auto, true);
+    assert.equal(again.status, 'approved');
+    const elsewhere = await create({ ...action, session_id: 'sess_other' });
+    assert.equal(elsewhere.status, 'pending');
+  });
+
   it('maps the fields onto a Greenlight request (origin ok2run, channel hint, routed target)', async () => {
-    const a = await create({ options: ['Use React', 'Use Vue'] });
+    const a = await create({ options: ['Use React', 'Use Vue'], preview: 'rm -rf ./build && npm run build' });
     const native = await s.call('approver', 'GET', `/v1/requests/${a.approval_id}`);
     assert.equal(native.body.origin, 'ok2run');
     assert.equal(native.body.title, 'Run command');

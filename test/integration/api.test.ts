@@ -55,7 +55,7 @@ describe('native API', () => {
   });
 
   it('an approver decides; the decision records who, via which channel, and when', async () => {
-    const req = await create();
+    const req = await create({ session_id: 'sess-1' });
     const r = await s.call('approver', 'POST', `/v1/requests/${req.id}/decision`, { outcome: 'approved', scope: 'session', comment: 'ok for today' });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.status, 'approved');

@@ -1,5 +1,9 @@
-// The real HTTP app over a MemoryStore, as the OpenAPI tests need it: no listener, no I/O.
+// The real HTTP app over a MemoryStore, as the OpenAPI tests need it: no listener, no I/O. Like
+// main, it runs the real policy and mounts the channels' routes (Telegram, with a stand-in Bot API).
+import type { Transformer } from 'grammy';
 import { createKeyring } from '../../src/auth/keyring.js';
+import { buildChannels, createChannelContext } from '../../src/channels/registry.js';
+import { createTelegramChannelFactory } from '../../src/channels/telegram/telegram-channel.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { createLocalEventBus } from '../../src/core/events.js';
 import { createGate } from '../../src/core/gate.js';
@@ -10,6 +14,7 @@ import { createMetrics } from '../../src/http/metrics.js';
 import { openapiRoutes } from '../../src/http/openapi/routes.js';
 import { extraRouteGroups } from '../../src/http/route-groups.js';
 import { silentLogger } from '../../src/log.js';
+import { createPolicyService, type PolicyService } from '../../src/policy-service.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 
 export const KEYS = {
@@ -25,18 +30,39 @@ export const TEST_VERSION = '9.9.9-test';
 /** Routes that serve the docs themselves: not compared against the document. */
 export const DOC_ROUTES = new Set(['GET /openapi.json', 'GET /docs', 'GET /docs/app.js', 'GET /docs/app.css']);
 
+export const TELEGRAM_SECRET = 'openapi-telegram-secret-0123456789';
+
+/** The Bot API methods the Telegram routes call, answered here: no network. */
+const fakeBotApi: Transformer = async (prev, method, payload, signal) => {
+  if (method === 'getMe') return { ok: true, result: { id: 42, is_bot: true, first_name: 'Greenlight', username: 'greenlight_test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } } as never;
+  if (method === 'setWebhook' || method === 'deleteWebhook') return { ok: true, result: true } as never;
+  return { ok: false, error_code: 400, description: `Bad Request: ${method} is not stood in for by the OpenAPI fixture` } as never;
+};
+
+/** The policy service is built asynchronously (it loads the bash grammar); callers await it per call. */
+function lazyPolicy(ready: Promise<PolicyService>): PolicyService {
+  return {
+    evaluateRequest: async (request) => (await ready).evaluateRequest(request),
+    dryRun: async (action, scope) => (await ready).dryRun(action, scope),
+    resolveCovered: async (gate, grants, source) => (await ready).resolveCovered(gate, grants, source),
+  };
+}
+
 export function buildDeps(withPrincipals = true): HttpDeps {
   const config = ConfigSchema.parse(
     withPrincipals
       ? {
           agents: [{ name: 'agent-a', key: KEYS.agent }],
-          approvers: [{ name: 'alice', key: KEYS.approver }],
+          approvers: [{ name: 'alice', key: KEYS.approver, telegram_user_id: 111 }],
           admins: [{ name: 'root', key: KEYS.admin }],
           rate_limit: { per_minute: 0 },
+          policy: { allow: ['Bash(git *)'], deny: ['Bash(git push --force *)'] },
+          channels: { telegram: { bot_token: '123456:openapi-fixture-token-abcdefghij', api_root: 'http://127.0.0.1:9', chats: [-100123], webhook: { secret_token: TELEGRAM_SECRET } } },
         }
       : {},
   );
   const store = new MemoryStore();
+  const policy = lazyPolicy(createPolicyService({ config, configFile: null, store, logger: silentLogger, now: () => Date.now() }));
   const gate = createGate({
     store,
     events: createLocalEventBus(),
@@ -48,15 +74,24 @@ export function buildDeps(withPrincipals = true): HttpDeps {
       allowApproveOnTimeout: config.requests.allow_approve_on_timeout,
       maxWaitSec: config.requests.max_wait_sec,
     },
+    policy: (request) => policy.evaluateRequest(request),
+    onGrants: (grants, source) => void policy.resolveCovered(gate, grants, source),
   });
-  return { gate, keyring: createKeyring(config, store), config, metrics: createMetrics(), logger: silentLogger, ready: async () => true, version: TEST_VERSION };
+  return { gate, keyring: createKeyring(config, store), config, metrics: createMetrics(), logger: silentLogger, policy, ready: async () => true, version: TEST_VERSION };
 }
 
-/** The app exactly as main builds it (native routes + extra groups), without the docs routes. */
-export const buildApp = (deps = buildDeps(false)) => createHttpApp(deps, extraRouteGroups());
+/** The channels' route groups, as main mounts them (the Telegram channel's Bot API stood in for). */
+function channelRoutes(deps: HttpDeps) {
+  const ctx = createChannelContext({ gate: deps.gate, store: deps.gate.deps.store, config: deps.config, clock: systemClock, logger: silentLogger, metrics: deps.metrics, publicUrl: () => 'https://greenlight.example.com' });
+  // Only Telegram is configured here; the other channels' factories would return null.
+  return buildChannels(ctx, [createTelegramChannelFactory({ transformers: [fakeBotApi] })]).flatMap((c) => (c.routes ? [c.routes()] : []));
+}
+
+/** The app exactly as main builds it (native routes + extra groups + channels), without the docs routes. */
+export const buildApp = (deps = buildDeps()) => createHttpApp(deps, [...extraRouteGroups(), ...channelRoutes(deps)]);
 
 /** The app with the docs routes mounted, as the lead registers them. */
-export const buildAppWithDocs = (deps = buildDeps()) => createHttpApp(deps, [...extraRouteGroups(), openapiRoutes(TEST_VERSION)]);
+export const buildAppWithDocs = (deps = buildDeps()) => createHttpApp(deps, [...extraRouteGroups(), ...channelRoutes(deps), openapiRoutes(TEST_VERSION)]);
 
 export interface Reply {
   status: number;

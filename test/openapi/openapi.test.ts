@@ -68,13 +68,15 @@ describe('the OpenAPI document', () => {
   });
 
   it('gives every authenticated operation 401 and 429, every role-limited one 403, and every body 400 and 413', () => {
+    // A session is not a stored resource: ending one the server never saw revokes nothing (200).
+    const noSuchThing = new Set(['POST /v1/sessions/{id}/end']);
     for (const { key, op } of operations()) {
       const roles: string[] = op['x-greenlight-roles'];
       const statuses = Object.keys(op.responses);
       if (roles.length > 0) for (const s of ['401', '429']) assert.ok(statuses.includes(s), `${key} lacks ${s}`);
       if (roles.length > 0 && roles.length < 3) assert.ok(statuses.includes('403'), `${key} lacks 403`);
       if (op.requestBody) for (const s of ['400', '413']) assert.ok(statuses.includes(s), `${key} lacks ${s}`);
-      if (key.includes('{id}')) assert.ok(statuses.includes('404'), `${key} lacks 404`);
+      if (key.includes('{id}') && !noSuchThing.has(key)) assert.ok(statuses.includes('404'), `${key} lacks 404`);
     }
   });
 

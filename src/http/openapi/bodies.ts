@@ -74,11 +74,18 @@ const CreateRequest = inputJsonSchema(CreateRequestSchema, {
 
 const Decide = inputJsonSchema(DecideSchema, {
   outcome: { description: '`approved`, `denied`, `conditional` (with conditions) or `answered` (with answer).' },
-  scope: { description: '`once`: this request; `session`: also similar requests in the same session; `always`: a standing grant. A denial is always `once`.' },
+  scope: {
+    description:
+      '`once`: this request; `session`: a grant for the rest of the agent\'s session; `always`: a standing grant (revoke with DELETE /v1/grants/{id}). Only a plain approval can be widened: denials, conditional approvals, answers and edited actions are `once`, and a dangerous action (policy.dangerous) can only be approved once (403). `session` needs a request with a session_id.',
+  },
   comment: { description: 'Shown to the agent.' },
   conditions: { description: 'Values for the request\'s conditions_schema (outcome `conditional` only). Numbers and booleans may be sent as text.' },
   answer: { description: 'Option key(s) or free text (outcome `answered`; an approval may carry one too).' },
   updated_input: { description: 'The edited action ("modify then allow"): replaces the request\'s input. Not allowed on a denial.' },
+  grant_rule: {
+    description:
+      'With scope `session` or `always`: which grant to give — the `rule` of one of the request\'s `policy.suggestions` (e.g. `Bash(git status *)`, "Accept all `git status *`"). Absent or null: exactly this action (`exact:<tool>:<hash>`, the first suggestion). A rule that was not offered is refused (400): an approver widens only along the lines the server offers. Not allowed with scope `once`.',
+  },
 });
 
 /** Hand-written: the cancel route validates its optional body by hand. */

@@ -3,14 +3,14 @@
 import { ERROR_CODES } from '../../core/errors.js';
 import { CONDITION_FIELD_TYPES, OUTCOMES, PRIORITIES, ROLES, SCOPES, STATUSES } from '../../core/types.js';
 
-type Schema = Record<string, unknown>;
+export type Schema = Record<string, unknown>;
 
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const str = (description: string, extra: Schema = {}): Schema => ({ type: 'string', description, ...extra });
-const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
-const nullableStr = (description: string, extra: Schema = {}): Schema => ({ type: ['string', 'null'], description, ...extra });
-const isoTime = (description: string): Schema => str(description, { format: 'date-time' });
-const obj = (properties: Record<string, Schema>, description?: string, optional: string[] = []): Schema => ({
+export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+export const str = (description: string, extra: Schema = {}): Schema => ({ type: 'string', description, ...extra });
+export const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
+export const nullableStr = (description: string, extra: Schema = {}): Schema => ({ type: ['string', 'null'], description, ...extra });
+export const isoTime = (description: string): Schema => str(description, { format: 'date-time' });
+export const obj = (properties: Record<string, Schema>, description?: string, optional: string[] = []): Schema => ({
   type: 'object',
   ...(description ? { description } : {}),
   properties,
@@ -52,12 +52,40 @@ const ConditionField = obj(
 const PolicyVerdict = obj(
   {
     verdict: { type: 'string', enum: ['allow', 'deny', 'ask'] },
-    rule: nullableStr('The policy rule that matched, e.g. `Bash(git status *)`.'),
+    rule: nullableStr('The policy rule that matched, e.g. `Bash(git status *)`, or the grant that allowed it.'),
     reason: str('Why the policy said so.'),
-    dangerous: { type: 'boolean', description: 'Present and true when the dangerous-action guard flagged the action: never auto-approved.' },
+    dangerous: { type: 'boolean', description: 'True when the dangerous-action guard flagged the action: never auto-approved, and approvable only once (never for a session or always).' },
+    danger_reasons: { type: 'array', items: { type: 'string' }, description: 'Present when `dangerous`: what the guard found, e.g. `rm of /`. Show it to the approver as a warning.' },
+    suggestions: {
+      type: 'array',
+      items: ref('GrantSuggestion'),
+      description: 'Present when the policy asks and the action is not dangerous: the grants an approver may give with the decision (`grant_rule` with scope `session` or `always`). Made by the server, never by the agent. The first is always "exactly this action".',
+    },
+    trace: { type: 'array', items: ref('PolicyTraceEntry'), maxItems: 40, description: 'The verdict of each subcommand, redirection and path (at most 40 entries): why it asked.' },
   },
   'What the policy said before any human saw the request.',
-  ['dangerous'],
+  ['dangerous', 'danger_reasons', 'suggestions', 'trace'],
+);
+
+const GrantSuggestion = obj(
+  {
+    kind: { type: 'string', enum: ['exact', 'tool', 'prefix', 'edits', 'read-dir', 'domain'], description: '`exact`: this action only; `tool`: every use of the tool; `prefix`: a command prefix (`git status *`); `edits`: edits in a directory; `read-dir`: reads in a directory; `domain`: a WebFetch host.' },
+    label: str('Button text, e.g. "Accept all `git status *`".'),
+    rule: str('The rule the grant would hold: a policy rule such as `Bash(git status *)`, or `exact:<tool>:<hash>` for exactly this action.'),
+  },
+  'A grant the policy offers the approver of a request.',
+);
+
+const PolicyTraceEntry = obj(
+  {
+    subject: str('What was judged: `Bash(git status)`, `write > ~/.bashrc`, `Read(/home/a/x)`.'),
+    verdict: { type: 'string', enum: ['allow', 'deny', 'ask'] },
+    rule: nullableStr('The rule that decided this part, or null (a default or a scope decided).'),
+    source: str('Where the rule came from: `config:global`, `config:project:<name>`, `grant:<id>`, `scope:project`, `scope:sandbox`, `scope:implicit`. In dry runs only.'),
+    reason: str('Why, in words.'),
+  },
+  'The policy\'s verdict on one part of an action.',
+  ['source'],
 );
 
 const conditionValue: Schema = { type: ['string', 'number', 'boolean'] };
@@ -220,6 +248,8 @@ export const SCHEMAS: Record<string, Schema> = {
   QuestionOption,
   ConditionField,
   PolicyVerdict,
+  GrantSuggestion,
+  PolicyTraceEntry,
   RequestPage,
   PendingPage,
   AuditEntry,

@@ -127,7 +127,7 @@ export function requestPaths(): Record<string, Json> {
         tag: TAG,
         summary: 'Decide a pending request',
         description:
-          'Approves, denies, approves with conditions, or answers. Exactly one decision wins: deciding is a compare-and-set from `pending`, and every later attempt gets 409 ALREADY_DECIDED naming the winner. Agent keys can never decide. Send `X-Greenlight-Via: web` from the dashboard; everything else is recorded as `api`.',
+          'Approves, denies, approves with conditions, or answers. An approval with scope `session` or `always` also gives a grant: exactly this action, or the `grant_rule` the approver picked from `policy.suggestions`; the grant approves the agent\'s other pending requests it strictly covers. Exactly one decision wins: deciding is a compare-and-set from `pending`, and every later attempt gets 409 ALREADY_DECIDED naming the winner. Agent keys can never decide. Send `X-Greenlight-Via: web` from the dashboard; everything else is recorded as `api`.',
         roles: ['approver', 'admin'],
         parameters: [id, { name: 'X-Greenlight-Via', in: 'header', required: false, description: 'Channel to record: `web`, else `api`.', schema: { type: 'string', enum: ['web', 'api'] } }],
         body: {
@@ -136,8 +136,8 @@ export function requestPaths(): Record<string, Json> {
         },
         responses: { '200': jsonResponse('The settled request.', request) },
         errors: {
-          400: 'VALIDATION_FAILED, INVALID_JSON, CONDITIONS_INVALID (conditions do not fit conditions_schema) or ANSWER_INVALID (not an option, or free text not allowed).',
-          403: 'FORBIDDEN (agent key) or NOT_ROUTED_TO_YOU (the request\'s project is not routed to this approver).',
+          400: 'VALIDATION_FAILED (also: a grant_rule that was not offered, or a scope the decision cannot have), INVALID_JSON, CONDITIONS_INVALID (conditions do not fit conditions_schema) or ANSWER_INVALID (not an option, or free text not allowed).',
+          403: 'FORBIDDEN (agent key; or scope session/always on a dangerous action) or NOT_ROUTED_TO_YOU (the request\'s project is not routed to this approver).',
           404: '',
           409: '',
           415: '',

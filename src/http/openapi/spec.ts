@@ -3,8 +3,11 @@
 import { BODY_SCHEMAS } from './bodies.js';
 import { COMPAT_ERROR_RESPONSES, ERROR_RESPONSES, PARAMETERS, SCHEMAS } from './components.js';
 import { compatPaths, COMPAT_SCHEMAS, COMPAT_TAGS } from './paths-compat.js';
+import { policyPaths } from './paths-policy.js';
 import { requestPaths } from './paths-requests.js';
 import { systemPaths } from './paths-system.js';
+import { telegramPaths, TELEGRAM_SCHEMAS } from './paths-telegram.js';
+import { POLICY_SCHEMAS } from './policy-components.js';
 
 const DESCRIPTION = `Greenlight is a self-hosted approval gate for AI agents. Agents file **requests** before they do
 something with side effects; the policy answers at once where it can, everything else goes to human
@@ -23,8 +26,10 @@ const TAGS = [
   { name: 'requests', description: 'File, read, list, wait for, decide and cancel approval requests.' },
   { name: 'events', description: 'Server-sent events: decisions pushed as they happen.' },
   { name: 'audit', description: 'The append-only audit log.' },
+  { name: 'policy', description: 'Dry runs of the policy, stored grants, session ends, and ok2run\'s allow-rules. Agents cannot read or change policy; they may only end their own session.' },
   { name: 'keys', description: 'API keys and the current principal.' },
   { name: 'system', description: 'Health, readiness, metrics and these docs.' },
+  { name: 'telegram', description: 'The Telegram channel\'s webhook and its set-up (served only when channels.telegram is configured).' },
 ];
 
 export function buildOpenApiSpec(version: string): object {
@@ -44,13 +49,13 @@ export function buildOpenApiSpec(version: string): object {
     servers: [{ url: '/', description: 'This server' }],
     security: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
     tags: [...TAGS, ...COMPAT_TAGS],
-    paths: { ...requestPaths(), ...systemPaths(), ...compatPaths() },
+    paths: { ...requestPaths(), ...policyPaths(), ...systemPaths(), ...telegramPaths(), ...compatPaths() },
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key>' },
         apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key in the X-API-Key header (Chock clients send this).' },
       },
-      schemas: { ...SCHEMAS, ...BODY_SCHEMAS, ...COMPAT_SCHEMAS },
+      schemas: { ...SCHEMAS, ...POLICY_SCHEMAS, ...BODY_SCHEMAS, ...TELEGRAM_SCHEMAS, ...COMPAT_SCHEMAS },
       parameters: PARAMETERS,
       responses,
     },

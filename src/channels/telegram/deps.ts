@@ -1,0 +1,57 @@
+// What the parts of the Telegram channel share: the channel context, the parsed settings, the bot,
+// conversation state, and a few helpers every part needs.
+import type { Bot } from 'grammy';
+import type { ApprovalRequest, Principal } from '../../core/types.js';
+import type { ChannelContext } from '../channel.js';
+import type { TelegramSettings } from './config.js';
+import type { Conversations } from './conversation.js';
+import { messagesFor, type Messages } from './i18n.js';
+
+export const CHANNEL = 'telegram';
+
+/** Kinds of messages the channel remembers per request (ChannelMessageRef.channel). */
+export const REF = {
+  card: 'telegram',
+  document: 'telegram:document',
+  /** A force-reply prompt (no inline keyboard). */
+  prompt: 'telegram:prompt',
+  /** A walk-through step or confirmation with an inline keyboard. */
+  step: 'telegram:step',
+} as const;
+
+export interface TelegramDeps {
+  ctx: ChannelContext;
+  settings: TelegramSettings;
+  bot: Bot;
+  conv: Conversations;
+}
+
+/** The Bot API takes numeric chat ids as numbers and public channels as @names. */
+export const chatArg = (chat: string): number | string => (/^-?\d+$/.test(chat) ? Number(chat) : chat);
+
+export const messagesOf = (deps: TelegramDeps, chat: string): Messages => messagesFor(deps.settings.chat_locales[chat] ?? deps.settings.locale);
+
+/** Remembers a message about a request so it is edited once the request is settled. */
+export function remember(deps: TelegramDeps, requestId: string, kind: (typeof REF)[keyof typeof REF], chat: string, messageId: number): Promise<void> {
+  return deps.ctx.store.addChannelMessage({ request_id: requestId, channel: kind, target: chat, message_id: String(messageId), created_at: deps.ctx.clock.now() });
+}
+
+/** Whether a principal decides this request (admins decide all; approvers what is routed to them). */
+export const mayDecide = (deps: TelegramDeps, principal: Principal, request: ApprovalRequest): boolean =>
+  principal.role === 'admin' || (principal.role === 'approver' && deps.ctx.approversFor(request).some((a) => a.name === principal.name));
+
+/** Writes an audit row for someone who tried to act without the right (never thrown into the caller). */
+export async function auditRefusal(deps: TelegramDeps, who: { id: number; username?: string }, chat: string, what: string, reason: string, requestId: string | null): Promise<void> {
+  try {
+    await deps.ctx.gate.record(
+      { kind: 'system', name: 'telegram' },
+      'telegram.unauthorized',
+      { telegram_user_id: who.id, username: who.username ?? null, chat_id: chat, action: what, reason },
+      CHANNEL,
+      requestId,
+    );
+  } catch (err) {
+    deps.ctx.logger.error('telegram: could not write the audit entry for a refused action', { err });
+  }
+  deps.ctx.metrics.inc('greenlight_telegram_refused_total', { reason });
+}

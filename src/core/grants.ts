@@ -1,0 +1,62 @@
+// Grants a human gives with a decision: "for this session" or "always", either for one of the
+// grants the policy offered (policy.suggestions, made by the server) or for exactly this action.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './audit-chain.js';
+import { GreenlightError, validation } from './errors.js';
+import { newId } from './ids.js';
+import type { ApprovalRequest, Decision } from './types.js';
+import type { Grant } from '../store/store.js';
+
+export const EXACT_PREFIX = 'exact:';
+
+/**
+ * A rule that matches exactly this action and nothing else: the tool (or action type) and a hash
+ * of its input (or preview). Never widened by wildcards, because it is not a pattern.
+ */
+export function exactRuleFor(request: Pick<ApprovalRequest, 'tool' | 'input' | 'action_type' | 'preview'>): string {
+  const subject = request.tool ? { tool: request.tool, input: request.input ?? null } : { action_type: request.action_type, preview: request.preview };
+  const digest = createHash('sha256').update(canonicalJson(subject)).digest('hex').slice(0, 32);
+  return `${EXACT_PREFIX}${request.tool ?? request.action_type}:${digest}`;
+}
+
+export const isExactRule = (rule: string): boolean => rule.startsWith(EXACT_PREFIX);
+
+/** The grants an approval creates; none for "once", denials, conditional approvals or answers. */
+export function grantsForDecision(request: ApprovalRequest, decision: Decision, grantRule: string | null | undefined, now: number): Grant[] {
+  if (decision.scope === 'once') {
+    if (grantRule) throw validation('grant_rule needs scope "session" or "always".');
+    return [];
+  }
+  if (decision.outcome !== 'approved') {
+    throw validation(`Only a plain approval can be given for the ${decision.scope}; a ${decision.outcome} decision is for this request only (scope "once").`);
+  }
+  if (decision.updated_input !== null) throw validation('An edited action is approved once: the edit is not what the agent asked for, so it cannot become a grant.');
+  if (request.policy?.dangerous) {
+    throw new GreenlightError('FORBIDDEN', `This action is dangerous (${(request.policy.danger_reasons ?? []).join('; ') || 'flagged by the guard'}); it can only be approved once, never for a session or always.`);
+  }
+  if (decision.scope === 'session' && !request.session_id) throw validation('This request has no session_id, so it cannot be approved for the session; approve it once or always.');
+  let rule = exactRuleFor(request);
+  if (grantRule && grantRule !== rule) {
+    const offered = request.policy?.suggestions?.some((s) => s.rule === grantRule);
+    if (!offered) throw validation(`grant_rule ${JSON.stringify(grantRule.slice(0, 200))} was not offered for this request. Offered: ${(request.policy?.suggestions ?? []).map((s) => s.rule).join(', ') || 'none (leave grant_rule out to grant exactly this action)'}.`);
+    rule = grantRule;
+  }
+  return [
+    {
+      id: newId('grt', now),
+      rule,
+      effect: 'allow',
+      scope: decision.scope,
+      agent: request.agent,
+      project: request.project,
+      session_id: decision.scope === 'session' ? request.session_id : null,
+      created_by: decision.decided_by,
+      created_at: now,
+      expires_at: null,
+      max_uses: null,
+      uses: 0,
+      revoked_at: null,
+      source_request_id: request.id,
+    },
+  ];
+}

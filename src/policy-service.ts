@@ -1,0 +1,126 @@
+// The policy as the server runs it: config rules + stored grants → the pure engine in src/policy,
+// with the I/O the engine must not do (realpath, reading grants). Every request passes it before
+// any human hears of it; a new grant resolves the pending requests it strictly covers.
+import { realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import type { Config } from './config/schema.js';
+import type { Gate, PolicyOutcome } from './core/gate.js';
+import { exactRuleFor, isExactRule } from './core/grants.js';
+import type { ApprovalRequest, GrantSuggestion } from './core/types.js';
+import type { Logger } from './log.js';
+import { evaluate, grantCovers, initPolicy, rulesFromSet, suggestGrants, tolerantRealpath, type Evaluation, type PolicyAction, type PolicyContext, type PolicyRule } from './policy/index.js';
+import type { Grant, Store } from './store/store.js';
+
+const MAX_TRACE = 40;
+
+export interface PolicyScope {
+  agent: string | null;
+  project: string | null;
+  session_id: string | null;
+  cwd: string | null;
+}
+
+export interface PolicyService {
+  /** The gate's policy hook. */
+  evaluateRequest(request: ApprovalRequest): Promise<PolicyOutcome>;
+  /** A dry run: what would happen to this action for this agent/project/session. */
+  dryRun(action: PolicyAction, scope: Omit<PolicyScope, 'cwd'>): Promise<Evaluation & { suggestions: GrantSuggestion[] }>;
+  /** Approves the other pending requests that new grants strictly cover. */
+  resolveCovered(gate: Gate, grants: Grant[], source: ApprovalRequest | null): Promise<number>;
+}
+
+/** The action a request asks for, as the engine sees it. */
+export function actionOf(request: Pick<ApprovalRequest, 'tool' | 'input' | 'action_type' | 'preview' | 'cwd'>): PolicyAction {
+  return request.tool ? { tool: request.tool, input: request.input ?? {}, cwd: request.cwd } : { tool: request.action_type, input: { preview: request.preview }, cwd: request.cwd };
+}
+
+export async function createPolicyService(deps: { config: Config; configFile: string | null; store: Store; logger: Logger; now: () => number }): Promise<PolicyService> {
+  await initPolicy();
+  const { config, store } = deps;
+  const realpath = tolerantRealpath((p) => realpathSync.native(p));
+  const protectedPaths = [deps.configFile, config.data_dir, config.store.sqlite_path].filter((p): p is string => Boolean(p) && p !== ':memory:').map((p) => resolve(p));
+  const homeDir = homedir();
+
+  /** Grants that apply to exactly this agent, project and session (nulls do not mean "any"). */
+  async function grantsFor(scope: Omit<PolicyScope, 'cwd'>): Promise<Grant[]> {
+    if (!scope.agent) return [];
+    const grants = await store.listGrants({ agent: scope.agent, project: scope.project ?? undefined, session_id: scope.session_id ?? undefined, now: deps.now() });
+    return grants.filter((g) => (g.project === null || g.project === scope.project) && (g.session_id === null || g.session_id === scope.session_id));
+  }
+
+  function contextFor(scope: Omit<PolicyScope, 'cwd'>, grants: Grant[]): PolicyContext {
+    const project = scope.project ? config.projects.find((p) => p.name === scope.project) : undefined;
+    const grantRules: PolicyRule[] = grants.filter((g) => !isExactRule(g.rule)).map((g) => ({ rule: g.rule, effect: g.effect, source: `grant:${g.id}`, grantId: g.id }));
+    return {
+      rules: [...(project ? rulesFromSet(project, `config:project:${project.name}`) : []), ...rulesFromSet(config.policy, 'config:global'), ...grantRules],
+      projectDirs: project?.directories.map((d) => resolve(d)) ?? [],
+      sandboxed: project?.sandboxed ?? false,
+      homeDir,
+      protectedPaths,
+      extraDangerous: config.policy.dangerous,
+      protectedBranches: config.policy.protected_branches,
+      realpath,
+    };
+  }
+
+  function suggestionsFor(request: Pick<ApprovalRequest, 'tool' | 'input' | 'action_type' | 'preview' | 'cwd'>, ctx: PolicyContext): GrantSuggestion[] {
+    const action = actionOf(request);
+    const offered: GrantSuggestion[] = request.tool ? suggestGrants(action, { ...ctx, cwd: request.cwd }).map((g) => ({ kind: g.kind, label: g.label, rule: g.rule })) : [];
+    return [{ kind: 'exact', label: 'Exactly this action', rule: exactRuleFor(request) }, ...offered];
+  }
+
+  return {
+    async evaluateRequest(request) {
+      const scope = { agent: request.agent, project: request.project, session_id: request.session_id };
+      const grants = await grantsFor(scope);
+      const ctx = contextFor(scope, grants);
+      const ev = evaluate(actionOf(request), ctx);
+      const trace = ev.trace.slice(0, MAX_TRACE).map((t) => ({ subject: t.subject, verdict: t.verdict, rule: t.rule, reason: t.reason }));
+      const base = { dangerous: ev.dangerous, ...(ev.dangerous ? { danger_reasons: ev.dangerReasons } : {}), trace };
+      if (ev.verdict === 'ask' && !ev.dangerous) {
+        const exact = exactRuleFor(request);
+        const grant = grants.find((g) => g.rule === exact && g.effect === 'allow');
+        if (grant) return { verdict: 'allow', rule: `grant ${grant.id} (exactly this action, ${grant.scope})`, reason: `allowed by a ${grant.scope} grant ${grant.created_by} gave for exactly this action`, grantIds: [grant.id], ...base };
+      }
+      return {
+        verdict: ev.verdict,
+        rule: ev.rule,
+        reason: ev.reason,
+        grantIds: ev.verdict === 'allow' ? ev.grantIds : [],
+        ...base,
+        ...(ev.verdict === 'ask' && !ev.dangerous ? { suggestions: suggestionsFor(request, ctx) } : {}),
+      };
+    },
+
+    async dryRun(action, scope) {
+      const ctx = contextFor(scope, await grantsFor(scope));
+      const ev = evaluate(action, ctx);
+      const asRequest = { tool: action.tool, input: action.input, action_type: action.tool, preview: '', cwd: action.cwd };
+      return { ...ev, suggestions: ev.verdict === 'ask' && !ev.dangerous ? suggestionsFor(asRequest, ctx) : [] };
+    },
+
+    async resolveCovered(gate, grants, source) {
+      let resolved = 0;
+      for (const grant of grants) {
+        if (grant.effect !== 'allow' || !grant.agent) continue;
+        const page = await store.listRequests({ order: 'queue', status: ['pending'], agent: grant.agent, ...(grant.project ? { project: grant.project } : {}), limit: 1000 });
+        for (const candidate of page.items) {
+          if (candidate.id === source?.id || candidate.policy?.dangerous) continue;
+          if (grant.project !== null && candidate.project !== grant.project) continue;
+          if (grant.session_id !== null && candidate.session_id !== grant.session_id) continue;
+          const scope = { agent: candidate.agent, project: candidate.project, session_id: candidate.session_id };
+          const covered = isExactRule(grant.rule) ? exactRuleFor(candidate) === grant.rule && evaluate(actionOf(candidate), contextFor(scope, [])).verdict !== 'deny' : grantCovers(grant.rule, actionOf(candidate), contextFor(scope, (await grantsFor(scope)).filter((g) => g.id !== grant.id)));
+          if (!covered) continue;
+          const ok = await gate.autoApprove(candidate.id, { rule: grant.rule, via: 'grant', comment: `covered by grant ${grant.id}${source ? ` given on ${source.id}` : ''}` });
+          if (ok) {
+            resolved++;
+            await store.useGrant(grant.id, deps.now());
+          }
+        }
+      }
+      if (resolved) deps.logger.info('grant resolved pending requests', { count: resolved });
+      return resolved;
+    },
+  };
+}
