@@ -3,9 +3,11 @@ import { approverMayDecide } from '../core/authz.js';
 import type { Principal } from '../core/types.js';
 import type { Channel, ChannelContext, ChannelFactory } from './channel.js';
 import { telegramChannelFactory } from './telegram/telegram-channel.js';
+import { emailChannelFactory } from './email/email-channel.js';
+import { webChannel } from '../web/web-channel.js';
 
 /** Built-in channel factories; each returns null when its config section is absent. */
-export const CHANNEL_FACTORIES: ChannelFactory[] = [telegramChannelFactory];
+export const CHANNEL_FACTORIES: ChannelFactory[] = [telegramChannelFactory, emailChannelFactory, webChannel];
 
 export function buildChannels(ctx: ChannelContext, factories: ChannelFactory[] = CHANNEL_FACTORIES): Channel[] {
   const channels: Channel[] = [];

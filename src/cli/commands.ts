@@ -3,6 +3,7 @@ import { auditCommand } from './audit.js';
 import { grantsCommand } from './grants.js';
 import { initCommand } from './init.js';
 import { keysCommand } from './keys.js';
+import { passwordCommand } from './password.js';
 import { policyCommand } from './policy.js';
 import { serveCommand } from './serve.js';
 import { telegramCommand } from './telegram.js';
@@ -21,6 +22,7 @@ export const COMMANDS: Record<string, Command> = {
   policy: policyCommand,
   grants: grantsCommand,
   telegram: telegramCommand,
+  password: passwordCommand,
   version: {
     summary: 'print the version',
     async run() {

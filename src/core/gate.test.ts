@@ -93,6 +93,14 @@ describe('gate', () => {
     assert.equal(r.decision?.outcome, 'denied');
   });
 
+  it('refuses a decision past the deadline even before the sweeper ran, and expires the request', async () => {
+    const { gate, clock } = setup();
+    const { request } = await gate.request(agent, { title: 't', expires_in_sec: 10 });
+    clock.advance(10_001);
+    assert.equal(await code(() => gate.decide(approver, request.id, { outcome: 'approved' }, 'api')), 'ALREADY_DECIDED');
+    assert.equal((await gate.get(admin, request.id)).status, 'expired');
+  });
+
   it('approves on timeout only when the server allows it', async () => {
     const { gate, clock } = setup({ defaults: { defaultExpiresSec: 10, maxExpiresSec: 100, allowApproveOnTimeout: true, maxWaitSec: 60 } });
     const { request } = await gate.request(agent, { title: 't', on_timeout: 'approve' });

@@ -98,6 +98,29 @@ export function createGate(deps: GateDeps): Gate {
     return result.request;
   }
 
+  /** Settles one overdue request as its on_timeout says; false if someone decided it first. */
+  async function expireOne(request: ApprovalRequest): Promise<ApprovalRequest | null> {
+    const approve = request.on_timeout === 'approve' && deps.defaults.allowApproveOnTimeout;
+    const decision: Decision = {
+      outcome: approve ? 'approved' : 'denied',
+      scope: 'once',
+      comment: approve ? 'Approved automatically: nobody answered before the deadline (on_timeout: approve).' : 'Expired: nobody answered before the deadline.',
+      conditions: null,
+      answer: null,
+      updated_input: null,
+      decided_by: 'timeout',
+      decided_by_kind: 'system',
+      via: 'timeout',
+      decided_at: clock.now(),
+    };
+    try {
+      return await settle(request, approve ? 'approved' : 'expired', decision, { kind: 'system', name: 'timeout' }, approve ? 'request.approved_on_timeout' : 'request.expired', approve ? 'request.decided' : 'request.expired', 'timeout', null);
+    } catch (err) {
+      if (err instanceof GreenlightError && err.code === 'ALREADY_DECIDED') return null;
+      throw err;
+    }
+  }
+
   const gate: Gate = {
     deps,
 
@@ -223,6 +246,10 @@ export function createGate(deps: GateDeps): Gate {
       if (principal.role === 'agent') assertCanRead(principal, request);
       assertCanDecide(principal, request, deps.routing);
       if (request.status !== 'pending') throw alreadyDecided(request);
+      if (request.expires_at <= clock.now()) {
+        // Past its deadline but not yet swept: fail closed, as the sweeper would have.
+        throw alreadyDecided((await expireOne(request)) ?? (await store.getRequest(id)) ?? request);
+      }
       const parsed = DecideSchema.safeParse(rawInput);
       if (!parsed.success) throw validation(`The decision is not valid: ${describeIssues(parsed.error)}`);
       const actor = actorOf(principal);
@@ -282,28 +309,7 @@ export function createGate(deps: GateDeps): Gate {
       for (;;) {
         const due = await store.listExpired(clock.now(), 100);
         if (due.length === 0) return count;
-        for (const request of due) {
-          const approve = request.on_timeout === 'approve' && deps.defaults.allowApproveOnTimeout;
-          const now = clock.now();
-          const decision: Decision = {
-            outcome: approve ? 'approved' : 'denied',
-            scope: 'once',
-            comment: approve ? 'Approved automatically: nobody answered before the deadline (on_timeout: approve).' : 'Expired: nobody answered before the deadline.',
-            conditions: null,
-            answer: null,
-            updated_input: null,
-            decided_by: 'timeout',
-            decided_by_kind: 'system',
-            via: 'timeout',
-            decided_at: now,
-          };
-          try {
-            await settle(request, approve ? 'approved' : 'expired', decision, { kind: 'system', name: 'timeout' }, approve ? 'request.approved_on_timeout' : 'request.expired', approve ? 'request.decided' : 'request.expired', 'timeout', null);
-            count++;
-          } catch (err) {
-            if (!(err instanceof GreenlightError && err.code === 'ALREADY_DECIDED')) throw err;
-          }
-        }
+        for (const request of due) if (await expireOne(request)) count++;
       }
     },
 

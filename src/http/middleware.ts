@@ -6,6 +6,7 @@ import { GreenlightError, isGreenlightError } from '../core/errors.js';
 import type { Role } from '../core/types.js';
 import type { AppEnv, Ctx } from './context.js';
 import { createRateLimiter } from './rate-limit.js';
+import { sessionPrincipal } from '../web/session-auth.js';
 
 export const errorBody = (code: string, message: string, requestId: string, details?: Record<string, unknown>) => ({
   error: { code, message, request_id: requestId, ...(details ? { details } : {}) },
@@ -76,12 +77,14 @@ export function requireAuth(roles: Role[] = ['agent', 'approver', 'admin']): Mid
   return async (c, next) => {
     const deps = c.get('deps');
     const secret = presentedKey({ authorization: c.req.header('authorization'), apiKey: c.req.header('x-api-key') });
-    if (!secret) {
+    // The dashboard's session cookie yields the same principal as the key it was made from.
+    const fromSession = secret ? null : await sessionPrincipal(c);
+    if (!secret && !fromSession) {
       deps.metrics.inc('greenlight_auth_failures_total', { reason: 'missing' });
       c.header('WWW-Authenticate', 'Bearer realm="greenlight"');
       throw new GreenlightError('UNAUTHENTICATED', 'Send your key as "Authorization: Bearer <key>" (or "X-API-Key: <key>").');
     }
-    const principal = await deps.keyring.authenticate(secret);
+    const principal = fromSession ?? (await deps.keyring.authenticate(secret!));
     if (!principal) {
       deps.metrics.inc('greenlight_auth_failures_total', { reason: 'unknown' });
       c.header('WWW-Authenticate', 'Bearer realm="greenlight", error="invalid_token"');

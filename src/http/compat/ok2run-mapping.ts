@@ -1,5 +1,6 @@
 // ok2run's wire shapes (Narcooo/ok2run, src/agent_approval_gate/{schemas,main,service,decision}.py)
 // and how they map onto Greenlight requests and decisions. Pure functions; no I/O.
+import { stripQuoted } from '../../channels/email/reply-parse.js';
 import type { CreateRequestInput, DecideInput } from '../../core/request-input.js';
 import type { ApprovalRequest, Decision, Status } from '../../core/types.js';
 import { CompatHttpError, FieldReader, type Issue } from './compat-errors.js';
@@ -169,30 +170,10 @@ export function extractRequestId(...texts: (string | null | undefined)[]): strin
   return null;
 }
 
-/** Lines where the new text of a reply ends: quotes, "On ... wrote:", signatures, headers. */
-function endsReply(line: string): boolean {
-  const t = line.trim();
-  const lower = t.toLowerCase();
-  return (
-    t.startsWith('>') ||
-    (lower.startsWith('on ') && lower.endsWith('wrote:')) ||
-    t.startsWith('-----Original Message-----') ||
-    t === '--' ||
-    t === '__' ||
-    lower.startsWith('sent from my') ||
-    (t.startsWith('From:') && t.includes('@')) ||
-    /^(Subject|To|Cc):/.test(t)
-  );
-}
 
 /** The new text of an email reply: everything above the quoted message or the signature. */
 export function replyText(body: string): string {
-  const kept: string[] = [];
-  for (const line of body.split(/\r?\n/)) {
-    if (endsReply(line)) break;
-    kept.push(line);
-  }
-  return kept.join('\n').trim();
+  return stripQuoted(body).trim();
 }
 
 const menuError = (msg: string) => new CompatHttpError(422, 'VALIDATION_FAILED', `The reply is not a menu choice: ${msg}. Reply with 1–6, e.g. "1" or "4 add logging first".`, { detail: msg });

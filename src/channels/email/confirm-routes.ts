@@ -1,0 +1,158 @@
+// `/email/a/<token>`: the page behind every action link in a mail. GET and HEAD only show the full
+// action and a form — they write nothing, so a mail scanner that fetches links (and runs scripts:
+// there are none) decides nothing. The decision is the form's POST, checked against a CSRF token
+// bound to the link and a SameSite=Strict cookie, and it uses the link up.
+import { createHash } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { validateConditions } from '../../core/conditions.js';
+import { GreenlightError } from '../../core/errors.js';
+import type { ApprovalRequest, Principal } from '../../core/types.js';
+import type { AppEnv } from '../../http/context.js';
+import type { ChannelContext } from '../channel.js';
+import { decisionFor, isOffered, type ActionForm } from './actions.js';
+import type { EmailConfig } from './config.js';
+import { checkCsrf, csrfToken, newNonce, nonceMetaKey, verifyLink, type LinkClaims } from './links.js';
+import { confirmPage, resultPage } from './pages.js';
+import { describeOutcome } from './render.js';
+
+export interface ConfirmDeps {
+  ctx: ChannelContext;
+  cfg: EmailConfig;
+  secret: () => Promise<string>;
+  via: string;
+  publicUrl: () => string;
+}
+
+type Checked =
+  | { ok: true; claims: LinkClaims; request: ApprovalRequest; principal: Principal }
+  | { ok: false; status: 400 | 403 | 404 | 409 | 410; heading: string; message: string; detail?: string };
+
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const VALIDATION_CODES = new Set(['VALIDATION_FAILED', 'CONDITIONS_INVALID', 'ANSWER_INVALID']);
+
+/** One cookie per link, so two open confirmation pages do not overwrite each other's nonce. */
+export const csrfCookieName = (token: string): string => `gl_csrf_${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+
+function secureHeaders(c: Context<AppEnv>) {
+  c.header('Content-Security-Policy', CSP);
+  c.header('Cache-Control', 'no-store');
+  c.header('Referrer-Policy', 'no-referrer');
+  c.header('X-Frame-Options', 'DENY');
+  c.header('X-Robots-Tag', 'noindex, nofollow');
+}
+
+export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
+  const { ctx } = deps;
+  const app = new Hono<AppEnv>();
+  /** Nonces being used right now in this process (the store write below covers other instances). */
+  const inflight = new Set<string>();
+
+  async function check(token: string): Promise<Checked> {
+    const claims = verifyLink(await deps.secret(), token);
+    if (!claims) return { ok: false, status: 400, heading: 'This link is not valid', message: 'It was changed or cut short. Use the link exactly as it came in the mail.' };
+    const request = await ctx.store.getRequest(claims.requestId);
+    if (!request) return { ok: false, status: 404, heading: 'Request not found', message: `Request ${claims.requestId} does not exist on this server.` };
+    const now = ctx.clock.now();
+    if (request.status !== 'pending') return { ok: false, status: 409, heading: 'Already decided', message: `This request was already ${describeOutcome(request)}.`, detail: request.title };
+    if (request.expires_at <= now) return { ok: false, status: 409, heading: 'Already decided', message: 'This request was already expired by timeout via timeout: nobody answered before the deadline.', detail: request.title };
+    if (claims.expiresAt <= now) return { ok: false, status: 410, heading: 'This link has expired', message: 'Links in mails work for a limited time. Decide on another channel or the dashboard.' };
+    if (!isOffered(request, claims.action)) return { ok: false, status: 400, heading: 'This link is not valid', message: 'That choice is not offered for this request.' };
+    const routed = ctx.approversFor(request).some((a) => a.name === claims.approver && a.email);
+    const principal = routed ? ctx.principalFor({ name: claims.approver }) : null;
+    if (!principal) return { ok: false, status: 403, heading: 'This link is not for you', message: `It was made for ${claims.approver}, who does not decide this request (any more).` };
+    if (await used(claims.nonce)) return { ok: false, status: 410, heading: 'This link was already used', message: 'Each link decides once.' };
+    return { ok: true, claims, request, principal };
+  }
+
+  async function used(nonce: string): Promise<boolean> {
+    const v = await ctx.store.getMeta(nonceMetaKey(nonce));
+    return v !== null && v !== 'released';
+  }
+
+  const refuse = (c: Context<AppEnv>, r: Extract<Checked, { ok: false }>) => c.html(resultPage(r.heading, r.message, r.detail), r.status);
+
+  async function showForm(c: Context<AppEnv>, token: string, checked: Extract<Checked, { ok: true }>, nonce: string, status: 200 | 400, error?: string, values?: Record<string, string>) {
+    const secure = deps.publicUrl().startsWith('https:');
+    setCookie(c, csrfCookieName(token), nonce, { httpOnly: true, sameSite: 'Strict', secure, path: '/', maxAge: 3600 });
+    const html = confirmPage({ request: checked.request, action: checked.claims.action, approver: checked.claims.approver, formAction: token, csrf: csrfToken(await deps.secret(), token, nonce), error, values });
+    return c.html(html, status);
+  }
+
+  // GET (and HEAD, which Hono answers with GET's headers and no body): show, never decide.
+  app.get('/email/a/:token', async (c) => {
+    secureHeaders(c);
+    const token = c.req.param('token');
+    const checked = await check(token);
+    if (!checked.ok) return refuse(c, checked);
+    return showForm(c, token, checked, newNonce(), 200);
+  });
+
+  app.post('/email/a/:token', async (c) => {
+    secureHeaders(c);
+    const token = c.req.param('token');
+    // Defence in depth; the CSRF token below is what actually binds the POST to the page.
+    const site = c.req.header('sec-fetch-site');
+    const origin = c.req.header('origin');
+    const ours = [new URL(deps.publicUrl()).origin, new URL(c.req.url).origin];
+    if (site === 'cross-site' || (origin && origin !== 'null' && !ours.includes(origin))) {
+      return refuse(c, { ok: false, status: 403, heading: 'Refused', message: 'This form must be sent from its own confirmation page. Open the link from the mail again.' });
+    }
+    const checked = await check(token);
+    if (!checked.ok) return refuse(c, checked);
+    const body = await c.req.parseBody({ all: true });
+    const field = (k: string): string | undefined => {
+      const v = body[k];
+      const s = Array.isArray(v) ? v[0] : v;
+      return typeof s === 'string' ? s : undefined;
+    };
+    const cookieNonce = getCookie(c, csrfCookieName(token));
+    if (!checkCsrf(await deps.secret(), token, cookieNonce, field('csrf'))) {
+      return refuse(c, { ok: false, status: 403, heading: 'This form has expired', message: 'It did not come from the confirmation page in this browser. Open the link from the mail again; nothing was decided.' });
+    }
+
+    const { claims, request, principal } = checked;
+    const values: Record<string, string> = {};
+    const conditions: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(body)) {
+      if (typeof v === 'string') values[k] = v;
+      if (k.startsWith('c.') && typeof v === 'string' && v !== '') conditions[k.slice(2)] = v;
+    }
+    const options = ([] as unknown[]).concat(body.option ?? []).filter((x): x is string => typeof x === 'string');
+    const form: ActionForm = { comment: field('comment'), answer: field('answer'), options, conditions };
+    const again = (error: string) => showForm(c, token, checked, cookieNonce!, 400, error, values);
+    try {
+      if (claims.action === 'conditional') validateConditions(request.conditions_schema, conditions);
+      if (claims.action === 'answer' && !options.length && !form.answer?.trim()) return again('Write an answer (or pick an option) first.');
+    } catch (err) {
+      if (err instanceof GreenlightError) return again(err.message);
+      throw err;
+    }
+
+    const key = nonceMetaKey(claims.nonce);
+    if (inflight.has(claims.nonce) || (await used(claims.nonce))) return refuse(c, { ok: false, status: 410, heading: 'This link was already used', message: 'Each link decides once.' });
+    inflight.add(claims.nonce);
+    try {
+      // Used up before deciding: a replayed POST finds it used even if the decision is still running.
+      await ctx.store.setMeta(key, JSON.stringify({ at: ctx.clock.now(), request_id: request.id, approver: claims.approver, action: claims.action }));
+      const decided = await ctx.gate.decide(principal, request.id, decisionFor(claims.action, form), deps.via);
+      const outcome = describeOutcome(decided);
+      return c.html(resultPage(`Done: ${outcome.split(' by ')[0]}`, `The request was ${outcome}. The agent has been told.`, decided.title), 200);
+    } catch (err) {
+      if (!(err instanceof GreenlightError)) throw err;
+      if (err.code === 'ALREADY_DECIDED') {
+        const current = await ctx.store.getRequest(request.id);
+        return refuse(c, { ok: false, status: 409, heading: 'Already decided', message: current ? `This request was already ${describeOutcome(current)}.` : err.message });
+      }
+      if (VALIDATION_CODES.has(err.code)) {
+        await ctx.store.setMeta(key, 'released'); // nothing was decided: the link may be used again
+        return again(err.message);
+      }
+      return refuse(c, { ok: false, status: err.status === 403 ? 403 : 400, heading: 'Refused', message: err.message });
+    } finally {
+      inflight.delete(claims.nonce);
+    }
+  });
+
+  return app;
+}
