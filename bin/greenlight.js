@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
-
-main(process.argv.slice(2)).then(
-  (code) => { if (typeof code === 'number') process.exitCode = code; },
-  (err) => { console.error(err?.stack ?? String(err)); process.exitCode = 1; },
-);
+// `greenlight hook <host>` runs on every tool call: load only the hook, not the whole CLI.
+if (process.argv[2] === 'hook') {
+  const { runHookCli } = await import('../dist/src/cli/hook.js');
+  process.exitCode = await runHookCli(process.argv.slice(3));
+} else {
+  const { main } = await import('../dist/src/cli/main.js');
+  try {
+    const code = await main(process.argv.slice(2));
+    if (typeof code === 'number') process.exitCode = code;
+  } catch (err) {
+    console.error(err?.stack ?? String(err));
+    process.exitCode = 1;
+  }
+}

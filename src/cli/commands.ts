@@ -1,5 +1,13 @@
 // The command table: name → what it does. Each command lives in its own file.
+import { askCommand } from './ask.js';
 import { auditCommand } from './audit.js';
+import { decideCommand } from './decide.js';
+import { hookCommand } from './hook.js';
+import { installCommand, uninstallCommand } from './install.js';
+import { mcpCommand } from './mcp.js';
+import { pendingCommand } from './pending.js';
+import { requestCommand } from './request.js';
+import { runCommand } from './run.js';
 import { grantsCommand } from './grants.js';
 import { initCommand } from './init.js';
 import { keysCommand } from './keys.js';
@@ -23,6 +31,15 @@ export const COMMANDS: Record<string, Command> = {
   grants: grantsCommand,
   telegram: telegramCommand,
   password: passwordCommand,
+  run: runCommand,
+  ask: askCommand,
+  request: requestCommand,
+  pending: pendingCommand,
+  decide: decideCommand,
+  mcp: mcpCommand,
+  hook: hookCommand,
+  install: installCommand,
+  uninstall: uninstallCommand,
   version: {
     summary: 'print the version',
     async run() {

@@ -216,6 +216,15 @@ policy:
   # Branches a forced push to is dangerous.
   protected_branches: ${v(d.policy.protected_branches)}
 
+mcp:
+  # The MCP execute_approved tool runs a command a human approved (never one the policy or a
+  # grant approved), in one directory, with a timeout and an output cap. Off by default.
+  execute_approved:
+    enabled: ${v(d.mcp.execute_approved.enabled)}
+    directory: ${v(d.mcp.execute_approved.directory)}
+    timeout_sec: ${v(d.mcp.execute_approved.timeout_sec)}
+    max_output_bytes: ${v(d.mcp.execute_approved.max_output_bytes)}
+
 requests:
   # Seconds a request waits for a decision when it names no expiry.
   # ${where('requests.default_expires_in_sec')}

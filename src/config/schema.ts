@@ -92,6 +92,22 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    mcp: z
+      .object({
+        /** The MCP execute_approved tool: runs commands a person approved. Off by default. */
+        execute_approved: z
+          .object({
+            enabled: z.boolean().default(false),
+            directory: z.string().min(1).nullable().default(null),
+            timeout_sec: z.number().int().min(1).max(86_400).default(60),
+            max_output_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(64 * 1024),
+          })
+          .strict()
+          .prefault({})
+          .refine((e) => !e.enabled || e.directory !== null, { message: 'execute_approved.enabled needs a directory to run commands in' }),
+      })
+      .strict()
+      .prefault({}),
     data_dir: z.string().default('./data'),
     store: z
       .object({

@@ -2,7 +2,10 @@
 import type { RouteGroup } from './app.js';
 import { chockRoutes } from './compat/chock.js';
 import { ok2runRoutes } from './compat/ok2run.js';
+import { mcpRouteGroup } from '../mcp/http.js';
+import { openaiToolsRouteGroup } from '../mcp/openai-tools.js';
+import { hooksRouteGroup } from '../hooks/routes.js';
 
 export function extraRouteGroups(): RouteGroup[] {
-  return [ok2runRoutes(), chockRoutes()];
+  return [ok2runRoutes(), chockRoutes(), mcpRouteGroup(), openaiToolsRouteGroup(), hooksRouteGroup()];
 }

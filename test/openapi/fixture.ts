@@ -119,11 +119,20 @@ export async function call(app: ReturnType<typeof buildApp>, role: KeyRole | nul
 /** Hono's `/v1/requests/:id` as OpenAPI's `/v1/requests/{id}` (custom patterns dropped). */
 export const toOpenApiPath = (path: string): string => path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}');
 
-/** `METHOD /path` for every route the app really registered (middleware and `ALL` left out). */
+/**
+ * Endpoints registered with `app.all` that are real routes, not middleware, and the methods they
+ * serve: /mcp is the MCP Streamable HTTP transport (POST, GET, DELETE; anything else gets 405).
+ */
+export const ALL_METHOD_ROUTES: Record<string, readonly string[]> = { '/mcp': ['POST', 'GET', 'DELETE'] };
+
+/** `METHOD /path` for every route the app really registered (middleware and other `ALL` left out). */
 export function registeredRoutes(app: ReturnType<typeof buildApp>): Set<string> {
   const out = new Set<string>();
   for (const r of app.routes) {
-    if (r.method === 'ALL') continue;
+    if (r.method === 'ALL') {
+      for (const m of ALL_METHOD_ROUTES[toOpenApiPath(r.path)] ?? []) out.add(`${m} ${toOpenApiPath(r.path)}`);
+      continue;
+    }
     out.add(`${r.method} ${toOpenApiPath(r.path)}`);
   }
   return out;

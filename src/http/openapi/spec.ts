@@ -3,6 +3,8 @@
 import { BODY_SCHEMAS } from './bodies.js';
 import { COMPAT_ERROR_RESPONSES, ERROR_RESPONSES, PARAMETERS, SCHEMAS } from './components.js';
 import { compatPaths, COMPAT_SCHEMAS, COMPAT_TAGS } from './paths-compat.js';
+import { mcpPaths, MCP_SCHEMAS } from './paths-mcp.js';
+import { hooksPaths } from './paths-hooks.js';
 import { policyPaths } from './paths-policy.js';
 import { requestPaths } from './paths-requests.js';
 import { systemPaths } from './paths-system.js';
@@ -29,6 +31,8 @@ const TAGS = [
   { name: 'policy', description: 'Dry runs of the policy, stored grants, session ends, and ok2run\'s allow-rules. Agents cannot read or change policy; they may only end their own session.' },
   { name: 'keys', description: 'API keys and the current principal.' },
   { name: 'system', description: 'Health, readiness, metrics and these docs.' },
+  { name: 'mcp', description: 'For agents: the MCP Streamable HTTP endpoint (JSON-RPC; agent or admin key) and OpenAI function-calling tool definitions.' },
+  { name: 'hooks', description: 'For agent hosts: Claude Code, Codex, Gemini CLI and Cursor hooks answered over HTTP, without a process spawn.' },
   { name: 'telegram', description: 'The Telegram channel\'s webhook and its set-up (served only when channels.telegram is configured).' },
 ];
 
@@ -49,13 +53,13 @@ export function buildOpenApiSpec(version: string): object {
     servers: [{ url: '/', description: 'This server' }],
     security: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
     tags: [...TAGS, ...COMPAT_TAGS],
-    paths: { ...requestPaths(), ...policyPaths(), ...systemPaths(), ...telegramPaths(), ...compatPaths() },
+    paths: { ...requestPaths(), ...policyPaths(), ...systemPaths(), ...telegramPaths(), ...mcpPaths(), ...hooksPaths(), ...compatPaths() },
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key>' },
         apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key in the X-API-Key header (Chock clients send this).' },
       },
-      schemas: { ...SCHEMAS, ...POLICY_SCHEMAS, ...BODY_SCHEMAS, ...TELEGRAM_SCHEMAS, ...COMPAT_SCHEMAS },
+      schemas: { ...SCHEMAS, ...POLICY_SCHEMAS, ...BODY_SCHEMAS, ...TELEGRAM_SCHEMAS, ...MCP_SCHEMAS, ...COMPAT_SCHEMAS },
       parameters: PARAMETERS,
       responses,
     },

@@ -1,0 +1,87 @@
+// Claude Code: PreToolUse and PermissionRequest in, HookJSONOutput out, exactly as
+// @anthropic-ai/claude-agent-sdk types them. SessionEnd, and SessionStart after /clear, end the
+// session's grants. Notification and Stop need no verdict.
+import { objectInput, optStr, reqStr } from './payload.js';
+import type { HookCall, HookVerdict, HostAdapter, ParsedHook } from './types.js';
+
+/** The output shapes, mirrored from the SDK (test/hooks/sdk-types.ts checks they still assign). */
+export type ClaudePreToolUseOutput = {
+  hookSpecificOutput: {
+    hookEventName: 'PreToolUse';
+    permissionDecision: 'allow' | 'deny' | 'ask';
+    permissionDecisionReason: string;
+    updatedInput?: Record<string, unknown>;
+    additionalContext?: string;
+  };
+};
+export type ClaudePermissionRequestOutput = {
+  systemMessage?: string;
+  hookSpecificOutput?: {
+    hookEventName: 'PermissionRequest';
+    decision: { behavior: 'allow'; updatedInput?: Record<string, unknown> } | { behavior: 'deny'; message: string; interrupt?: boolean };
+  };
+};
+export type ClaudeHookOutput = ClaudePreToolUseOutput | ClaudePermissionRequestOutput | Record<string, never>;
+
+export const claudeCode: HostAdapter = {
+  name: 'claude-code',
+
+  parse(p): ParsedHook {
+    const event = reqStr(p, 'hook_event_name');
+    if (event === 'SessionEnd' || (event === 'SessionStart' && p.source === 'clear')) {
+      return { kind: 'session-end', session_id: reqStr(p, 'session_id'), event };
+    }
+    if (event !== 'PreToolUse' && event !== 'PermissionRequest') return { kind: 'ignore', event };
+    const tool = reqStr(p, 'tool_name');
+    const call: HookCall = {
+      host: 'claude-code',
+      event,
+      tool,
+      hostTool: tool,
+      input: objectInput(p.tool_input),
+      hostInput: objectInput(p.tool_input),
+      cwd: optStr(p, 'cwd'),
+      session_id: optStr(p, 'session_id'),
+      permission_mode: optStr(p, 'permission_mode'),
+    };
+    return { kind: 'call', call };
+  },
+
+  render: (call, v) => renderClaudeCode(call.event, call.event === 'PreToolUse' && call.tool === 'AskUserQuestion' ? answersAsReason(v) : v),
+  renderNothing: () => ({}),
+  canEditInput: () => true,
+};
+
+/**
+ * AskUserQuestion "requires user interaction": Claude Code shows its own prompt even after a
+ * PreToolUse allow (and print mode has none), so on PreToolUse the answers reach the model as the
+ * hook's reason — the tool does not run, the model reads the answers. PermissionRequest (the
+ * interactive dialog's hook) gets allow + updatedInput.answers instead.
+ */
+export function answersAsReason(v: HookVerdict): HookVerdict {
+  const answers = v.kind === 'allow' ? (v.updatedInput?.answers as Record<string, string> | undefined) : undefined;
+  if (v.kind !== 'allow' || !answers) return v;
+  const lines = Object.entries(answers).map(([q, a]) => `"${q}" → ${a}`);
+  return { kind: 'deny', reason: `The user answered these questions through Greenlight (${v.reason.replace(/^Greenlight: /, '')}); continue with these answers and do not ask them again:\n${lines.join('\n')}`, requestId: v.requestId };
+}
+
+/** A verdict as Claude Code's hook output for `event`. */
+export function renderClaudeCode(event: string, v: HookVerdict): ClaudeHookOutput {
+    if (event === 'PermissionRequest') {
+      if (v.kind === 'ask') return { systemMessage: v.reason };
+      if (v.kind === 'deny') return { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message: v.reason } } };
+      return {
+        ...(v.note ? { systemMessage: v.note } : {}),
+        hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'allow', ...(v.updatedInput ? { updatedInput: v.updatedInput } : {}) } },
+      };
+    }
+    return {
+      hookSpecificOutput: {
+        hookEventName: 'PreToolUse',
+        permissionDecision: v.kind,
+        permissionDecisionReason: v.reason,
+        ...(v.kind === 'allow' && v.updatedInput ? { updatedInput: v.updatedInput } : {}),
+        ...(v.kind === 'allow' && v.note ? { additionalContext: v.note } : {}),
+      },
+    };
+}

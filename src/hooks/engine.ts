@@ -1,0 +1,135 @@
+// The server side of every hook: a host-neutral tool call → a gate request (found again when the
+// same call comes back: park and resume) → wait up to the host's budget → a verdict.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../core/audit-chain.js';
+import type { Gate } from '../core/gate.js';
+import type { CreateRequestInput } from '../core/request-input.js';
+import type { ApprovalRequest, Principal } from '../core/types.js';
+import { previewOf, titleOf } from './preview.js';
+import { HOST_LABELS, type HookCall, type HookVerdict } from './types.js';
+import { askQuestions, isQuestionCall } from './questions.js';
+
+export interface EngineOptions {
+  /** How long to block for a human before answering "retry later". */
+  waitSec: number;
+  signal?: AbortSignal;
+  /** Whether the host can run an edited input. */
+  canEditInput: boolean;
+}
+
+const CONTEXT_MAX = 10_000;
+
+/** Same session, host, tool, input and cwd → same hash: the park-and-resume identity of a call. */
+export function callHash(call: HookCall, extra = ''): string {
+  const subject = { h: call.host, s: call.session_id, t: call.tool, i: call.input, c: call.cwd, x: extra };
+  return createHash('sha256').update(canonicalJson(subject)).digest('hex').slice(0, 40);
+}
+
+export interface Filed {
+  request: ApprovalRequest;
+  /** Call once the decision reached the agent: the next identical call files a new request. */
+  delivered(): Promise<void>;
+}
+
+/**
+ * Files the request under `hook:<hash>:<generation>`, or finds the one an earlier identical call
+ * left pending. The generation (store meta) moves on once a decision was delivered, so a decision
+ * is picked up once and never reused for a later, separate call.
+ */
+export async function fileOrResume(gate: Gate, principal: Principal, body: CreateRequestInput, hash: string): Promise<Filed> {
+  const store = gate.deps.store;
+  const metaKey = `hook-gen:${principal.name}:${hash}`;
+  let gen = Number(await store.getMeta(metaKey)) || 0;
+  for (let attempt = 0; ; attempt++) {
+    const key = `hook:${hash}:${gen}`;
+    const { request, created } = await gate.request(principal, { ...body, idempotency_key: key }, { origin: 'native' });
+    const stale = !created && (request.status === 'expired' || request.status === 'cancelled');
+    if (stale && attempt < 3) {
+      // Nobody decided the parked request in time: this call is a fresh ask, not a pickup.
+      gen++;
+      await store.setMeta(metaKey, String(gen));
+      continue;
+    }
+    const next = gen + 1;
+    return { request, delivered: () => store.setMeta(metaKey, String(next)) };
+  }
+}
+
+export function requestBody(call: HookCall): CreateRequestInput {
+  const plan = call.tool === 'ExitPlanMode' && typeof call.input.plan === 'string' ? call.input.plan : null;
+  return {
+    title: titleOf(call),
+    action_type: 'tool_call',
+    preview: previewOf(call),
+    tool: call.tool,
+    input: call.input,
+    session_id: call.session_id ? call.session_id.slice(0, 200) : null,
+    cwd: call.cwd,
+    context: plan ? (plan.length > CONTEXT_MAX ? `${plan.slice(0, CONTEXT_MAX - 80)}\n… [plan cut; the full plan is in the preview]` : plan) : null,
+    metadata: {
+      host: call.host,
+      hook_event: call.event,
+      ...(call.hostTool !== call.tool ? { host_tool: call.hostTool } : {}),
+      ...(call.permission_mode ? { permission_mode: call.permission_mode } : {}),
+    },
+  };
+}
+
+export const waitingMessage = (ids: string[]) =>
+  `waiting for human approval on request ${ids.join(', ')} — retry the same action later (the decision is picked up then).`;
+
+/** Decides one tool call: policy at once, else a human within `waitSec`. */
+export async function decideCall(gate: Gate, principal: Principal, call: HookCall, options: EngineOptions): Promise<HookVerdict> {
+  if (isQuestionCall(call)) return askQuestions(gate, principal, call, options);
+  const filed = await fileOrResume(gate, principal, requestBody(call), callHash(call));
+  let request = filed.request;
+  if (request.status === 'pending') request = await gate.wait(principal, request.id, options.waitSec * 1000, options.signal);
+  if (request.status === 'pending') return { kind: 'deny', reason: waitingMessage([request.id]), requestId: request.id };
+  const verdict = verdictOf(call, request, options.canEditInput);
+  await filed.delivered();
+  return verdict;
+}
+
+function byWhom(r: ApprovalRequest): string {
+  const d = r.decision!;
+  if (d.decided_by_kind === 'policy') return `policy (${d.decided_by})`;
+  return `${d.decided_by} via ${d.via}`;
+}
+
+/** The edited input, as the host's tool takes it; null when the edit cannot be applied. */
+export function applyEdit(call: Pick<HookCall, 'tool' | 'input'>, edited: unknown): Record<string, unknown> | null {
+  if (edited && typeof edited === 'object' && !Array.isArray(edited)) return { ...call.input, ...(edited as Record<string, unknown>) };
+  if (typeof edited === 'string' && call.tool === 'Bash') return { ...call.input, command: edited };
+  return null;
+}
+
+/** A settled request → the verdict the agent gets. */
+export function verdictOf(call: Pick<HookCall, 'tool' | 'input' | 'host'>, r: ApprovalRequest, canEditInput: boolean): HookVerdict {
+  const d = r.decision;
+  const id = r.id;
+  if ((r.status === 'approved' || r.status === 'conditional') && d) {
+    const notes: string[] = [];
+    if (d.comment && d.decided_by_kind !== 'policy') notes.push(`Approver's note: ${d.comment}`);
+    if (d.conditions) notes.push(`Approved on these conditions: ${JSON.stringify(d.conditions)}`);
+    const note = notes.length ? notes.join('\n') : null;
+    const reason = d.decided_by_kind === 'policy' ? `Greenlight: allowed by ${byWhom(r)}: ${d.comment ?? ''}`.trim() : `Greenlight: approved by ${byWhom(r)} (request ${id})`;
+    if (d.updated_input === null || d.updated_input === undefined) return { kind: 'allow', reason, updatedInput: null, note, requestId: id };
+    const edited = applyEdit(call, d.updated_input);
+    if (!edited) return { kind: 'deny', reason: `Greenlight: ${byWhom(r)} approved an edited action that cannot be applied to ${call.tool} (request ${id}): ${JSON.stringify(d.updated_input).slice(0, 500)}`, requestId: id };
+    if (!canEditInput) {
+      const shown = call.tool === 'Bash' && typeof edited.command === 'string' ? `this command instead: ${edited.command}` : `this input instead: ${JSON.stringify(edited).slice(0, 2000)}`;
+      return { kind: 'deny', reason: `Greenlight: ${byWhom(r)} approved an edited version (request ${id}); ${HOST_LABELS[call.host]} cannot run edits from a hook, so run ${shown}`, requestId: id };
+    }
+    return { kind: 'allow', reason: `${reason}, edited by the approver`, updatedInput: edited, note, requestId: id };
+  }
+  if (r.status === 'answered' && d) {
+    const answer = Array.isArray(d.answer) ? d.answer.join(', ') : (d.answer ?? '');
+    return { kind: 'deny', reason: `Greenlight: ${byWhom(r)} answered instead of approving (request ${id}): ${answer}`, requestId: id };
+  }
+  if (r.status === 'denied' && d) {
+    const why = d.comment ? `: ${d.comment}` : '';
+    return { kind: 'deny', reason: `Greenlight: denied by ${byWhom(r)}${why} (request ${id})`, requestId: id };
+  }
+  if (r.status === 'expired') return { kind: 'deny', reason: `Greenlight: request ${id} expired before anyone decided; it was not approved.`, requestId: id };
+  return { kind: 'deny', reason: `Greenlight: request ${id} was ${r.status}; it was not approved.`, requestId: id };
+}

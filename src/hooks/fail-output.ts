@@ -1,0 +1,35 @@
+// Host outputs for when the gate cannot answer (unreachable, bad key, broken payload). Kept free of
+// imports: the command hook loads it on its error path only. Fail closed: deny, or "ask" (the
+// host's own prompt) when GREENLIGHT_ON_ERROR=ask. Never allow.
+
+export type OnError = 'deny' | 'ask';
+
+export function onErrorMode(env: Record<string, string | undefined>): OnError {
+  return env.GREENLIGHT_ON_ERROR === 'ask' ? 'ask' : 'deny';
+}
+
+/** The host's output that blocks (or hands back to the host's prompt) with `message`. */
+export function failOutput(host: string, event: string, message: string, mode: OnError): unknown {
+  const text = `Greenlight: ${message}`;
+  switch (host) {
+    case 'claude-code':
+      if (event === 'PermissionRequest') {
+        // No "ask" in PermissionRequest: saying nothing shows Claude Code's own dialog.
+        return mode === 'ask' ? { systemMessage: text } : { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message: text } } };
+      }
+      if (event === 'PreToolUse') return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: mode, permissionDecisionReason: text } };
+      return { systemMessage: text };
+    case 'codex':
+      if (event === 'PermissionRequest') return mode === 'ask' ? {} : { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message: text } } };
+      // Codex's PreToolUse cannot ask: an "ask" must still stop the call.
+      if (event === 'PreToolUse') return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: text } };
+      return { systemMessage: text };
+    case 'gemini':
+      if (event === 'BeforeTool') return { decision: 'deny', reason: text, systemMessage: text };
+      return { systemMessage: text };
+    case 'cursor':
+      return { permission: mode, user_message: text, agent_message: text };
+    default:
+      return { systemMessage: text };
+  }
+}

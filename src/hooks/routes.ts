@@ -1,0 +1,87 @@
+// POST /v1/hooks/:host — the hook endpoint. Claude Code's `"type": "http"` hooks post here
+// directly; `greenlight hook <host>` forwards its stdin here. Always answers 200 with the host's
+// own output so a failure still reaches the agent as a deny (fail closed), never as an error
+// the host would skip over.
+import { Hono } from 'hono';
+import { GreenlightError, isGreenlightError } from '../core/errors.js';
+import type { Principal } from '../core/types.js';
+import type { AppEnv, Ctx } from '../http/context.js';
+import { requireAuth } from '../http/middleware.js';
+import { decideCall } from './engine.js';
+import { failOutput, onErrorMode, type OnError } from './fail-output.js';
+import { adapterFor } from './hosts.js';
+import { HookPayloadError, HOSTS, type HostAdapter } from './types.js';
+
+export const DEFAULT_HOOK_WAIT_SEC = 50;
+
+function waitSecOf(c: Ctx): number {
+  const max = c.get('deps').config.requests.max_wait_sec;
+  const raw = c.req.query('wait_sec') ?? process.env.GREENLIGHT_HOOK_WAIT_SEC;
+  const n = raw === undefined || raw === '' ? DEFAULT_HOOK_WAIT_SEC : Number(raw);
+  return Number.isFinite(n) && n >= 0 ? Math.min(n, max) : DEFAULT_HOOK_WAIT_SEC;
+}
+
+async function authenticate(c: Ctx): Promise<Principal> {
+  await requireAuth(['agent', 'admin'])(c, async () => {});
+  return c.get('principal');
+}
+
+async function endSession(c: Ctx, principal: Principal, sessionId: string, event: string): Promise<number> {
+  const { store, clock } = c.get('deps').gate.deps;
+  const now = clock.now();
+  return store.revokeSessionGrants(principal.name, sessionId.slice(0, 200), now, {
+    audit: [{ at: now, actor_kind: principal.role, actor_name: principal.name, action: 'session.ended', request_id: null, via: 'hook', detail: { agent: principal.name, session_id: sessionId.slice(0, 200), event } }],
+    outbox: [],
+  });
+}
+
+async function handle(c: Ctx, adapter: HostAdapter, mode: OnError): Promise<unknown> {
+  let event = 'unknown';
+  try {
+    const text = await c.req.text();
+    let payload: unknown;
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      throw new HookPayloadError('the hook payload is not JSON; point the hook at this endpoint only from the agent host.');
+    }
+    if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new HookPayloadError('the hook payload must be a JSON object.');
+    const p = payload as Record<string, unknown>;
+    if (typeof p.hook_event_name === 'string') event = p.hook_event_name;
+    const principal = await authenticate(c);
+    const parsed = adapter.parse(p);
+    if (parsed.kind === 'ignore') return adapter.renderNothing(parsed.event);
+    if (parsed.kind === 'session-end') {
+      await endSession(c, principal, parsed.session_id, parsed.event);
+      return adapter.renderNothing(parsed.event);
+    }
+    const verdict = await decideCall(c.get('deps').gate, principal, parsed.call, { waitSec: waitSecOf(c), signal: c.req.raw.signal, canEditInput: adapter.canEditInput(parsed.call) });
+    return adapter.render(parsed.call, verdict);
+  } catch (err) {
+    return failOutput(adapter.name, event, explain(err, c), mode);
+  }
+}
+
+function explain(err: unknown, c: Ctx): string {
+  if (err instanceof HookPayloadError) return `refused the ${adapterName(c)} hook payload: ${err.message}`;
+  if (isGreenlightError(err)) {
+    if (err.code === 'UNAUTHENTICATED') return `the gate refused the key (${err.message}). Set GREENLIGHT_KEY (or the hook's Authorization header) to an agent key: greenlight keys create --role agent --name <agent>.`;
+    if (err.code === 'FORBIDDEN') return `${err.message} Use an agent key for hooks.`;
+    return `the gate refused the request (${err.code}): ${err.message}`;
+  }
+  c.get('deps').logger.error('hook failed', { request_id: c.get('requestId'), err });
+  return `the gate failed on this call (request id ${c.get('requestId')}); it is logged on the server. Not approved.`;
+}
+
+const adapterName = (c: Ctx) => c.req.param('host') ?? 'hook';
+
+export function hooksRouteGroup(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post('/v1/hooks/:host', async (c) => {
+    const adapter = adapterFor(c.req.param('host'));
+    if (!adapter) throw new GreenlightError('NOT_FOUND', `No hook adapter "${c.req.param('host').slice(0, 40)}". Hosts: ${HOSTS.join(', ')}.`);
+    const mode: OnError = c.req.query('on_error') === 'ask' ? 'ask' : onErrorMode({});
+    return c.json(await handle(c, adapter, mode) as object);
+  });
+  return app;
+}

@@ -1,0 +1,87 @@
+// The command hook as hosts run it: a process reading stdin, printing the host's output. Fails
+// closed when the gate cannot be asked, saying what to fix.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { KEYS, type TestServer } from '../helpers/harness.js';
+import { claudePermission, claudePre, startHookServer } from './helpers.js';
+
+const HOOK = fileURLToPath(new URL('../../src/cli/hook.js', import.meta.url));
+
+export function runHookProcess(host: string, payload: unknown, env: Record<string, string | undefined>): Promise<{ code: number | null; out: any; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [HOOK, host], { env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        resolve({ code, out: JSON.parse(out), stderr: err });
+      } catch {
+        reject(new Error(`hook printed no JSON: ${out} ${err}`));
+      }
+    });
+    child.stdin.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
+  });
+}
+
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+describe('greenlight hook (command)', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startHookServer();
+  });
+  after(() => s.stop());
+
+  it('forwards a policy-allowed call and prints the allow', async () => {
+    const r = await runHookProcess('claude-code', claudePre('Bash', { command: 'git status' }), { GREENLIGHT_URL: s.url, GREENLIGHT_KEY: KEYS.agent });
+    assert.equal(r.code, 0);
+    assert.equal(r.out.hookSpecificOutput.permissionDecision, 'allow');
+  });
+
+  it('honours GREENLIGHT_HOOK_WAIT_SEC: a pending call comes back as a retry-later deny', async () => {
+    const r = await runHookProcess('claude-code', claudePre('Bash', { command: 'make deploy-cmd' }), { GREENLIGHT_URL: s.url, GREENLIGHT_KEY: KEYS.agent, GREENLIGHT_HOOK_WAIT_SEC: '0' });
+    assert.equal(r.out.hookSpecificOutput.permissionDecision, 'deny');
+    assert.match(r.out.hookSpecificOutput.permissionDecisionReason, /retry the same action later/);
+  });
+
+  it('gate unreachable: deny that names the URL; GREENLIGHT_ON_ERROR=ask asks instead; never allow', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const r = await runHookProcess('claude-code', claudePre('Bash', { command: 'git status' }), { GREENLIGHT_URL: url, GREENLIGHT_KEY: KEYS.agent });
+    assert.equal(r.code, 0);
+    assert.equal(r.out.hookSpecificOutput.permissionDecision, 'deny');
+    assert.match(r.out.hookSpecificOutput.permissionDecisionReason, /cannot reach the gate at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    const ask = await runHookProcess('claude-code', claudePre('Bash', { command: 'git status' }), { GREENLIGHT_URL: url, GREENLIGHT_KEY: KEYS.agent, GREENLIGHT_ON_ERROR: 'ask' });
+    assert.equal(ask.out.hookSpecificOutput.permissionDecision, 'ask');
+    const perm = await runHookProcess('claude-code', claudePermission('Bash', { command: 'ls' }), { GREENLIGHT_URL: url, GREENLIGHT_KEY: KEYS.agent });
+    assert.equal(perm.out.hookSpecificOutput.decision.behavior, 'deny');
+  });
+
+  it('missing URL or key, or a bad key: a deny that says what to set', async () => {
+    const noUrl = await runHookProcess('claude-code', claudePre('Bash', { command: 'ls' }), { GREENLIGHT_KEY: KEYS.agent });
+    assert.match(noUrl.out.hookSpecificOutput.permissionDecisionReason, /GREENLIGHT_URL is not set/);
+    const noKey = await runHookProcess('claude-code', claudePre('Bash', { command: 'ls' }), { GREENLIGHT_URL: s.url });
+    assert.match(noKey.out.hookSpecificOutput.permissionDecisionReason, /GREENLIGHT_KEY is not set/);
+    const bad = await runHookProcess('claude-code', claudePre('Bash', { command: 'git status' }), { GREENLIGHT_URL: s.url, GREENLIGHT_KEY: 'nope-nope-nope-nope-nope' });
+    assert.equal(bad.out.hookSpecificOutput.permissionDecision, 'deny');
+    assert.match(bad.out.hookSpecificOutput.permissionDecisionReason, /GREENLIGHT_KEY/);
+  });
+
+  it('other hosts fail closed in their own shapes', async () => {
+    const env = { GREENLIGHT_URL: 'http://127.0.0.1:1', GREENLIGHT_KEY: KEYS.agent };
+    assert.equal((await runHookProcess('cursor', { hook_event_name: 'beforeShellExecution', command: 'ls' }, env)).out.permission, 'deny');
+    assert.equal((await runHookProcess('gemini', { hook_event_name: 'BeforeTool', tool_name: 'run_shell_command', tool_input: { command: 'ls' } }, env)).out.decision, 'deny');
+    assert.equal((await runHookProcess('codex', { hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'ls' } }, { ...env, GREENLIGHT_ON_ERROR: 'ask' })).out.hookSpecificOutput.permissionDecision, 'deny');
+  });
+});

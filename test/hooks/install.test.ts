@@ -1,0 +1,119 @@
+// greenlight install / uninstall: merge into the host's settings, keep the rest, back up, idempotent.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { installHooks, isOurs, uninstallHooks } from '../../src/hooks/install.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/greenlight.js', import.meta.url));
+const INSTALL = fileURLToPath(new URL('../../src/cli/install.js', import.meta.url));
+
+/** Runs the install/uninstall command (directly, so this works before commands.ts lists it). */
+function cli(verb: 'install' | 'uninstall', args: string[], home: string, cwd: string) {
+  const script = `import('${INSTALL}').then(async (m) => { process.exitCode = await m.${verb}Command.run(${JSON.stringify(args)}); })`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH, HOME: home }, cwd, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('greenlight install / uninstall', () => {
+  const root = mkdtempSync(join(tmpdir(), 'greenlight-install-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  void BIN;
+
+  it('claude-code --user: merges into ~/.claude/settings.json, keeps what is there, backs up, idempotent', () => {
+    const home = join(root, 'home1');
+    mkdirSync(join(home, '.claude'), { recursive: true });
+    const existing = {
+      model: 'opus',
+      permissions: { allow: ['Bash(ls)'] },
+      hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'my-linter' }] }], Stop: [{ hooks: [{ type: 'command', command: 'say done' }] }] },
+    };
+    const file = join(home, '.claude', 'settings.json');
+    writeFileSync(file, JSON.stringify(existing));
+    const r = cli('install', ['claude-code', '--user'], home, root);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Added Greenlight's claude-code hooks \(PreToolUse, PermissionRequest, SessionStart, SessionEnd\) to .*settings\.json \(previous version saved as .*settings\.json\.bak\)/);
+    assert.deepEqual(JSON.parse(readFileSync(`${file}.bak`, 'utf8')), existing);
+    const s = JSON.parse(readFileSync(file, 'utf8'));
+    assert.equal(s.model, 'opus');
+    assert.deepEqual(s.permissions, existing.permissions);
+    assert.deepEqual(s.hooks.Stop, existing.hooks.Stop);
+    assert.equal(s.hooks.PreToolUse.length, 2);
+    assert.deepEqual(s.hooks.PreToolUse[0], existing.hooks.PreToolUse[0]);
+    assert.equal(s.hooks.PreToolUse[1].matcher, '*');
+    assert.match(s.hooks.PreToolUse[1].hooks[0].command, /^node ".*hook\.js" claude-code$/);
+    assert.equal(s.hooks.SessionStart[0].matcher, 'clear');
+    const again = cli('install', ['claude-code'], home, root);
+    assert.match(again.out, /already in .*nothing changed/);
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), s);
+
+    const un = cli('uninstall', ['claude-code', '--user'], home, root);
+    assert.equal(un.code, 0, un.err);
+    assert.match(un.out, /Removed Greenlight's claude-code hooks/);
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), existing);
+    assert.match(cli('uninstall', ['claude-code'], home, root).out, /nothing changed/);
+  });
+
+  it('claude-code --project --http: an http hook with the key from the environment', () => {
+    const project = join(root, 'proj');
+    mkdirSync(project, { recursive: true });
+    const r = cli('install', ['claude-code', '--project', '--http', '--url', 'http://127.0.0.1:8787/'], join(root, 'nohome'), project);
+    assert.equal(r.code, 0, r.err);
+    const s = JSON.parse(readFileSync(join(project, '.claude', 'settings.json'), 'utf8'));
+    assert.deepEqual(s.hooks.PreToolUse[0].hooks[0], { type: 'http', url: 'http://127.0.0.1:8787/v1/hooks/claude-code', headers: { Authorization: 'Bearer $GREENLIGHT_KEY' }, allowedEnvVars: ['GREENLIGHT_KEY'], timeout: 60 });
+    assert.ok(!existsSync(join(project, '.claude', 'settings.json.bak')), 'no backup of a file that did not exist');
+    // Switching to the command hook replaces ours, not adds a second.
+    cli('install', ['claude-code', '--project'], join(root, 'nohome'), project);
+    const s2 = JSON.parse(readFileSync(join(project, '.claude', 'settings.json'), 'utf8'));
+    assert.equal(s2.hooks.PreToolUse.length, 1);
+    assert.equal(s2.hooks.PreToolUse[0].hooks[0].type, 'command');
+  });
+
+  it('refuses bad usage and broken settings without touching them', () => {
+    const home = join(root, 'home2');
+    mkdirSync(join(home, '.claude'), { recursive: true });
+    writeFileSync(join(home, '.claude', 'settings.json'), '{ broken');
+    const r = cli('install', ['claude-code'], home, root);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /not valid JSON/);
+    assert.equal(readFileSync(join(home, '.claude', 'settings.json'), 'utf8'), '{ broken');
+    assert.equal(cli('install', ['codex', '--http', '--url', 'http://x'], home, root).code, 2);
+    assert.equal(cli('install', ['vim'], home, root).code, 2);
+    assert.match(cli('install', ['claude-code', '--http'], home, root).err, /--url/);
+  });
+
+  it('codex, gemini and cursor: their own files and shapes, and uninstall leaves theirs alone', () => {
+    const home = join(root, 'home3');
+    const cmd = (h: string) => `greenlight hook ${h}`;
+    const codex = installHooks({ host: 'codex', scope: 'user', http: false, url: null, command: cmd('codex'), home });
+    assert.equal(codex.file, join(home, '.codex', 'hooks.json'));
+    const c = JSON.parse(readFileSync(codex.file, 'utf8'));
+    assert.deepEqual(Object.keys(c.hooks), ['PreToolUse', 'PermissionRequest', 'SessionStart']);
+    assert.ok(codex.notes.some((n) => /codex_hooks = true/.test(n)));
+
+    mkdirSync(join(home, '.gemini'), { recursive: true });
+    writeFileSync(join(home, '.gemini', 'settings.json'), JSON.stringify({ theme: 'dark', hooks: { BeforeTool: [{ matcher: 'write_file', hooks: [{ type: 'command', command: './lint.sh' }] }] } }));
+    const gem = installHooks({ host: 'gemini', scope: 'user', http: false, url: null, command: cmd('gemini'), home });
+    const g = JSON.parse(readFileSync(gem.file, 'utf8'));
+    assert.equal(g.theme, 'dark');
+    assert.equal(g.hooks.BeforeTool.length, 2);
+    assert.equal(g.hooks.BeforeTool[1].hooks[0].timeout, 60000);
+    uninstallHooks({ host: 'gemini', scope: 'user', http: false, url: null, command: '', home });
+    assert.deepEqual(JSON.parse(readFileSync(gem.file, 'utf8')).hooks.BeforeTool, [{ matcher: 'write_file', hooks: [{ type: 'command', command: './lint.sh' }] }]);
+
+    const cur = installHooks({ host: 'cursor', scope: 'project', http: false, url: null, command: cmd('cursor'), cwd: join(root, 'cproj') });
+    assert.deepEqual(JSON.parse(readFileSync(cur.file, 'utf8')), { version: 1, hooks: { beforeShellExecution: [{ command: 'greenlight hook cursor' }], beforeMCPExecution: [{ command: 'greenlight hook cursor' }] } });
+    assert.equal(installHooks({ host: 'cursor', scope: 'project', http: false, url: null, command: cmd('cursor'), cwd: join(root, 'cproj') }).changed, false);
+  });
+
+  it('recognises only its own entries', () => {
+    assert.ok(isOurs('claude-code', { type: 'command', command: 'node "/opt/gl/dist/src/cli/hook.js" claude-code' }));
+    assert.ok(isOurs('claude-code', { type: 'command', command: 'GREENLIGHT_URL=http://x greenlight hook claude-code' }));
+    assert.ok(isOurs('claude-code', { type: 'http', url: 'http://x/v1/hooks/claude-code' }));
+    assert.ok(!isOurs('claude-code', { type: 'command', command: 'greenlight hook codex' }));
+    assert.ok(!isOurs('claude-code', { type: 'command', command: 'my-hook claude-code-helper' }));
+  });
+});
