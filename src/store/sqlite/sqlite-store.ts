@@ -109,10 +109,12 @@ export class SqliteStore implements Store {
         const existing = st.findIdempotent.get(request.agent, request.idempotency_key) as ReadRequestRow | undefined;
         if (existing) return { created: false, request: rowToRequest(existing) };
       }
-      st.insertRequest.run(requestToRow(request));
+      const row = requestToRow(request);
+      st.insertRequest.run(row);
       for (const tag of new Set(request.tags)) st.insertTag.run(tag, request.created_at, request.id);
       this.#writeEffects(effects);
-      return { created: true, request: this.#getRequest(request.id)! };
+      // The row as written reads back the same as a SELECT would, without one.
+      return { created: true, request: rowToRequest(row) };
     });
   }
 
