@@ -17,7 +17,7 @@ import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { createDelivery, type DeliveryWiring } from './delivery-wiring.js';
 import type { Channel, ChannelFactory } from './channels/channel.js';
-import { buildChannels, createChannelContext } from './channels/registry.js';
+import { buildChannels, createChannelContext, loadChannelFactories } from './channels/registry.js';
 import { extraRouteGroups } from './http/route-groups.js';
 import { VERSION } from './version.js';
 import { createPolicyService } from './policy-service.js';
@@ -95,7 +95,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const keyring = createKeyring(config, store);
   const publicUrl = () => config.server.public_url ?? boundUrl;
   let boundUrl = `http://${config.server.host}:${config.server.port}`;
-  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl }), options.channels);
+  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl }), options.channels ?? (await loadChannelFactories(config)));
   delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, senders: Object.fromEntries(channels.map((c) => [c.name, (item) => c.send(item)])) });
   const expiry = createExpiryScheduler({ gate, store, clock, events, logger });
 

@@ -2,14 +2,22 @@
 import { approverMayDecide } from '../core/authz.js';
 import type { Principal } from '../core/types.js';
 import type { Channel, ChannelContext, ChannelFactory } from './channel.js';
-import { telegramChannelFactory } from './telegram/telegram-channel.js';
-import { emailChannelFactory } from './email/email-channel.js';
+import type { Config } from '../config/schema.js';
 import { webChannel } from '../web/web-channel.js';
 
-/** Built-in channel factories; each returns null when its config section is absent. */
-export const CHANNEL_FACTORIES: ChannelFactory[] = [telegramChannelFactory, emailChannelFactory, webChannel];
+/**
+ * The built-in channel factories this config needs; each returns null when its config section is
+ * absent. Telegram and email load their modules (grammY, nodemailer, ...) only when configured.
+ */
+export async function loadChannelFactories(config: Pick<Config, 'channels'>): Promise<ChannelFactory[]> {
+  const factories: ChannelFactory[] = [];
+  if (config.channels.telegram !== undefined) factories.push((await import('./telegram/telegram-channel.js')).telegramChannelFactory);
+  if (config.channels.email !== undefined) factories.push((await import('./email/email-channel.js')).emailChannelFactory);
+  factories.push(webChannel);
+  return factories;
+}
 
-export function buildChannels(ctx: ChannelContext, factories: ChannelFactory[] = CHANNEL_FACTORIES): Channel[] {
+export function buildChannels(ctx: ChannelContext, factories: ChannelFactory[]): Channel[] {
   const channels: Channel[] = [];
   for (const factory of factories) {
     const channel = factory(ctx);

@@ -4,7 +4,6 @@ import { auditCommand } from './audit.js';
 import { decideCommand } from './decide.js';
 import { hookCommand } from './hook.js';
 import { installCommand, uninstallCommand } from './install.js';
-import { mcpCommand } from './mcp.js';
 import { pendingCommand } from './pending.js';
 import { requestCommand } from './request.js';
 import { runCommand } from './run.js';
@@ -14,12 +13,16 @@ import { keysCommand } from './keys.js';
 import { passwordCommand } from './password.js';
 import { policyCommand } from './policy.js';
 import { serveCommand } from './serve.js';
-import { telegramCommand } from './telegram.js';
 import { VERSION } from '../version.js';
 
 export interface Command {
   summary: string;
   run(args: string[]): Promise<number | void>;
+}
+
+/** A command whose module (and its heavy dependencies) loads only when it runs. */
+function lazy(summary: string, load: () => Promise<Command>): Command {
+  return { summary, run: async (args) => (await load()).run(args) };
 }
 
 export const COMMANDS: Record<string, Command> = {
@@ -29,14 +32,14 @@ export const COMMANDS: Record<string, Command> = {
   audit: auditCommand,
   policy: policyCommand,
   grants: grantsCommand,
-  telegram: telegramCommand,
+  telegram: lazy('set up or delete the Telegram webhook (setup-webhook | delete-webhook)', () => import('./telegram.js').then((m) => m.telegramCommand)),
   password: passwordCommand,
   run: runCommand,
   ask: askCommand,
   request: requestCommand,
   pending: pendingCommand,
   decide: decideCommand,
-  mcp: mcpCommand,
+  mcp: lazy('serve the MCP tools over stdio (for Claude Code, Codex, Cursor, ...)', () => import('./mcp.js').then((m) => m.mcpCommand)),
   hook: hookCommand,
   install: installCommand,
   uninstall: uninstallCommand,

@@ -1,6 +1,5 @@
 // MCP over Streamable HTTP at /mcp: stateless (a fresh server per call), the agent's key as Bearer,
 // and the Origin header checked (DNS-rebinding guard): absent, same-origin, or in server.allowed_origins.
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { GreenlightError } from '../core/errors.js';
 import type { RouteGroup } from '../http/app.js';
@@ -8,7 +7,6 @@ import { principalOf, type AppEnv } from '../http/context.js';
 import { requireAuth } from '../http/middleware.js';
 import { executeApprovedFrom } from './config.js';
 import { gateClient } from './gate-client.js';
-import { createMcpServer } from './server.js';
 
 /** Refuses browser calls from origins the config does not list. */
 export function checkOrigin(): MiddlewareHandler<AppEnv> {
@@ -31,6 +29,11 @@ export function mcpRouteGroup(): RouteGroup {
   const app = new Hono<AppEnv>();
   app.all('/mcp', checkOrigin(), requireAuth(['agent', 'admin']), async (c) => {
     const deps = c.get('deps');
+    // The MCP SDK loads on the first call, so a server nobody uses it on does not carry it.
+    const [{ WebStandardStreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([
+      import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
+      import('./server.js'),
+    ]);
     const server = createMcpServer(gateClient(deps.gate, principalOf(c)), {
       executeApproved: executeApprovedFrom(deps.config),
       defaultWaitSec: Math.min(300, deps.config.requests.max_wait_sec),
