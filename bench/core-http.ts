@@ -2,46 +2,25 @@
 // and the server's RSS idle and under 10,000 pending requests with 1,000 open waiters.
 // The server runs as its own process (`greenlight serve`), so its RSS is its own.
 // Usage: node dist/bench/core-http.js [creates=5000] [pending=10000] [waiters=1000]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { startBenchServer } from './bench-server.js';
 import { createClient } from './http-client.js';
 import { percentile, printTable } from './stats.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const [CREATES, PENDING, WAITERS] = [Number(process.argv[2] ?? 5000), Number(process.argv[3] ?? 10_000), Number(process.argv[4] ?? 1000)];
 const AGENT = 'bench-agent-key-0123456789abc';
 const APPROVER = 'bench-approver-key-0123456789';
 
 
-async function startServer(dir: string): Promise<{ url: string; stop: () => void }> {
-  const config = join(dir, 'greenlight.yaml');
-  writeFileSync(
-    config,
-    [
-      'server: { host: 127.0.0.1, port: 0 }',
-      `data_dir: ${JSON.stringify(join(dir, 'data'))}`,
-      'log: { level: error }',
-      'rate_limit: { per_minute: 0 }',
-      'requests: { max_wait_sec: 600 }',
-      `agents: [{ name: bench, key: ${AGENT} }]`,
-      `approvers: [{ name: alice, key: ${APPROVER} }]`,
-      'admins: [{ name: root, key: bench-admin-key-0123456789ab }]',
-    ].join('\n'),
-  );
-  const child = spawn(process.execPath, [join(ROOT, 'bin/greenlight.js'), 'serve', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((res, rej) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m) res(m[1]);
-    });
-    child.once('exit', (c) => rej(new Error(`server exited ${c}`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
-}
+const startServer = (dir: string) =>
+  startBenchServer(dir, [
+    'requests: { max_wait_sec: 600 }',
+    `agents: [{ name: bench, key: ${AGENT} }]`,
+    `approvers: [{ name: alice, key: ${APPROVER} }]`,
+    'admins: [{ name: root, key: bench-admin-key-0123456789ab }]',
+  ]);
 
 type Client = ReturnType<typeof createClient>;
 

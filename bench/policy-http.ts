@@ -2,43 +2,22 @@
 // request is stored and audited, the answer comes back. Prints p50/p99 latency one at a time
 // (target p50 < 1 ms) and throughput at concurrency 16.
 // Usage: node dist/bench/policy-http.js [requests=5000]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { startBenchServer } from './bench-server.js';
 import { createClient } from './http-client.js';
 import { percentile, printTable } from './stats.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const N = Number(process.argv[2] ?? 5000);
 const AGENT = 'bench-agent-key-0123456789abc';
 
-async function startServer(dir: string): Promise<{ url: string; stop: () => void }> {
-  const config = join(dir, 'greenlight.yaml');
-  writeFileSync(
-    config,
-    [
-      'server: { host: 127.0.0.1, port: 0 }',
-      `data_dir: ${JSON.stringify(join(dir, 'data'))}`,
-      'log: { level: error }',
-      'rate_limit: { per_minute: 0 }',
-      'policy: { allow: ["Bash(git status *)", "Bash(git diff *)", "Bash(npm test)"], deny: ["Bash(rm -rf *)"] }',
-      `agents: [{ name: bench, key: ${AGENT} }]`,
-      'admins: [{ name: root, key: bench-admin-key-0123456789ab }]',
-    ].join('\n'),
-  );
-  const child = spawn(process.execPath, [join(ROOT, 'bin/greenlight.js'), 'serve', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((res, rej) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m) res(m[1]);
-    });
-    child.once('exit', (c) => rej(new Error(`server exited ${c}`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
-}
+const startServer = (dir: string) =>
+  startBenchServer(dir, [
+    'policy: { allow: ["Bash(git status *)", "Bash(git diff *)", "Bash(npm test)"], deny: ["Bash(rm -rf *)"] }',
+    `agents: [{ name: bench, key: ${AGENT} }]`,
+    'admins: [{ name: root, key: bench-admin-key-0123456789ab }]',
+  ]);
 
 const body = (i: number) => ({ title: 'git status', tool: 'Bash', input: { command: `git status --short ${i % 7 ? '' : '-b'}`.trim() }, cwd: '/tmp', session_id: 'bench' });
 
