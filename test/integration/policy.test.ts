@@ -133,6 +133,14 @@ describe('policy in the server', () => {
     assert.equal(bad.status, 400);
   });
 
+  it('a rule with max_uses allows that many requests, then asks again', async () => {
+    const g = await s.call('admin', 'POST', '/v1/grants', { rule: 'Bash(make release-notes)', agent: 'agent-a', max_uses: 2 });
+    assert.equal(g.status, 201, g.text);
+    assert.equal((await ask('make release-notes')).status, 'approved');
+    assert.equal((await ask('make release-notes')).status, 'approved');
+    assert.equal((await ask('make release-notes')).status, 'pending');
+  });
+
   it('explains a dry run with the verdict, the rule and a trace per subcommand', async () => {
     const r = await s.call('approver', 'POST', '/v1/policy/evaluate', { action: 'Bash(git status && rm -rf /)', cwd: project, agent: 'agent-a', project: 'webapp' });
     assert.equal(r.status, 200, r.text);
