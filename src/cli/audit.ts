@@ -1,12 +1,10 @@
 // `greenlight audit verify|tail`: checks the hash chain of the audit log, and shows recent rows.
-import { ConfigError, type LoadedConfig } from '../config/load.js';
 import { createChainVerifier, type AuditVerifyResult } from '../core/audit-chain.js';
 import { sqlitePathOf } from '../server.js';
 import { AUDIT_HEAD_META_KEY, parseAuditHead, type AuditHead } from '../store/adapter-kit.js';
 import type { AuditEntry, Store } from '../store/store.js';
 import type { Command } from './commands.js';
-import { parseWithConfig } from './config-flags.js';
-import { optionsHelp, table, withStore } from './keys.js';
+import { optionsHelp, runSubcommand, table, usageErrorFor, withStore, type Subcommand } from './store-commands.js';
 
 const PAGE = 1000;
 
@@ -24,41 +22,12 @@ const help = () =>
     ['--json', 'one JSON object per row (tail)'],
   ])}\n`;
 
-type Parsed = ReturnType<typeof parseWithConfig>;
-
 export const auditCommand: Command = {
   summary: 'verify the audit hash chain, or tail the audit log (verify | tail)',
-  async run(args) {
-    const [sub, ...rest] = args;
-    if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
-      (sub ? process.stdout : process.stderr).write(help());
-      return sub ? 0 : 2;
-    }
-    const run = SUBCOMMANDS[sub];
-    if (!run) return usageError(sub, `unknown subcommand; use verify or tail`);
-    let parsed: Parsed;
-    try {
-      parsed = parseWithConfig(rest, { lines: { type: 'string', short: 'n' }, json: { type: 'boolean' } });
-    } catch (err) {
-      return usageError(sub, (err as Error).message);
-    }
-    if (parsed.values.help) {
-      process.stdout.write(help());
-      return 0;
-    }
-    let loaded: LoadedConfig;
-    try {
-      loaded = parsed.load();
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      process.stderr.write(`greenlight audit ${sub}: ${err.message}\n`);
-      return 2;
-    }
-    return run(parsed, loaded);
-  },
+  run: (args) => runSubcommand({ command: 'audit', usage: USAGE, help, options: { lines: { type: 'string', short: 'n' }, json: { type: 'boolean' } }, subcommands: SUBCOMMANDS }, args),
 };
 
-const SUBCOMMANDS: Record<string, (parsed: Parsed, loaded: LoadedConfig) => Promise<number>> = {
+const SUBCOMMANDS: Record<string, Subcommand> = {
   async verify(_parsed, { config }) {
     const path = sqlitePathOf(config);
     return withStore(
@@ -165,7 +134,4 @@ function readable(e: AuditEntry): string[] {
 // eslint-disable-next-line no-control-regex
 const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-function usageError(sub: string, message: string): number {
-  process.stderr.write(`greenlight audit ${sub}: ${message}.\n\n${USAGE}`);
-  return 2;
-}
+const usageError = usageErrorFor('audit', USAGE);

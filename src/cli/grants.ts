@@ -1,7 +1,6 @@
 // `greenlight grants list|add|revoke`: standing grants (policy rules an operator or an approver
 // gave), straight on the configured store with audit rows, like `greenlight keys`. The server reads
 // grants on every request, so a change applies to the next request without a restart.
-import { ConfigError, type LoadedConfig } from '../config/load.js';
 import { isGreenlightError } from '../core/errors.js';
 import { systemClock } from '../core/ids.js';
 import { buildManualGrant, createManualGrant, grantState, revokeManualGrant } from '../grants-admin.js';
@@ -9,10 +8,7 @@ import { grantToWire } from '../http/wire.js';
 import { sqlitePathOf } from '../server.js';
 import type { Grant } from '../store/store.js';
 import type { Command } from './commands.js';
-import { parseWithConfig } from './config-flags.js';
-import { cliActor, databaseExists, optionsHelp, table, withStore } from './keys.js';
-
-type Parsed = ReturnType<typeof parseWithConfig>;
+import { cliActor, databaseExists, optionsHelp, runSubcommand, table, usageErrorFor, withStore, type Subcommand } from './store-commands.js';
 
 const USAGE = `Usage:
   greenlight grants list [--agent A] [--project P] [--all] [--json]
@@ -62,42 +58,10 @@ const ACCEPTS: Record<string, string[]> = {
 
 export const grantsCommand: Command = {
   summary: 'list, add and revoke stored policy grants (list | add | revoke)',
-  async run(args) {
-    const [sub, ...rest] = args;
-    if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
-      (sub ? process.stdout : process.stderr).write(help());
-      return sub ? 0 : 2;
-    }
-    const run = SUBCOMMANDS[sub];
-    if (!run) {
-      process.stderr.write(`greenlight grants: unknown subcommand "${sub}"; use list, add or revoke.\n\n${USAGE}`);
-      return 2;
-    }
-    let parsed: Parsed;
-    try {
-      parsed = parseWithConfig(rest, OPTIONS, true);
-    } catch (err) {
-      return usageError(sub, (err as Error).message);
-    }
-    if (parsed.values.help) {
-      process.stdout.write(help());
-      return 0;
-    }
-    const stray = Object.keys(OPTIONS).find((o) => parsed.values[o] !== undefined && !ACCEPTS[sub].includes(o));
-    if (stray) return usageError(sub, `--${stray} does not apply to "grants ${sub}"`);
-    let loaded: LoadedConfig;
-    try {
-      loaded = parsed.load();
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      process.stderr.write(`greenlight grants ${sub}: ${err.message}\n`);
-      return 2;
-    }
-    return run(parsed, loaded);
-  },
+  run: (args) => runSubcommand({ command: 'grants', usage: USAGE, help, options: OPTIONS, allowPositionals: true, accepts: ACCEPTS, subcommands: SUBCOMMANDS }, args),
 };
 
-const SUBCOMMANDS: Record<string, (parsed: Parsed, loaded: LoadedConfig) => Promise<number>> = {
+const SUBCOMMANDS: Record<string, Subcommand> = {
   async list({ values, positionals }, { config }) {
     if (positionals.length) return usageError('list', `unexpected argument "${positionals[0]}"`);
     if (!databaseExists(config)) {
@@ -226,7 +190,4 @@ function positiveInt(raw: unknown, flag: string): number | null | string {
 /** Control characters shown as escapes, so stored text cannot rewrite the terminal. */
 const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-function usageError(sub: string, message: string): number {
-  process.stderr.write(`greenlight grants ${sub}: ${message}.\n\n${USAGE}`);
-  return 2;
-}
+const usageError = usageErrorFor('grants', USAGE);

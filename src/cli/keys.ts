@@ -1,20 +1,13 @@
 // `greenlight keys create|list|revoke`: run-time keys, straight on the configured store (safe while
 // the server runs: SQLite in WAL mode, and the server looks keys up on every request).
-import { existsSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { createKey, keyToWire, revokeKey } from '../auth/keys-service.js';
-import { ConfigError, type LoadedConfig } from '../config/load.js';
-import { SETTINGS } from '../config/settings.js';
 import type { Config } from '../config/schema.js';
-import { isGreenlightError } from '../core/errors.js';
 import { systemClock } from '../core/ids.js';
-import { ROLES, type Actor, type Role } from '../core/types.js';
-import { openStore, sqlitePathOf } from '../server.js';
-import type { KeyRecord, Store } from '../store/store.js';
+import { ROLES, type Role } from '../core/types.js';
+import { sqlitePathOf } from '../server.js';
+import type { KeyRecord } from '../store/store.js';
 import type { Command } from './commands.js';
-import { configHelp, parseWithConfig } from './config-flags.js';
-
-type Parsed = ReturnType<typeof parseWithConfig>;
+import { cliActor, databaseExists, fail as failWith, optionsHelp, runSubcommand, table, usageErrorFor, withStore, type Subcommand } from './store-commands.js';
 
 const USAGE = `Usage:
   greenlight keys create --role agent|approver|admin --name NAME [--project P ...] [--json]
@@ -36,59 +29,23 @@ const help = () =>
     ['--json', 'print JSON instead of text (create, list)'],
   ])}\n`;
 
-/** A command's own options, aligned with the config options that follow them. */
-export function optionsHelp(rows: [string, string][]): string {
-  const width = Math.max('--config, -c FILE'.length, ...SETTINGS.map((s) => s.flag.length + 2));
-  return [...rows.map(([a, b]) => `  ${a.padEnd(width)}  ${b}`), configHelp()].join('\n');
-}
-
-/** Who the audit log names for CLI changes: the operator's OS account. */
-export function cliActor(): Actor {
-  let user = 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    // no passwd entry (some containers): keep "unknown"
-  }
-  return { kind: 'admin', name: `cli:${user}` };
-}
-
 export const keysCommand: Command = {
   summary: 'create, list and revoke API keys (create | list | revoke)',
-  async run(args) {
-    const [sub, ...rest] = args;
-    if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
-      (sub ? process.stdout : process.stderr).write(help());
-      return sub ? 0 : 2;
-    }
-    const run = SUBCOMMANDS[sub];
-    if (!run) {
-      process.stderr.write(`greenlight keys: unknown subcommand "${sub}"; use create, list or revoke.\n\n${USAGE}`);
-      return 2;
-    }
-    let parsed: Parsed;
-    try {
-      parsed = parseWithConfig(rest, { role: { type: 'string' }, name: { type: 'string' }, project: { type: 'string', multiple: true }, json: { type: 'boolean' } }, true);
-    } catch (err) {
-      return usageError(sub, (err as Error).message);
-    }
-    if (parsed.values.help) {
-      process.stdout.write(help());
-      return 0;
-    }
-    let loaded: LoadedConfig;
-    try {
-      loaded = parsed.load();
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      process.stderr.write(`greenlight keys ${sub}: ${err.message}\n`);
-      return 2;
-    }
-    return run(parsed, loaded);
-  },
+  run: (args) =>
+    runSubcommand(
+      {
+        command: 'keys',
+        usage: USAGE,
+        help,
+        options: { role: { type: 'string' }, name: { type: 'string' }, project: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+        allowPositionals: true,
+        subcommands: SUBCOMMANDS,
+      },
+      args,
+    ),
 };
 
-const SUBCOMMANDS: Record<string, (parsed: Parsed, loaded: LoadedConfig) => Promise<number>> = {
+const SUBCOMMANDS: Record<string, Subcommand> = {
   async create({ values, positionals }, { config }) {
     if (positionals.length) return usageError('create', `unexpected argument "${positionals[0]}"`);
     const role = values.role as string | undefined;
@@ -192,48 +149,5 @@ function configKeys(config: Config): KeyRow[] {
 
 const storedKey = (k: KeyRecord): KeyRow => ({ ...keyToWire(k), source: 'store' });
 
-export function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
-  return [line(head), ...rows.map(line)].join('\n') + '\n';
-}
-
-/** Opens the store, runs `fn`, closes it; store failures become exit code 1 with what to do. */
-export async function withStore(sub: string, config: Config, fn: (store: Store) => Promise<number>, options: { command?: string; mustExist?: boolean } = {}): Promise<number> {
-  const command = options.command ?? 'keys';
-  const path = sqlitePathOf(config);
-  if (options.mustExist && !databaseExists(config)) {
-    return fail(sub, `there is no database at ${path}. Point --config, --data-dir or --sqlite-path at the server's data (the server creates the database on its first start).`, command);
-  }
-  let store: Store;
-  try {
-    store = await openStore(config);
-  } catch (err) {
-    process.stderr.write(`greenlight ${command} ${sub}: cannot open the database ${path}: ${(err as Error).message}\nCheck --data-dir / --sqlite-path (or the config file) point at the server's data, and that you may read and write it.\n`);
-    return 1;
-  }
-  try {
-    return await fn(store);
-  } catch (err) {
-    if (!isGreenlightError(err)) throw err;
-    const code = fail(sub, err.message, command);
-    return err.code === 'VALIDATION_FAILED' ? 2 : code;
-  } finally {
-    await store.close();
-  }
-}
-
-export function databaseExists(config: Config): boolean {
-  const path = sqlitePathOf(config);
-  return path === ':memory:' || existsSync(path);
-}
-
-function usageError(sub: string, message: string): number {
-  process.stderr.write(`greenlight keys ${sub}: ${message}.\n\n${USAGE}`);
-  return 2;
-}
-
-function fail(sub: string, message: string, command = 'keys'): number {
-  process.stderr.write(`greenlight ${command} ${sub}: ${message}\n`);
-  return 1;
-}
+const usageError = usageErrorFor('keys', USAGE);
+const fail = (sub: string, message: string) => failWith('keys', sub, message);

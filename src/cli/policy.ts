@@ -17,7 +17,7 @@ import { MemoryStore } from '../store/memory/memory-store.js';
 import type { Store } from '../store/store.js';
 import type { Command } from './commands.js';
 import { parseWithConfig } from './config-flags.js';
-import { databaseExists, optionsHelp } from './keys.js';
+import { databaseExists, optionsHelp } from './store-commands.js';
 
 /** Exit codes of `policy test`: one per verdict, so scripts can branch on it. */
 export const VERDICT_EXIT = { allow: 0, ask: 3, deny: 4 } as const;
