@@ -1,58 +1,31 @@
 // Requests and events for delivery tests.
 import type { ApprovalRequest, Decision, RequestEvent, RequestEventType } from '../../src/core/types.js';
 import type { DeliveryConfig } from '../../src/config/schema.js';
+import { makeDecision as baseDecision, makeRequest as baseRequest } from '../../src/store/fixtures.js';
 
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
+/** A deploy request with the fields delivery tests read back (the store's builder, other defaults). */
 export function makeRequest(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
-  return {
+  return baseRequest({
     id: 'req_0000000000testrequest01',
-    status: 'pending',
     title: 'Deploy to production',
     action_type: 'shell',
     preview: 'npm run deploy',
-    tool: 'Bash',
     input: { command: 'npm run deploy' },
     agent: 'builder',
     requester: 'jim',
-    session_id: null,
-    project: null,
-    cwd: null,
     priority: 'high',
     tags: ['deploy'],
-    context: null,
-    question: null,
-    conditions_schema: null,
     created_at: T0,
     updated_at: T0,
     expires_at: T0 + 3_600_000,
-    on_timeout: 'deny',
-    callback_url: null,
-    idempotency_key: null,
-    channel: null,
-    target: null,
-    origin: 'native',
-    policy: null,
-    decision: null,
-    metadata: null,
     ...overrides,
-  };
+  });
 }
 
 export function makeDecision(overrides: Partial<Decision> = {}): Decision {
-  return {
-    outcome: 'approved',
-    scope: 'once',
-    comment: 'Ship it',
-    conditions: null,
-    answer: null,
-    updated_input: null,
-    decided_by: 'jon',
-    decided_by_kind: 'approver',
-    via: 'web',
-    decided_at: T0 + 60_000,
-    ...overrides,
-  };
+  return baseDecision({ comment: 'Ship it', decided_by: 'jon', decided_at: T0 + 60_000, ...overrides });
 }
 
 /** A request.decided event for an approved request (override anything). */
