@@ -1,8 +1,8 @@
 // Claude Code: PreToolUse and PermissionRequest in, HookJSONOutput out, exactly as
 // @anthropic-ai/claude-agent-sdk types them. SessionEnd, and SessionStart after /clear, end the
 // session's grants. Notification and Stop need no verdict.
-import { objectInput, optStr, reqStr } from './payload.js';
-import type { HookCall, HookVerdict, HostAdapter, ParsedHook } from './types.js';
+import { parseClaudeStylePayload } from './payload.js';
+import type { HookVerdict, HostAdapter } from './types.js';
 
 /** The output shapes, mirrored from the SDK (test/hooks/sdk-types.ts checks they still assign). */
 export type ClaudePreToolUseOutput = {
@@ -26,26 +26,7 @@ export type ClaudeHookOutput = ClaudePreToolUseOutput | ClaudePermissionRequestO
 export const claudeCode: HostAdapter = {
   name: 'claude-code',
 
-  parse(p): ParsedHook {
-    const event = reqStr(p, 'hook_event_name');
-    if (event === 'SessionEnd' || (event === 'SessionStart' && p.source === 'clear')) {
-      return { kind: 'session-end', session_id: reqStr(p, 'session_id'), event };
-    }
-    if (event !== 'PreToolUse' && event !== 'PermissionRequest') return { kind: 'ignore', event };
-    const tool = reqStr(p, 'tool_name');
-    const call: HookCall = {
-      host: 'claude-code',
-      event,
-      tool,
-      hostTool: tool,
-      input: objectInput(p.tool_input),
-      hostInput: objectInput(p.tool_input),
-      cwd: optStr(p, 'cwd'),
-      session_id: optStr(p, 'session_id'),
-      permission_mode: optStr(p, 'permission_mode'),
-    };
-    return { kind: 'call', call };
-  },
+  parse: (p) => parseClaudeStylePayload('claude-code', p),
 
   render: (call, v) => renderClaudeCode(call.event, call.event === 'PreToolUse' && call.tool === 'AskUserQuestion' ? answersAsReason(v) : v),
   renderNothing: () => ({}),
