@@ -4,17 +4,17 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { TERMINAL } from '../client/client.js';
 import { describeOutcome } from '../client/outcome.js';
+import { toolPreview } from '../channels/tool-preview.js';
 import { text } from './result.js';
 import type { McpClient } from './server.js';
 
 const deny = (message: string) => text({ behavior: 'deny', message });
 
-/** What the approver sees for a tool call: the command for Bash, the path for file tools, else the input as JSON. */
-export function previewOf(toolName: string, input: Record<string, unknown>): string {
+/** The title's gist of a tool call: the command for Bash, the path for file tools, else the input as JSON. */
+function gistOf(toolName: string, input: Record<string, unknown>): string {
   if (typeof input.command === 'string') return input.command;
   const path = input.file_path ?? input.path ?? input.notebook_path;
-  const json = JSON.stringify(input, null, 2);
-  return typeof path === 'string' ? `${toolName} ${path}\n\n${json}` : json;
+  return typeof path === 'string' ? `${toolName} ${path}` : JSON.stringify(input);
 }
 
 export function registerPermissionPrompt(server: McpServer, client: McpClient, waitSec: number): void {
@@ -31,11 +31,12 @@ export function registerPermissionPrompt(server: McpServer, client: McpClient, w
     async (a) => {
       try {
         const created = await client.request({
-          title: `${a.tool_name}: ${previewOf(a.tool_name, a.input).split('\n')[0]!.slice(0, 400)}`,
+          title: `${a.tool_name}: ${gistOf(a.tool_name, a.input).split('\n')[0]!.slice(0, 400)}`,
           action_type: 'tool_use',
           tool: a.tool_name,
           input: a.input,
-          preview: previewOf(a.tool_name, a.input),
+          // The standard preview: channels show the input itself first and do not repeat this.
+          preview: toolPreview(a.tool_name, a.input, null),
           metadata: a.tool_use_id ? { tool_use_id: a.tool_use_id } : null,
         });
         const r = TERMINAL.has(created.status) ? created : await client.waitForDecision(created.id, { timeoutSec: waitSec });

@@ -1,7 +1,8 @@
 // The dashboard's static files: the HTML shell (web/index.html, never cached), and the assets under
-// /assets/<build>/ (the compiled client in dist/web-client/ and web/*.css|svg), cached for a year as
-// immutable. <build> is a hash over every asset, so any change gives every file a new URL and the
-// client's relative module imports stay on one build.
+// /assets/<build>/ (web/*.css|svg, and the compiled client in dist/web-client/: web/client/*.js plus
+// the shared modules it imports from src/, e.g. text/invisible.js, at their paths relative to src/),
+// cached for a year as immutable. <build> is a hash over every asset, so any change gives every file
+// a new URL and the client's relative module imports stay on one build.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -59,19 +60,29 @@ export interface AssetBundle {
 const etagOf = (body: Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 const asset = (body: Buffer, type: string): Asset => ({ body, type, etag: etagOf(body) });
 
-function readDir(dir: string, into: Map<string, Buffer>): void {
+const SAFE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+/** Reads the servable files under `dir` (subfolders too, for `deep`) as `a/b.js` → body. */
+function readDir(dir: string, into: Map<string, Buffer>, deep = false, prefix = ''): void {
   if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir).sort()) {
-    if (!TYPES[extname(name)] || !/^[a-z0-9][a-z0-9._-]*$/.test(name)) continue;
-    into.set(name, readFileSync(join(dir, name)));
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!SAFE_NAME.test(entry.name)) continue;
+    if (entry.isDirectory()) {
+      if (deep) readDir(join(dir, entry.name), into, deep, `${prefix}${entry.name}/`);
+    } else if (TYPES[extname(entry.name)]) {
+      into.set(prefix + entry.name, readFileSync(join(dir, entry.name)));
+    }
   }
 }
+
+/** Where the client's entry module is among the assets. */
+export const CLIENT_ENTRY = 'web/client/main.js';
 
 /** Reads the shell and assets once (at startup). */
 export function loadAssets(root = PACKAGE_ROOT): AssetBundle {
   const raw = new Map<string, Buffer>();
   readDir(join(root, 'web'), raw);
-  readDir(join(root, 'dist', 'web-client'), raw);
+  readDir(join(root, 'dist', 'web-client'), raw, true);
   const shellPath = join(root, 'web', 'index.html');
   const hash = createHash('sha256');
   for (const [name, body] of raw) hash.update(name).update('\0').update(body).update('\0');
@@ -80,7 +91,7 @@ export function loadAssets(root = PACKAGE_ROOT): AssetBundle {
   const files = new Map<string, Asset>();
   for (const [name, body] of raw) files.set(name, asset(body, TYPES[extname(name)]));
   let problem: string | null = null;
-  if (!files.has('main.js')) problem = 'The dashboard client is not built (dist/web-client/main.js is missing). Run "npm run build".';
+  if (!files.has(CLIENT_ENTRY)) problem = `The dashboard client is not built (dist/web-client/${CLIENT_ENTRY} is missing). Run "npm run build".`;
   if (!existsSync(shellPath)) problem = `The dashboard shell ${shellPath} is missing.`;
   const shell = existsSync(shellPath) ? asset(Buffer.from(readFileSync(shellPath, 'utf8').replaceAll('%ASSETS%', base)), 'text/html; charset=utf-8') : null;
   return { base, build, shell, files, problem };

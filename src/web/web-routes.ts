@@ -22,7 +22,7 @@ export function webRoutes(web: WebConfig, bundle: AssetBundle = loadAssets()): H
     return send(c, bundle.shell, 'no-cache');
   });
 
-  app.get('/assets/:build/:file', (c) => {
+  app.get('/assets/:build/:file{.+}', (c) => {
     const file = bundle.files.get(c.req.param('file'));
     if (!file) return c.text('Not found', 404, { ...PAGE_HEADERS, 'Cache-Control': 'no-store' });
     // An older page asking for an older build gets today's file, but must not cache it for a year.

@@ -40,13 +40,14 @@ describe('the dashboard page and its assets', () => {
     const html = await res.text();
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/i, 'no inline script');
     assert.doesNotMatch(html, /\sstyle=|<style/i, 'no inline style');
-    assert.match(html, /src="\/assets\/[0-9a-f]{16}\/main\.js"/);
+    assert.match(html, /src="\/assets\/[0-9a-f]{16}\/web\/client\/main\.js"/);
   });
 
   it('serves assets under a build hash as immutable for a year; an old build is served but not cached', async () => {
     const html = await (await fetch(`${server.url}/`)).text();
     const base = /href="(\/assets\/[0-9a-f]{16})\/app\.css"/.exec(html)![1];
-    for (const [file, type] of [['main.js', /javascript/], ['app.css', /text\/css/], ['queue.js', /javascript/]] as const) {
+    // The client, and the shared modules it is compiled with (src/text, src/channels/action.ts), at their paths under src/.
+    for (const [file, type] of [['web/client/main.js', /javascript/], ['app.css', /text\/css/], ['web/client/queue.js', /javascript/], ['text/invisible.js', /javascript/], ['channels/action.js', /javascript/]] as const) {
       const res = await fetch(`${server.url}${base}/${file}`);
       assert.equal(res.status, 200, file);
       assert.match(res.headers.get('content-type') ?? '', type);
@@ -54,11 +55,14 @@ describe('the dashboard page and its assets', () => {
       const again = await fetch(`${server.url}${base}/${file}`, { headers: { 'if-none-match': res.headers.get('etag')! } });
       assert.equal(again.status, 304);
     }
-    const stale = await fetch(`${server.url}/assets/0000000000000000/main.js`);
+    const stale = await fetch(`${server.url}/assets/0000000000000000/web/client/main.js`);
     assert.equal(stale.status, 200);
     assert.equal(stale.headers.get('cache-control'), 'no-cache');
     assert.equal((await fetch(`${server.url}${base}/nope.js`)).status, 404);
     assert.equal((await fetch(`${server.url}${base}/..%2Fpackage.json`)).status, 404);
+    for (const evil of ['web/../../package.json', 'web/client/..%2F..%2F..%2Fpackage.json', '/etc/passwd', 'web//client/main.js', 'channels/email/escape.js']) {
+      assert.equal((await fetch(`${server.url}${base}/${evil}`)).status, 404, evil);
+    }
   });
 });
 
