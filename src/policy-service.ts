@@ -9,6 +9,8 @@ import type { Gate, PolicyOutcome } from './core/gate.js';
 import { exactRuleFor, isExactRule } from './core/grants.js';
 import type { ApprovalRequest, GrantSuggestion } from './core/types.js';
 import type { Logger } from './log.js';
+import { invisibleReport } from './channels/action.js';
+import { showInvisible } from './text/invisible.js';
 import { evaluate, grantCovers, initPolicy, rulesFromSet, suggestGrants, tolerantRealpath, type Evaluation, type PolicyAction, type PolicyContext, type PolicyRule } from './policy/index.js';
 import type { Grant, Store } from './store/store.js';
 
@@ -83,10 +85,12 @@ export async function createPolicyService(deps: { config: Config; configFile: st
         const grant = grants.find((g) => g.rule === exact && g.effect === 'allow');
         if (grant) return { verdict: 'allow', rule: `grant ${grant.id} (exactly this action, ${grant.scope})`, reason: `allowed by a ${grant.scope} grant ${grant.created_by} gave for exactly this action`, grantIds: [grant.id], ...base };
       }
+      // A human reads this: say first where the request hides invisible characters the engine did not name.
+      const hidden = ev.verdict === 'ask' ? invisibleReport(request, ev.reason) : null;
       return {
         verdict: ev.verdict,
         rule: ev.rule,
-        reason: ev.reason,
+        reason: hidden ? `${showInvisible(hidden)}\n${ev.reason}` : ev.reason,
         grantIds: ev.verdict === 'allow' ? ev.grantIds : [],
         ...base,
         ...(ev.verdict === 'ask' && !ev.dangerous ? { suggestions: suggestionsFor(request, ctx) } : {}),

@@ -12,6 +12,7 @@ import { deviceReason, protectedReason, wordPaths, writePathCharsReason } from '
 import { combine, compileRules, describe, firstMatch, judgePath } from './rule-set.js';
 import type { Piece, Rules } from './rule-set.js';
 import type { Evaluation, PathPattern, PolicyContext } from './types.js';
+import { describeInvisible, findInvisible, hasInvisible, hex, positionOf } from '../text/invisible.js';
 
 export const MAX_COMMAND_LENGTH = 10_000;
 const MAX_PARSE_LENGTH = 100_000;
@@ -39,10 +40,11 @@ export function evaluateBash(command: unknown, env: BashEnv): Evaluation {
   if (command.length > MAX_PARSE_LENGTH) return combine([], unsure, textDangers(command), env.rules);
   // Variants bash might see differently from tree-sitter: judge each, let any deny win, never allow.
   const variants = [command];
-  if (SUSPICIOUS.test(command)) {
-    unsure.push('the command contains invisible or unusual whitespace characters: cannot be sure how bash splits it');
-    variants.push(normalizeUnicode(command));
-  }
+  const hidden = describeInvisible(command, 'the command');
+  if (hidden) unsure.push(`${hidden}: a human must see what really runs`);
+  const spaces = SUSPICIOUS.test(command) ? unusualSpaces(command) : null;
+  if (spaces) unsure.push(`${spaces}: cannot be sure how bash splits it`);
+  if (hidden || spaces) variants.push(normalizeUnicode(command));
   if (inWordContinuation(command)) {
     unsure.push('a backslash-newline joins parts of a word: cannot be sure how bash splits it');
     for (const v of [...variants]) variants.push(joinContinuations(v));
@@ -60,12 +62,40 @@ export function evaluateBash(command: unknown, env: BashEnv): Evaluation {
   return ev;
 }
 
+/**
+ * "unusual whitespace or joiners (U+00A0 at position 9)": the visible-but-odd characters bash may
+ * split differently from what a reader expects, and where (invisible ones are named on their own).
+ */
+function unusualSpaces(command: string, max = 5): string | null {
+  const hidden = new Set(findInvisible(command).map((h) => h.index));
+  const multiline = command.includes('\n');
+  const found: string[] = [];
+  let total = 0;
+  let line = 1;
+  let column = 0;
+  let index = 0;
+  for (const ch of command) {
+    column++;
+    if (SUSPICIOUS.test(ch) && !hidden.has(index)) {
+      total++;
+      if (found.length < max) found.push(`U+${hex(ch.codePointAt(0)!)} ${positionOf({ line, column }, multiline)}`);
+    }
+    if (ch === '\n') {
+      line++;
+      column = 0;
+    }
+    index += ch.length;
+  }
+  if (total === 0) return null;
+  return `the command contains unusual whitespace or joiners (${found.join(', ')}${total > found.length ? `, and ${total - found.length} more` : ''})`;
+}
+
 function normalizeUnicode(s: string): string {
   let out = '';
   for (const ch of s) {
-    if (!SUSPICIOUS.test(ch)) out += ch;
-    else if (LINE_BREAKS.test(ch)) out += '\n';
-    else if (!INVISIBLE.test(ch)) out += ' ';
+    if (LINE_BREAKS.test(ch)) out += '\n';
+    else if (SUSPICIOUS.test(ch)) out += INVISIBLE.test(ch) ? '' : ' ';
+    else if (!hasInvisible(ch)) out += ch;
   }
   return out;
 }
@@ -135,8 +165,11 @@ function judgeCommandLine(text: string, env: BashEnv, unsureIn: string[]): Evalu
         : { subject, verdict: 'allow', rule: null, scope: 'implicit', reason: 'only sets shell variables' });
       continue;
     }
+    const from = dangers.length;
     dangers.push(...commandDangers(f, guard));
-    pieces.push(judgeCommand(c, f, env, guard, dangers));
+    const piece = judgeCommand(c, f, env, guard, dangers);
+    if (dangers.length > from) piece.danger = [...new Set(dangers.slice(from))];
+    pieces.push(piece);
     const next = cdTargets(f, guard);
     if (next) {
       guard.cwds = [...new Set([...guard.cwds, ...next])];
@@ -179,6 +212,7 @@ function judgeCommandLine(text: string, env: BashEnv, unsureIn: string[]): Evalu
       pieces.push({ subject, verdict: 'ask', rule: null, reason: 'the working directory is unknown, so the file written is too' });
     }
     let worst: Piece | null = null;
+    const from = dangers.length;
     for (const p of paths) {
       const real = safeRealpath(ctx.realpath, p);
       for (const candidate of real && real !== p ? [p, real] : [p]) {
@@ -191,7 +225,10 @@ function judgeCommandLine(text: string, env: BashEnv, unsureIn: string[]): Evalu
       const piece = judgePath('write', subject, p, real, editRules as Rules, ctx, env.bases, env.realProjectDirs);
       if (!worst || rank(piece) > rank(worst)) worst = piece;
     }
-    if (worst) pieces.push(worst);
+    if (worst) {
+      if (dangers.length > from) worst.danger = [...new Set(dangers.slice(from))];
+      pieces.push(worst);
+    }
   }
   const invalid = [...rules.invalid, ...(editRules?.invalid ?? []), ...(readRules?.invalid ?? [])];
   return combine(pieces, unsure, dangers, { ...rules, invalid: [...new Set(invalid)] });

@@ -9,6 +9,7 @@ import { READ_TOOLS, WRITE_TOOLS } from './rule-parser.js';
 import { combine, compileRules, describe, firstMatch, judgePath } from './rule-set.js';
 import type { Piece, Rules } from './rule-set.js';
 import type { Evaluation, ParsedRule, PolicyAction, PolicyContext } from './types.js';
+import { describeInvisible } from '../text/invisible.js';
 
 // Stands in for a home directory that is missing or not absolute: `~` then matches nothing real.
 const NO_HOME = '/nonexistent-home';
@@ -40,9 +41,17 @@ export function evaluate(action: PolicyAction, context: PolicyContext): Evaluati
     const subject = `WebFetch(${typeof input.url === 'string' ? input.url : '?'})`;
     const test = (p: ParsedRule) => !p.domain || (host !== null && matchDomain(p.domain, host));
     const unsure = host === null ? ['the URL is not an http(s) URL'] : [];
-    return combine([judge(subject, rules, test)], unsure, dangers, rules);
+    return combine([judge(subject, rules, test)], [...unsure, ...hiddenIn(input.url, 'the URL')], dangers, rules);
   }
-  return combine([judge(tool, rules, (p) => otherMatches(p, input))], [], dangers, rules);
+  // A plain action (no tool): its preview is the command a human would otherwise read.
+  const plain = typeof action.input === 'object' && action.input !== null && Object.keys(input).length === 1 && typeof input.preview === 'string';
+  return combine([judge(tool, rules, (p) => otherMatches(p, input))], plain ? hiddenIn(input.preview, 'the action') : [], dangers, rules);
+}
+
+/** Invisible characters in the text an action is judged by: the policy cannot vouch for what a human cannot see. */
+function hiddenIn(text: unknown, where: string): string[] {
+  const found = typeof text === 'string' ? describeInvisible(text, where) : null;
+  return found ? [`${found}: a human must see what really runs`] : [];
 }
 
 function absolutes(paths: unknown): string[] {
@@ -99,6 +108,7 @@ function evaluatePathTool(
   const write = WRITE_TOOLS.includes(tool);
   const { raw, lexical, unsure } = toolPath(tool, input, cwd, ctx.homeDir);
   if (raw === null) return combine([], [`${tool} names no path`], [], rules);
+  unsure.push(...hiddenIn(raw, 'the path'));
   if (lexical === null) return combine([], [`${tool}: relative path ${raw} without a working directory`], [], rules);
   const real = safeRealpath(ctx.realpath, lexical);
   const subject = `${tool}(${lexical})`;

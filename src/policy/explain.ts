@@ -4,7 +4,7 @@ import type { Evaluation } from './types.js';
 export function formatEvaluation(ev: Evaluation): string {
   const lines = [`verdict: ${ev.verdict}${ev.dangerous ? ' (DANGEROUS)' : ''}`];
   lines.push(`rule:    ${ev.rule ?? '(none)'}${ev.source ? ` [${ev.source}]` : ''}`);
-  lines.push(`reason:  ${ev.reason}`);
+  lines.push(`reason:  ${ev.reason.replaceAll('\n', '\n         ')}`);
   for (const d of ev.dangerReasons) lines.push(`danger:  ${d}`);
   if (ev.grantIds.length) lines.push(`grants:  ${ev.grantIds.join(', ')}`);
   if (ev.trace.length) {

@@ -270,6 +270,12 @@ const cases: Case[] = [
   bash('git status\u3000x', GIT, 'ask'),
   bash('git status\rrm x', GIT, 'ask'),
   bash('git st\u202eatus', GIT, 'ask'),
+  // invisible characters the older check missed: tag characters, supplementary variation selectors, other format characters
+  bash('git status\u{E0041}\u{E0042}', GIT, 'ask'),
+  bash('git status x\u{E0100}', GIT, 'ask'),
+  bash('git status \u0600x', GIT, 'ask'),
+  bash('git status \u{1D173}', GIT, 'ask'),
+  bash('git status \u{E0001}', GIT, 'ask'),
   bash('git status \\\n  --short', GIT, 'allow'),
   bash('git status \\\n&& git diff', GIT, 'allow'),
   bash('git status \\\n&& rm x', GIT, 'ask'),

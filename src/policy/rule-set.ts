@@ -5,6 +5,7 @@ import { compiledRule, ruleAppliesTo } from './rule-parser.js';
 import { matchPathPattern, isInside } from './path-match.js';
 import type { PathBases } from './path-match.js';
 import type { Evaluation, ParsedRule, PolicyContext, PolicyRule, TraceEntry, Verdict } from './types.js';
+import { showInvisible } from '../text/invisible.js';
 
 export interface CompiledRule {
   parsed: ParsedRule;
@@ -90,6 +91,8 @@ export interface Piece {
   reason: string;
   /** Decided by an ask rule (as opposed to "nothing allows it"). */
   byRule?: boolean;
+  /** What the dangerous-action guard found in this very part. */
+  danger?: string[];
 }
 
 export function firstMatch(list: CompiledRule[], test: (p: ParsedRule) => boolean): CompiledRule | null {
@@ -140,23 +143,80 @@ export function combine(pieces: Piece[], unsure: string[], dangers: string[], ru
     rule: piece?.rule?.rule.rule ?? null,
     source: piece?.rule?.rule.source ?? (piece?.scope ? `scope:${piece.scope}` : null),
     grantIds: [],
-    reason,
+    // Reasons quote the action: its invisible characters are written out, for every reader.
+    reason: showInvisible(reason),
     dangerous,
     dangerReasons,
     trace,
   });
   const denied = pieces.find((p) => p.verdict === 'deny');
   if (denied) return result('deny', denied, `${denied.subject}: ${denied.reason}`);
+  // Ask: say every reason, then name every part no rule allows (bounded), dangerous ones first.
   const asked = pieces.find((p) => p.verdict === 'ask' && p.byRule);
-  if (asked) return result('ask', asked, `${asked.subject}: ${asked.reason}`);
-  if (rules.invalid.length) return result('ask', null, `cannot honour malformed rules, so nothing is allowed: ${rules.invalid.join('; ')}`);
-  if (unsure.length) return result('ask', null, unsure[0]);
-  const open = pieces.find((p) => p.verdict === 'ask');
-  if (open) return result('ask', null, `${open.subject}: ${open.reason}`);
+  const open = pieces.filter((p) => p.verdict === 'ask' && !p.byRule);
+  const why: string[] = [];
+  if (asked) why.push(`${clipSubject(asked.subject)}: ${asked.reason}`);
+  if (rules.invalid.length) why.push(`cannot honour malformed rules, so nothing is allowed: ${rules.invalid.join('; ')}`);
+  why.push(...new Set(unsure));
+  if (open.length) why.push(openParts(open, pieces.length));
+  if (why.length) return result('ask', asked ?? null, why.join('\n'));
   if (pieces.length === 0) return result('ask', null, 'nothing to evaluate');
   if (dangerous) return result('ask', null, `dangerous, a human must approve: ${dangerReasons.join('; ')}`);
   const decider = pieces.find((p) => p.rule) ?? pieces[0];
   const ev = result('allow', decider, pieces.length === 1 ? decider.reason : `every part is allowed (${pieces.length} parts)`);
   ev.grantIds = [...new Set(pieces.map((p) => p.rule?.rule.grantId).filter((g): g is string => !!g))];
   return ev;
+}
+
+const MAX_LISTED = 12;
+const MAX_SUBJECT = 160;
+const MAX_LIST_CHARS = 1200;
+
+/** Text quoted in a reason: invisible characters written out, then cut (never inside a mark or a surrogate pair). */
+function clipSubject(s: string, max = MAX_SUBJECT): string {
+  const shown = showInvisible(s);
+  if (shown.length <= max) return shown;
+  let cut = shown.slice(0, max - 1);
+  if (cut.lastIndexOf('⟪') > cut.lastIndexOf('⟫')) cut = cut.slice(0, cut.lastIndexOf('⟪'));
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/**
+ * "No rule allows 3 of 5 parts:" and one line per part, dangerous ones first and marked, each
+ * part once; bounded (a 500-command script names a dozen and says how many more).
+ */
+export function openParts(open: Piece[], total: number): string {
+  const seen = new Map<string, { piece: Piece; times: number }>();
+  for (const p of open) {
+    const key = `${p.subject}\0${p.reason}`;
+    const had = seen.get(key);
+    if (!had) seen.set(key, { piece: { ...p }, times: 1 });
+    else {
+      had.times++;
+      if (p.danger?.length) had.piece.danger = [...new Set([...(had.piece.danger ?? []), ...p.danger])];
+    }
+  }
+  const parts = [...seen.values()];
+  const ordered = [...parts.filter((p) => p.piece.danger?.length), ...parts.filter((p) => !p.piece.danger?.length)];
+  const mark = (p: Piece) => (p.danger?.length ? `DANGEROUS (${clipSubject(p.danger.join('; '))}) ` : '');
+  if (ordered.length === 1 && ordered[0].times === 1) {
+    const p = ordered[0].piece;
+    return `${mark(p)}${clipSubject(p.subject)}: ${clipSubject(p.reason)}`;
+  }
+  const line = ({ piece: p, times }: { piece: Piece; times: number }) => {
+    const covers = /^no allow rule covers `/.test(p.reason);
+    return `• ${mark(p)}${clipSubject(p.subject)}${covers ? '' : ` — ${clipSubject(p.reason)}`}${times > 1 ? ` (${times} times)` : ''}`;
+  };
+  const lines: string[] = [];
+  let used = 0;
+  for (const p of ordered) {
+    const l = line(p);
+    if (lines.length >= MAX_LISTED || used + l.length > MAX_LIST_CHARS) break;
+    lines.push(l);
+    used += l.length + 1;
+  }
+  const more = ordered.length - lines.length;
+  const head = open.length === total ? `No rule allows any of the ${total} parts:` : `No rule allows ${open.length} of the ${total} parts:`;
+  return [head, ...lines, ...(more > 0 ? [`… and ${more} more`] : [])].join('\n');
 }
