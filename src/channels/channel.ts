@@ -7,6 +7,10 @@
 //   - turns inbound traffic (a click, a reply, a link) into gate.decide with the approver's
 //     principal and `via` = its name;
 //   - may serve HTTP routes (webhooks, confirmation pages).
+// What a channel shows of a request must be what runs: it leads with the action from
+// actionAsItRuns (./action.ts), shows the agent's own description second and labelled as such,
+// then the policy's reason; and it passes every piece of agent text through showInvisible
+// (src/text/invisible.ts) before escaping it for its own format.
 import type { Hono } from 'hono';
 import type { Config } from '../config/schema.js';
 import type { Gate } from '../core/gate.js';

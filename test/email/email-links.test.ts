@@ -216,7 +216,7 @@ describe('email channel: action links', () => {
     const { links } = await linksFor({ title: '"><svg onload=alert(1)>', preview: long, cwd: '/srv/<app>', input: { command: '</pre><script>1</script>' } });
     const mail = (await smtp.waitFor((m) => (m.parsed.subject ?? '').includes('<svg')))[0];
     assert.match(mail.parsed.text ?? '', /Truncated: this mail shows 8000 of 9031 characters/);
-    assert.ok(!(mail.parsed.text ?? '').includes('END'));
+    assert.ok(!(mail.parsed.text ?? '').includes('alert(1)>END'), 'the tail is cut (a random link token may hold "END")');
     const page = await openLink(links.get('Approve once')!);
     assert.ok(page.html.includes('&lt;img src=x onerror=alert(1)&gt;END'), 'all of the preview');
     assert.ok(page.html.includes('&quot;&gt;&lt;svg onload=alert(1)&gt;'));

@@ -1,6 +1,7 @@
 // The email channel's test parts: a real SMTP server on loopback (smtp-server) that hands each
 // message to postal-mime, a server with the email channel on, a browser-like client for the
 // confirmation pages, and raw MIME replies.
+import { after, before } from 'node:test';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import PostalMime, { type Email } from 'postal-mime';
 import { emailChannelFactory } from '../../src/channels/email/email-channel.js';
@@ -119,6 +120,23 @@ export async function startEmailServer(smtp: TestSmtp, overrides: Record<string,
     },
     { channels: [emailChannelFactory], ...options },
   );
+}
+
+/**
+ * For a suite: starts a loopback SMTP server and a server with the email channel before its tests
+ * and stops both after; the returned object holds them once started.
+ */
+export function emailSuite(...args: Parameters<typeof startEmailServer> extends [unknown, ...infer Rest] ? Rest : never): { smtp: TestSmtp; s: TestServer } {
+  const rig = {} as { smtp: TestSmtp; s: TestServer };
+  before(async () => {
+    rig.smtp = await TestSmtp.start();
+    rig.s = await startEmailServer(rig.smtp, ...args);
+  });
+  after(async () => {
+    await rig.s?.stop();
+    await rig.smtp?.close();
+  });
+  return rig;
 }
 
 /** Resolves when `check` returns a value other than undefined (polls the store; no fixed sleeps). */

@@ -27,7 +27,7 @@ describe('telegram: hostile text', () => {
     });
     assertSafeTelegramHtml(card.text);
     const shown = visibleText(card.text);
-    const expected = EVIL.replace('\u202E', '[U+202E]');
+    const expected = EVIL.replace('\u202E', '⟪U+202E⟫');
     for (const prefix of ['T ', 'echo ', 'R ', 'C ']) assert.ok(shown.includes(prefix + expected), `${prefix}… shown verbatim:\n${shown}`);
     assert.ok(shown.includes(`web/${expected}`), 'the cwd');
     assert.ok(!card.text.includes('\u202E'), 'no raw RTL override');
@@ -67,6 +67,6 @@ describe('telegram: hostile text', () => {
       return c && /Approved/.test(c.text) ? c : null;
     }, 'the approved card');
     assertSafeTelegramHtml(edited.text);
-    assert.ok(visibleText(edited.text).includes(EVIL.replace('\u202E', '[U+202E]')));
+    assert.ok(visibleText(edited.text).includes(EVIL.replace('\u202E', '⟪U+202E⟫')));
   });
 });

@@ -2,6 +2,7 @@
 // confirmation page and the reply parser: an action not offered here is refused everywhere.
 import type { DecideInput } from '../../core/request-input.js';
 import type { ApprovalRequest } from '../../core/types.js';
+import { actionAsItRuns } from '../action.js';
 
 export type EmailAction = 'approve' | 'session' | 'always' | 'deny' | 'conditional' | 'answer' | `option:${string}`;
 
@@ -79,15 +80,11 @@ export function decisionFor(action: string, form: ActionForm): DecideInput {
   return { outcome: 'answered', answer: optionKey(action) ?? '', comment };
 }
 
-/** Longest preview / input a mail shows in full; the confirmation page always shows everything. */
+/** Longest block of text (the action, the agent's description, the input) a mail shows in full; the confirmation page always shows everything. */
 export const MAIL_TEXT_LIMIT = 8000;
 
-export function inputText(r: ApprovalRequest): string | null {
-  if (r.input === null || r.input === undefined) return null;
-  return JSON.stringify(r.input, null, 2);
-}
-
-/** Whether a mail about `r` has to cut the action short (then replies may not approve it). */
+/** Whether a mail about `r` has to cut a block short (then replies may not approve it). */
 export function mailTruncates(r: ApprovalRequest): boolean {
-  return r.preview.length > MAIL_TEXT_LIMIT || (inputText(r)?.length ?? 0) > MAIL_TEXT_LIMIT;
+  const a = actionAsItRuns(r);
+  return [a.text, a.description ?? '', a.inputJson ?? ''].some((t) => t.length > MAIL_TEXT_LIMIT);
 }

@@ -1,9 +1,14 @@
 // The mails: an announcement with signed action links and the reply menu, and an update (decided
 // elsewhere, expired, cancelled) sent as a reply in the same thread. HTML and plain text carry the
-// same facts; every piece of agent text is escaped with escapeHtml, headers go through headerText.
+// same facts in the same order: the action as it will run (../action.ts) first, then the agent's
+// own description, labelled, then why the policy asks, then the rest. Every piece of agent text is
+// escaped with escapeHtml (which writes out invisible characters), the text part goes through
+// showInvisible, headers through headerText.
 import type { ApprovalRequest } from '../../core/types.js';
-import { actionLabel, inputText, MAIL_TEXT_LIMIT, optionKey, type EmailAction } from './actions.js';
-import { clip, escapeHtml, headerText } from './escape.js';
+import { showInvisible } from '../../text/invisible.js';
+import { actionAsItRuns } from '../action.js';
+import { actionLabel, MAIL_TEXT_LIMIT, optionKey, type EmailAction } from './actions.js';
+import { clip, escapeAttr, escapeHtml, headerText } from './escape.js';
 
 export interface RenderedMail {
   subject: string;
@@ -46,28 +51,50 @@ export function factRows(r: ApprovalRequest): [string, string][] {
   if (r.cwd) rows.push(['Directory', r.cwd]);
   if (r.session_id) rows.push(['Session', r.session_id]);
   rows.push(['Priority', r.priority]);
-  if (r.policy?.dangerous) rows.push(['Warning', 'flagged as dangerous by the policy']);
   rows.push(['Expires', fmtTime(r.expires_at)], ['Request', r.id]);
   return rows;
 }
 
-interface Block {
+export interface Block {
   title: string;
   body: string;
   note?: string;
+  /** The action itself: shown strictly left to right, so no bidi rule can reorder it. */
+  code?: boolean;
 }
 
-function blocks(r: ApprovalRequest, limit: number): Block[] {
-  const out: Block[] = [];
-  const cut = (title: string, text: string) => {
+/** "Why you are asked": the policy's reason, its rule, and the dangers it found. */
+export function whyText(r: ApprovalRequest): string | null {
+  const p = r.policy;
+  if (!p) return null;
+  const lines = [p.reason];
+  if (p.rule) lines.push(`Rule: ${p.rule}`);
+  if (p.dangerous) lines.push(`Flagged as dangerous: never approved automatically${p.danger_reasons?.length ? ` (${p.danger_reasons.join('; ')})` : ''}.`);
+  return lines.join('\n');
+}
+
+/**
+ * The blocks of a request in the order every channel shows them: the action as it will run, the
+ * input fields it leaves out, the agent's own description, why the policy asks — then (`more`)
+ * the whole input and the context.
+ */
+export function requestBlocks(r: ApprovalRequest, limit = Number.MAX_SAFE_INTEGER): { lead: Block[]; more: Block[] } {
+  const a = actionAsItRuns(r);
+  const cut = (title: string, text: string, code = false): Block => {
     const c = clip(text, limit);
-    out.push({ title, body: c.text, note: c.truncated ? `Truncated: this mail shows ${c.text.length} of ${c.total} characters. The confirmation page behind each link shows all of it; a reply cannot approve it.` : undefined });
+    return { title, body: c.text, code, note: c.truncated ? `Truncated: this mail shows ${c.text.length} of ${c.total} characters. The confirmation page behind each link shows all of it; a reply cannot approve it.` : undefined };
   };
-  if (r.preview) cut('Preview', r.preview);
-  const input = inputText(r);
-  if (input) cut('Input', input);
-  if (r.context) cut('Context', r.context);
-  return out;
+  const lead: Block[] = [];
+  if (a.text) lead.push(cut(`The action: ${a.tool} (${a.what})`, a.text, true));
+  else lead.push({ title: `The action: ${a.tool}`, body: 'The agent sent no preview and no input: only the title above.' });
+  if (a.extras.length) lead.push({ title: 'Also in the input', body: a.extras.map((e) => `${e.name} = ${e.value}`).join('\n'), code: true });
+  if (a.description !== null) lead.push(cut('Agent’s description (the agent’s own words, not checked against the action)', a.description));
+  const why = whyText(r);
+  if (why) lead.push({ title: 'Why you are asked', body: why });
+  const more: Block[] = [];
+  if (a.inputJson) more.push(cut('Full input (JSON)', a.inputJson, true));
+  if (r.context) more.push(cut('Context', r.context));
+  return { lead, more };
 }
 
 function questionLines(r: ApprovalRequest): string[] {
@@ -112,19 +139,21 @@ export function renderAnnouncement(input: AnnounceInput): RenderedMail {
   const { request: r, actions, links, truncated } = input;
   const subject = announceSubject(r);
   const facts = factRows(r);
-  const bl = blocks(r, MAIL_TEXT_LIMIT);
+  const { lead, more } = requestBlocks(r, MAIL_TEXT_LIMIT);
   const qs = questionLines(r);
   const conds = conditionLines(r);
   const menu = replyMenu(r, actions, truncated);
   const intro = r.question ? `${r.agent} asks you a question:` : `${r.agent} asks for approval:`;
   const confirmNote = 'Each link opens a confirmation page showing the full action; nothing is decided until you press the button there.';
 
-  const text = [
+  const textBlock = (b: Block) => ['', `--- ${b.title} ---`, b.body, ...(b.note ? [`[${b.note}]`] : [])];
+  const text = showInvisible([
     intro,
     r.title,
+    ...lead.flatMap(textBlock),
     '',
     ...facts.map(([k, v]) => `${`${k}:`.padEnd(11)}${v}`),
-    ...bl.flatMap((b) => ['', `--- ${b.title} ---`, b.body, ...(b.note ? [`[${b.note}]`] : [])]),
+    ...more.flatMap(textBlock),
     ...(qs.length ? ['', 'Options:', ...qs.map((l) => `  ${l}`)] : []),
     ...(conds.length ? ['', 'Conditions you can set (Approve with conditions):', ...conds.map((l) => `  ${l}`)] : []),
     '',
@@ -133,21 +162,24 @@ export function renderAnnouncement(input: AnnounceInput): RenderedMail {
     ...(menu.length ? ['', 'Or reply to this mail with one of:', ...menu.map((l) => `  ${l}`)] : []),
     '',
     `You get this because you approve requests${r.project ? ` of project ${r.project}` : ''} on Greenlight, as ${input.approver}.`,
-  ].join('\n');
+  ].join('\n'));
 
   const td = 'padding:2px 12px 2px 0;vertical-align:top';
   const pre = 'white-space:pre-wrap;word-break:break-word;background:#f4f4f5;padding:8px;border-radius:4px;font-size:13px';
+  const htmlBlock = (b: Block) =>
+    `<h3 style="margin:16px 0 4px;font-size:15px">${escapeHtml(b.title)}</h3><pre style="${pre}${b.code ? ';unicode-bidi:bidi-override;direction:ltr;text-align:left' : ''}">${escapeHtml(b.body)}</pre>${b.note ? `<p style="color:#b45309"><strong>${escapeHtml(b.note)}</strong></p>` : ''}`;
   const btn = (a: EmailAction) => {
     const color = a === 'deny' ? '#b91c1c' : a === 'approve' || a.startsWith('option:') ? '#15803d' : '#1d4ed8';
-    return `<a href="${escapeHtml(links.get(a))}" style="display:inline-block;margin:4px 6px 4px 0;padding:8px 14px;border-radius:4px;background:${color};color:#fff;text-decoration:none">${escapeHtml(actionLabel(a, r))}</a>`;
+    return `<a href="${escapeAttr(links.get(a))}" style="display:inline-block;margin:4px 6px 4px 0;padding:8px 14px;border-radius:4px;background:${color};color:#fff;text-decoration:none">${escapeHtml(actionLabel(a, r))}</a>`;
   };
   const html = [
-    '<!doctype html><html><head><meta charset="utf-8"><title>' + escapeHtml(headerText(r.title, 120)) + '</title></head>',
+    '<!doctype html><html><head><meta charset="utf-8"><title>' + escapeAttr(headerText(r.title, 120)) + '</title></head>',
     '<body style="font-family:system-ui,sans-serif;color:#18181b;max-width:720px">',
     `<p>${escapeHtml(intro)}</p>`,
     `<h2 style="margin:4px 0 12px">${escapeHtml(r.title)}</h2>`,
-    `<table style="border-collapse:collapse;font-size:14px">${facts.map(([k, v]) => `<tr><td style="${td};color:#52525b">${escapeHtml(k)}</td><td style="${td}">${escapeHtml(v)}</td></tr>`).join('')}</table>`,
-    ...bl.map((b) => `<h3 style="margin:16px 0 4px;font-size:15px">${escapeHtml(b.title)}</h3><pre style="${pre}">${escapeHtml(b.body)}</pre>${b.note ? `<p style="color:#b45309"><strong>${escapeHtml(b.note)}</strong></p>` : ''}`),
+    ...lead.map(htmlBlock),
+    `<table style="border-collapse:collapse;font-size:14px;margin-top:12px">${facts.map(([k, v]) => `<tr><td style="${td};color:#52525b">${escapeHtml(k)}</td><td style="${td}">${escapeHtml(v)}</td></tr>`).join('')}</table>`,
+    ...more.map(htmlBlock),
     qs.length ? `<h3 style="font-size:15px">Options</h3><ul>${qs.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '',
     conds.length ? `<h3 style="font-size:15px">Conditions you can set</h3><ul>${conds.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '',
     `<p style="margin-top:20px">${actions.map(btn).join('')}</p>`,
@@ -164,7 +196,7 @@ export function renderUpdate(r: ApprovalRequest): RenderedMail {
   const outcome = describeOutcome(r);
   const details = outcomeDetails(r);
   const after = 'The links in the earlier mail no longer decide anything.';
-  const text = [`Request ${r.id} was ${outcome}${r.decision ? ` at ${fmtTime(r.decision.decided_at)}` : ''}.`, '', `Title: ${r.title}`, ...details.map(([k, v]) => `${k}: ${v}`), '', after].join('\n');
+  const text = showInvisible([`Request ${r.id} was ${outcome}${r.decision ? ` at ${fmtTime(r.decision.decided_at)}` : ''}.`, '', `Title: ${r.title}`, ...details.map(([k, v]) => `${k}: ${v}`), '', after].join('\n'));
   const html = [
     '<!doctype html><html><head><meta charset="utf-8"></head><body style="font-family:system-ui,sans-serif;color:#18181b;max-width:720px">',
     `<p><strong>${escapeHtml(`Request ${r.id} was ${outcome}`)}</strong>${r.decision ? escapeHtml(` at ${fmtTime(r.decision.decided_at)}`) : ''}.</p>`,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ApprovalRequest } from '../../core/types.js';
-import { fullText, MESSAGE_LIMIT, previewOf, renderCard } from './card.js';
+import { fullText, MESSAGE_LIMIT, renderCard } from './card.js';
 import { MESSAGES } from './i18n.js';
 
 const m = MESSAGES.en;
@@ -26,9 +26,25 @@ describe('renderCard', () => {
     assert.match(html, /Expires 1970-01-01 01:00 UTC \(in 1 h\)/);
   });
 
-  it('shows the Bash command from the input even when the agent\'s preview says something else', () => {
-    assert.equal(previewOf(request({ preview: 'ls', input: { command: 'rm -rf /' } })), 'rm -rf /');
-    assert.equal(previewOf(request({ tool: 'Write', preview: '', input: { a: 1 } })), '{\n  "a": 1\n}');
+  it('leads with the action as it will run; the agent\'s preview comes second, labelled as its own words', () => {
+    const { html } = renderCard(request({ preview: 'ls -la', input: { command: 'rm -rf ~/important' } }), { m, now: 0 });
+    const action = html.indexOf('<pre>rm -rf ~/important</pre>');
+    const said = html.indexOf('Agent’s description (its own words, not checked)</i>: ls -la');
+    const why = html.indexOf('Why you are asked');
+    assert.ok(action > 0 && said > action && why > said, html);
+    assert.ok(html.indexOf('<b>Run tests</b>') < action, 'only the title comes before the action');
+    assert.ok(html.indexOf('Agent: ') > why, 'facts after the reason');
+    const write = renderCard(request({ tool: 'Write', preview: 'harmless', input: { file_path: '/etc/cron.d/x', content: '* * * * * root sh' } }), { m, now: 0 }).html;
+    assert.ok(write.indexOf('<pre>Write /etc/cron.d/x\n\n* * * * * root sh</pre>') < write.indexOf('harmless'), write);
+    const other = renderCard(request({ tool: 'mcp__db__query', preview: 'a read', input: { sql: 'DROP TABLE users' } }), { m, now: 0 }).html;
+    assert.match(other, /<pre>\{\n {2}&quot;sql&quot;: &quot;DROP TABLE users&quot;\n\}<\/pre>/);
+    assert.ok(other.indexOf('DROP TABLE') < other.indexOf('a read'));
+  });
+
+  it('shows input fields the command leaves out, and no description when the preview only restates the action', () => {
+    const { html } = renderCard(request({ preview: 'npm test', input: { command: 'npm test', dangerouslyDisableSandbox: true } }), { m, now: 0 });
+    assert.match(html, /Also in the input: dangerouslyDisableSandbox = true/);
+    assert.doesNotMatch(html, /Agent’s description/);
   });
 
   it('never exceeds 4096 characters, whatever the fields hold, and says when it cut', () => {
@@ -64,6 +80,8 @@ describe('fullText', () => {
     const text = fullText(request({ context: 'c'.repeat(5000), input: { command: 'y'.repeat(20_000) } }));
     assert.ok(text.includes('c'.repeat(5000)));
     assert.ok(text.includes('y'.repeat(20_000)));
-    assert.match(text, /Policy: ask \(Bash\(npm \*\)\): npm is in ask/);
+    assert.match(text, /Why you are asked — policy: ask \(Bash\(npm \*\)\):\nnpm is in ask/);
+    const action = text.indexOf('The action: Bash (command)\nyyy');
+    assert.ok(action > 0 && action < text.indexOf('Why you are asked'), 'the action first');
   });
 });

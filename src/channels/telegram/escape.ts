@@ -1,18 +1,13 @@
 // Telegram HTML: every piece of agent text goes through escapeHtml. Telegram's HTML knows only
 // &lt; &gt; &amp; &quot;, so those four are escaped; characters that change how text is shown
-// without being seen (bidi overrides, zero-width spaces, control characters) are made visible,
-// so an approver reads the command that will run, not a disguised one.
+// without being seen (bidi overrides, zero-width characters, tag characters, control characters)
+// are written out as ⟪U+202E⟫ by the one function every channel uses (src/text/invisible.ts), so
+// an approver reads the command that will run, not a disguised one.
+import { segments, showInvisible } from '../../text/invisible.js';
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
-// Bidi embeddings/overrides/isolates and marks, zero-width space/non-joiner, word joiner, BOM,
-// and C0/C1 controls other than tab and newline. ZWJ (U+200D) stays: emoji sequences need it.
-const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B\u200C\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
-
-const visible = (c: string) => `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`;
-
-/** Text with its invisible characters written out as `[U+202E]`. */
-export const showInvisible = (text: string): string => text.replace(INVISIBLE, visible);
+export { showInvisible };
 
 /** Escapes text for a Telegram HTML message (element content; we never put text in attributes). */
 export function escapeHtml(text: string): string {
@@ -36,20 +31,32 @@ export function clipHtml(text: string, max: number, keep: 'start' | 'end' = 'sta
   const whole = escapeHtml(text);
   if (whole.length <= max) return { html: whole, cut: false, shown: text.length };
   const budget = Math.max(0, max - mark.length);
-  const points = Array.from(text);
+  const units = pieces(text);
   const parts: string[] = [];
   let used = 0;
   let shown = 0;
-  for (let i = 0; i < points.length; i++) {
-    const p = points[keep === 'start' ? i : points.length - 1 - i];
-    const e = escapeHtml(p);
+  for (let i = 0; i < units.length; i++) {
+    const p = units[keep === 'start' ? i : units.length - 1 - i];
+    const e = escapeVisible(p.shown);
     if (used + e.length > budget) break;
     parts.push(e);
     used += e.length;
-    shown += p.length;
+    shown += p.units;
   }
   const body = keep === 'start' ? parts.join('') : parts.reverse().join('');
   return { html: keep === 'start' ? body + mark : mark + body, cut: true, shown };
+}
+
+const escapeVisible = (shown: string): string => shown.replace(/[&<>"]/g, (c) => HTML[c]);
+
+/** The text as the smallest pieces a cut may fall between: characters, and whole ⟪U+…⟫ marks. */
+function pieces(text: string): { shown: string; units: number }[] {
+  const out: { shown: string; units: number }[] = [];
+  for (const s of segments(text)) {
+    if (s.codePoint !== undefined) out.push({ shown: s.text, units: s.codePoint > 0xffff ? 2 : 1 });
+    else for (const ch of s.text) out.push({ shown: ch, units: ch.length });
+  }
+  return out;
 }
 
 /** Plain text (button labels, toasts) with invisible characters shown, cut to `max` UTF-16 units. */
@@ -57,9 +64,9 @@ export function clipText(raw: string, max: number): string {
   const text = showInvisible(raw);
   if (text.length <= max) return text;
   let out = '';
-  for (const p of text) {
-    if (out.length + p.length > max - 1) break;
-    out += p;
+  for (const p of pieces(raw)) {
+    if (out.length + p.shown.length > max - 1) break;
+    out += p.shown;
   }
   return out + '…';
 }

@@ -35,7 +35,10 @@ describe('message templates', () => {
       for (const key of keys) {
         const v = (m as unknown as Record<string, unknown>)[key];
         const out = typeof v === 'function' ? (v as (...a: unknown[]) => unknown)(...(ARGS[key] ?? assert.fail(`no sample arguments for ${key}`))) : v;
-        if (key === 'priority') continue;
+        if (key === 'priority' || key === 'actionWhat') {
+          assert.deepEqual(Object.keys(out as object).sort(), Object.keys((MESSAGES.en as unknown as Record<string, object>)[key]).sort(), `${locale}.${key}`);
+          continue;
+        }
         assert.equal(typeof out, 'string', `${locale}.${key}`);
         assert.ok((out as string).length > 0, `${locale}.${key}`);
       }

@@ -1,6 +1,7 @@
 // Message templates, English and Chinese. Templates return plain text; the card escapes what it
 // puts into HTML, and the few templates that return HTML say so (…Html) and escape their inputs.
 import type { Priority, Status } from '../../core/types.js';
+import type { ActionBody } from '../action.js';
 import { escapeHtml } from './escape.js';
 
 export const LOCALES = ['en', 'zh'] as const;
@@ -28,6 +29,10 @@ export interface Messages {
   no: string;
   // The card.
   priority: Record<Priority, string>;
+  action: string;
+  actionWhat: Record<ActionBody['kind'], string>;
+  alsoInInput: string;
+  agentDescription: string;
   agent: string;
   project: string;
   dir: string;
@@ -112,6 +117,10 @@ const en: Messages = {
   yes: 'Yes',
   no: 'No',
   priority: { low: '⚪ low', normal: '🔵 normal', high: '🟠 high', critical: '🔴 CRITICAL' },
+  action: 'The action',
+  actionWhat: { command: 'command', edit: 'changes', write: 'file written', target: 'target', plan: 'plan', json: 'input', text: 'in the agent’s words (no tool input)', none: 'nothing but the title' },
+  alsoInInput: 'Also in the input',
+  agentDescription: 'Agent’s description (its own words, not checked)',
   agent: 'Agent',
   project: 'Project',
   dir: 'Dir',
@@ -196,6 +205,10 @@ const zh: Messages = {
   yes: '是',
   no: '否',
   priority: { low: '⚪ 低', normal: '🔵 普通', high: '🟠 高', critical: '🔴 紧急' },
+  action: '操作',
+  actionWhat: { command: '命令', edit: '修改', write: '写入文件', target: '目标', plan: '计划', json: '输入', text: '代理自己的描述（无工具输入）', none: '只有标题' },
+  alsoInInput: '输入中还有',
+  agentDescription: '代理的描述（代理自己的话，未经核实）',
   agent: '代理',
   project: '项目',
   dir: '目录',

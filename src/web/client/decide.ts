@@ -6,6 +6,7 @@ import { confirmButton, h, toast } from './dom.js';
 import { conditionsForm, questionForm } from './forms.js';
 import { json } from './format.js';
 import type { Req } from './types.js';
+import { describeInvisible } from '../../text/invisible.js';
 
 export const DENY_PRESETS = ['Not now', 'Too risky', 'Wrong directory or project', 'Do it another way (see note)'];
 
@@ -100,10 +101,14 @@ export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePa
   const editArea = h('textarea', { id: 'edit-action', rows: Math.min(16, Math.max(3, edit.text.split('\n').length + 1)), spellcheck: 'false', class: 'mono' });
   editArea.value = edit.text;
   const editErr = h('p', { class: 'form-error', role: 'alert' });
+  // A text box shows the raw text (it is what will be sent back): say where the invisible characters are.
+  const hidden = describeInvisible(edit.text, 'this text');
+  const editWarn = hidden ? h('p', { class: 'danger-text edit-invisible' }, `Careful: ${hidden}. The box below shows the raw text, where they cannot be seen; delete them or they stay.`) : null;
   const editForm = h(
     'details',
     { class: 'edit more' },
     h('summary', null, 'Edit the action, then approve'),
+    editWarn,
     h('div', { class: 'field' }, h('label', { for: 'edit-action' }, edit.label), editArea),
     editErr,
     h(

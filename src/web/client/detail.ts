@@ -1,5 +1,6 @@
-// One request in full: who asked, where, why the policy asked, the exact action, and either the
-// decision panel (pending) or the decision that was made.
+// One request in full: the exact action as it will run first, then the agent's own description
+// (labelled), why the policy asked, who asked and where, and either the decision panel (pending) or
+// the decision that was made.
 import { actionView } from './action-view.js';
 import { decidePanel, type DecidePanel } from './decide.js';
 import { h, type Child } from './dom.js';
@@ -39,7 +40,8 @@ function whyAsked(r: Req): HTMLElement | null {
     'section',
     { class: `why ${p.dangerous ? 'danger' : ''}`, 'aria-label': 'Why you are asked' },
     h('h3', null, p.dangerous ? 'Why you are asked — flagged as dangerous' : 'Why you are asked'),
-    h('p', null, p.reason),
+    h('p', { class: 'pre-wrap' }, p.reason),
+    p.dangerous && p.danger_reasons?.length ? h('ul', { class: 'danger-reasons' }, ...p.danger_reasons.map((d) => h('li', null, d))) : null,
     p.rule ? h('p', { class: 'muted' }, 'Rule: ', h('code', null, p.rule)) : null,
   );
 }
@@ -79,10 +81,10 @@ export function detailView(r: Req, me: Me, onDecided: (updated: Req) => void, ba
     { class: 'detail', 'aria-labelledby': 'detail-title', 'data-id': r.id },
     back ? h('a', { class: 'back', href: back.href }, `← ${back.label}`) : null,
     h('header', { class: 'detail-head' }, h('h2', { id: 'detail-title', tabindex: -1 }, r.title), h('div', { class: 'badges' }, badge(STATUS_LABEL[r.status] ?? r.status, r.status), badge(r.priority, `prio-${r.priority}`), r.question ? badge('question', 'question') : null)),
-    metaList(r),
-    whyAsked(r),
-    r.context ? h('section', { class: 'context', 'aria-label': 'Context' }, h('h3', null, 'Context'), h('p', { class: 'pre-wrap' }, r.context)) : null,
     actionView(r),
+    whyAsked(r),
+    metaList(r),
+    r.context ? h('section', { class: 'context', 'aria-label': 'Context' }, h('h3', null, 'Context'), h('p', { class: 'pre-wrap' }, r.context)) : null,
     r.metadata ? h('details', { class: 'more' }, h('summary', null, 'Metadata'), h('pre', { class: 'code scroll', tabindex: 0 }, h('code', null, json(r.metadata)))) : null,
     panel ? panel.el : decisionView(r),
     panel && me ? panel.bar : null,

@@ -1,5 +1,9 @@
 // Building DOM safely: every piece of data becomes a text node or an attribute value, never HTML.
-// There is no innerHTML anywhere in the client.
+// There is no innerHTML anywhere in the client. Every text goes through the one shared
+// showInvisible (src/text/invisible.ts, compiled into this build too): bidi overrides, zero-width
+// and other invisible characters are shown as marks like ⟪U+202E⟫, so what the approver reads is
+// what runs. Form values (`value`) stay raw: they are what is sent back.
+import { hex, segments, showInvisible } from '../../text/invisible.js';
 
 export type Child = Node | string | number | null | undefined | false;
 type Handler = (ev: any) => void;
@@ -11,6 +15,30 @@ export interface Attrs {
 /** Only in-app links: a `#/...` route, or a path on this server. */
 function safeHref(v: string): string {
   return /^(#|\/(?!\/))/.test(v) ? v : '#/';
+}
+
+/** Attributes a person reads (tooltips, labels read aloud). */
+const SHOWN_ATTRS = new Set(['title', 'aria-label', 'placeholder', 'alt']);
+
+/**
+ * Text as nodes: plain runs as text nodes, each invisible character as a visible mark
+ * (`<span class="invisible-char">⟪U+202E⟫</span>`, styled to stand out).
+ */
+export function textNodes(text: string): Node {
+  const parts = segments(text);
+  if (parts.length === 1 && parts[0].codePoint === undefined) return document.createTextNode(text);
+  const frag = document.createDocumentFragment();
+  for (const p of parts) {
+    if (p.codePoint === undefined) frag.appendChild(document.createTextNode(p.text));
+    else {
+      const mark = document.createElement('span');
+      mark.className = 'invisible-char';
+      mark.title = `Invisible character U+${hex(p.codePoint)} in the text as sent`;
+      mark.textContent = p.text;
+      frag.appendChild(mark);
+    }
+  }
+  return frag;
 }
 
 /** `h('button', { class: 'btn', on: { click } }, 'Approve')`. Attribute values are set, not parsed. */
@@ -27,6 +55,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | 
         el.setAttribute('href', safeHref(String(v)));
       } else if (k === 'value' && 'value' in el) {
         (el as HTMLInputElement).value = String(v);
+      } else if (SHOWN_ATTRS.has(k)) {
+        el.setAttribute(k, showInvisible(String(v)));
       } else if (k === 'checked' || k === 'selected' || k === 'disabled' || k === 'hidden' || k === 'required' || k === 'multiple') {
         (el as any)[k] = Boolean(v);
       } else {
@@ -41,7 +71,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | 
 export function append(el: Node, ...children: Child[]): void {
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
-    el.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+    el.appendChild(typeof c === 'string' ? textNodes(c) : typeof c === 'number' ? document.createTextNode(String(c)) : c);
   }
 }
 
@@ -77,7 +107,7 @@ export function toast(text: string, kind: 'ok' | 'error' = 'ok'): void {
   }
   box.setAttribute('role', kind === 'error' ? 'alert' : 'status');
   box.className = `toast show ${kind}`;
-  box.textContent = text;
+  box.textContent = showInvisible(text);
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => box!.classList.remove('show'), kind === 'error' ? 7000 : 3500);
 }

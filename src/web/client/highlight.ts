@@ -1,7 +1,7 @@
 // A small Bash tokenizer for display: it colours command names, flags, strings, variables,
-// operators, redirections and comments. It only splits text into spans (textContent): it never
-// decides anything, so being approximate is fine.
-import { h } from './dom.js';
+// operators, redirections and comments. It only splits text into spans (text nodes, invisible
+// characters shown as marks): it never decides anything, so being approximate is fine.
+import { h, textNodes } from './dom.js';
 
 export type TokenKind = 'cmd' | 'flag' | 'str' | 'var' | 'op' | 'redir' | 'comment' | 'kw' | 'word' | 'space';
 export interface Token {
@@ -108,6 +108,6 @@ export function tokenizeBash(src: string): Token[] {
 /** The command as highlighted spans in a <pre><code>. */
 export function bashBlock(src: string): HTMLElement {
   const code = h('code', { class: 'lang-bash' });
-  for (const t of tokenizeBash(src)) code.appendChild(t.kind === 'space' || t.kind === 'word' ? document.createTextNode(t.text) : h('span', { class: `tok-${t.kind}` }, t.text));
+  for (const t of tokenizeBash(src)) code.appendChild(t.kind === 'space' || t.kind === 'word' ? textNodes(t.text) : h('span', { class: `tok-${t.kind}` }, t.text));
   return h('pre', { class: 'code scroll', tabindex: 0, 'aria-label': 'Shell command' }, code);
 }

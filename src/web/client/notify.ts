@@ -1,5 +1,6 @@
 // Opt-in browser notifications: nothing is asked until the approver clicks "Notify me".
 import { h } from './dom.js';
+import { showInvisible } from '../../text/invisible.js';
 import type { Req } from './types.js';
 
 const PREF = 'greenlight.notify';
@@ -31,7 +32,7 @@ export function notifyButton(): HTMLElement {
 /** Shows a notification for a new request when the approver opted in and is looking elsewhere. */
 export function notifyNew(r: Req): void {
   if (!enabled() || document.visibilityState === 'visible') return;
-  const n = new Notification(`Approval needed: ${r.agent}`, { body: r.title.slice(0, 200), tag: r.id });
+  const n = new Notification(showInvisible(`Approval needed: ${r.agent}`), { body: showInvisible(r.title.slice(0, 200)), tag: r.id });
   n.onclick = () => {
     window.focus();
     location.hash = `#/queue/${encodeURIComponent(r.id)}`;
