@@ -36,7 +36,6 @@ export interface Messages {
   agent: string;
   project: string;
   dir: string;
-  tool: string;
   requester: string;
   session: string;
   policy: string;
@@ -124,7 +123,6 @@ const en: Messages = {
   agent: 'Agent',
   project: 'Project',
   dir: 'Dir',
-  tool: 'Tool',
   requester: 'Requester',
   session: 'Session',
   policy: 'Why you are asked',
@@ -212,7 +210,6 @@ const zh: Messages = {
   agent: '代理',
   project: '项目',
   dir: '目录',
-  tool: '工具',
   requester: '请求者',
   session: '会话',
   policy: '需要审批的原因',
