@@ -1,7 +1,7 @@
 // The HTTP app: a cheap, side-effect-free factory shared by `serve` and the tests.
 import { Hono } from 'hono';
 import type { AppEnv, HttpDeps } from './context.js';
-import { bodyLimit, errorBody, handleError, requestContext } from './middleware.js';
+import { bodyLimit, errorBody, handleError, jsonNewline, requestContext } from './middleware.js';
 import { adminRoutes } from './routes/admin.js';
 import { eventRoutes } from './routes/events.js';
 import { requestRoutes } from './routes/requests.js';
@@ -14,6 +14,7 @@ export type RouteGroup = Hono<AppEnv>;
 
 export function createHttpApp(deps: HttpDeps, extra: RouteGroup[] = []): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use('*', jsonNewline());
   app.use('*', requestContext(deps));
   app.use('*', bodyLimit(deps.config.server.body_limit_bytes));
   app.onError((err, c) => handleError(err, c));

@@ -1,4 +1,5 @@
-// Cross-cutting HTTP concerns: request ids, the one error handler, auth, rate limit, body limit.
+// Cross-cutting HTTP concerns: request ids, the one error handler, auth, rate limit, body limit,
+// and the newline that ends every JSON response.
 import { randomBytes } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { presentedKey } from '../auth/keyring.js';
@@ -23,6 +24,34 @@ export function handleError(err: unknown, c: Ctx): Response {
   if (status === 413) return c.json(errorBody('PAYLOAD_TOO_LARGE', 'The request body is too large.', requestId), 413);
   c.get('deps')?.logger.error('unhandled error', { request_id: requestId, path: c.req.path, err });
   return c.json(errorBody('INTERNAL', 'Something went wrong on the server; it has been logged with this request_id.', requestId), 500);
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
+
+/**
+ * Every JSON response ends with a newline, so `curl` output does not run into the shell prompt.
+ * One place for every route, native and compat, success and error: `c.json` is replaced for the
+ * request, and JSON a route builds some other way (the MCP SDK's transport, the OpenAPI asset)
+ * gets its newline on the way out. Content-Length is the length of what is sent.
+ */
+export function jsonNewline(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const ours = new WeakSet<Response>();
+    const body = c.body as (data: string, arg?: unknown, headers?: Record<string, string>) => Response;
+    c.json = ((object: unknown, arg?: unknown, headers?: Record<string, string>) => {
+      const res = body(`${JSON.stringify(object)}\n`, arg, { 'Content-Type': 'application/json', ...headers });
+      ours.add(res);
+      return res;
+    }) as unknown as typeof c.json;
+    await next();
+    const res = c.res;
+    if (ours.has(res) || res.body === null || !JSON_TYPE.test(res.headers.get('content-type') ?? '')) return;
+    const text = await res.text();
+    const headers = new Headers(res.headers);
+    headers.delete('content-length');
+    c.res = undefined as unknown as Response; // so Hono does not copy the old headers (Content-Length) onto the new response
+    c.res = new Response(text.endsWith('\n') ? text : `${text}\n`, { status: res.status, statusText: res.statusText, headers });
+  };
 }
 
 export function requestContext(deps: AppEnv['Variables']['deps']): MiddlewareHandler<AppEnv> {
