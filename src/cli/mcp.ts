@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { executeApprovedFrom } from '../mcp/config.js';
 import { createMcpServer } from '../mcp/server.js';
+import { guardStdin } from '../mcp/stdio-guard.js';
 import type { Command } from './commands.js';
 import { CLIENT_HELP, parseClientArgs, resolveClient, runCli } from './client-config.js';
 
@@ -33,7 +34,8 @@ export const mcpCommand: Command = {
       const file = (values.config as string | undefined) ?? process.env.GREENLIGHT_CONFIG;
       const executeApproved = file ? executeApprovedFrom(parseYaml(readFileSync(file, 'utf8'))) : null;
       const server = createMcpServer(client, { executeApproved });
-      const transport = new StdioServerTransport();
+      // Messages nested past MAX_JSON_DEPTH are answered with a parse error before the SDK reads them.
+      const transport = new StdioServerTransport(guardStdin(process.stdin, (line) => process.stdout.write(line)), process.stdout);
       await server.connect(transport);
       await new Promise<void>((resolve) => {
         transport.onclose = () => resolve();

@@ -2,7 +2,8 @@
 // POST /v1/hooks/<host> on GREENLIGHT_URL with GREENLIGHT_KEY, prints the host's output. Loads no
 // config and nothing but node:http(s): it runs once per tool call and must start fast. Any
 // failure prints a deny (or "ask" with GREENLIGHT_ON_ERROR=ask) that says what to fix.
-import { failOutput, onErrorMode } from './fail-output.js';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../core/bounded-json.js';
+import { failOutput, hookEventOf, onErrorMode } from './fail-output.js';
 
 export interface HookIo {
   env: Record<string, string | undefined>;
@@ -38,17 +39,13 @@ function post(url: URL, body: string, key: string, timeoutMs: number): Promise<{
 export async function runHook(host: string, io: HookIo): Promise<number> {
   const mode = onErrorMode(io.env);
   const text = await readAll(io.stdin);
-  let event = 'unknown';
-  try {
-    const p = JSON.parse(text);
-    if (p && typeof p.hook_event_name === 'string') event = p.hook_event_name;
-  } catch {
-    // The server refuses it with a clear message.
-  }
+  // A payload that is not JSON is refused by the server with a clear message.
+  const event = hookEventOf(text);
   const fail = (message: string) => {
     io.write(JSON.stringify(failOutput(host, event, message, mode)));
     return 0;
   };
+  if (jsonTooDeep(text)) return fail(`the hook payload nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep (the gate's limit, MAX_JSON_DEPTH); not approved.`);
   const base = io.env.GREENLIGHT_URL;
   const key = io.env.GREENLIGHT_KEY;
   if (!base) return fail('GREENLIGHT_URL is not set for this hook. Set it to the gate (e.g. http://127.0.0.1:8787) in the hook command or the environment; not approved.');

@@ -8,6 +8,19 @@ export function onErrorMode(env: Record<string, string | undefined>): OnError {
   return env.GREENLIGHT_ON_ERROR === 'ask' ? 'ask' : 'deny';
 }
 
+/**
+ * The hook event a payload names, read for the failure answer even when the payload is refused
+ * (JSON.parse does not recurse, so a payload nested too deep still tells its event); `unknown`.
+ */
+export function hookEventOf(text: string): string {
+  try {
+    const p = JSON.parse(text) as { hook_event_name?: unknown } | null;
+    return p && typeof p.hook_event_name === 'string' ? p.hook_event_name : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** The host's output that blocks (or hands back to the host's prompt) with `message`. */
 export function failOutput(host: string, event: string, message: string, mode: OnError): unknown {
   const text = `Greenlight: ${message}`;

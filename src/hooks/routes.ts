@@ -3,12 +3,13 @@
 // own output so a failure still reaches the agent as a deny (fail closed), never as an error
 // the host would skip over.
 import { Hono } from 'hono';
+import { parseJson } from '../core/bounded-json.js';
 import { GreenlightError, isGreenlightError } from '../core/errors.js';
 import type { Principal } from '../core/types.js';
 import type { AppEnv, Ctx } from '../http/context.js';
 import { requireAuth } from '../http/middleware.js';
 import { decideCall } from './engine.js';
-import { failOutput, onErrorMode, type OnError } from './fail-output.js';
+import { failOutput, hookEventOf, onErrorMode, type OnError } from './fail-output.js';
 import { adapterFor } from './hosts.js';
 import { HookPayloadError, HOSTS, type HostAdapter } from './types.js';
 
@@ -41,9 +42,11 @@ async function handle(c: Ctx, adapter: HostAdapter, mode: OnError): Promise<unkn
     const text = await c.req.text();
     let payload: unknown;
     try {
-      payload = JSON.parse(text);
-    } catch {
-      throw new HookPayloadError('the hook payload is not JSON; point the hook at this endpoint only from the agent host.');
+      payload = parseJson(text, 'The hook payload');
+    } catch (err) {
+      if (isGreenlightError(err) && err.code === 'INVALID_JSON') throw new HookPayloadError('the hook payload is not JSON; point the hook at this endpoint only from the agent host.');
+      event = hookEventOf(text); // too deep, yet its event is readable: answer with the host's own deny
+      throw err;
     }
     if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new HookPayloadError('the hook payload must be a JSON object.');
     const p = payload as Record<string, unknown>;

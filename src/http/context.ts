@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { Keyring } from '../auth/keyring.js';
 import type { Config } from '../config/schema.js';
+import { parseJson } from '../core/bounded-json.js';
 import { GreenlightError } from '../core/errors.js';
 import type { Gate } from '../core/gate.js';
 import type { Principal } from '../core/types.js';
@@ -35,7 +36,7 @@ export type Ctx = Context<AppEnv>;
 /** The authenticated principal (routes behind `requireAuth`). */
 export const principalOf = (c: Ctx): Principal => c.get('principal');
 
-/** Reads a JSON body, refusing non-JSON and broken JSON with clear errors. */
+/** Reads a JSON body, refusing non-JSON, broken JSON and JSON nested too deep with clear errors. */
 export async function readJson(c: Ctx): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   const text = await c.req.text();
@@ -43,11 +44,7 @@ export async function readJson(c: Ctx): Promise<unknown> {
   if (type && !/^application\/(.+\+)?json\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
     throw new GreenlightError('UNSUPPORTED_MEDIA_TYPE', `Send the body as application/json (got ${type.slice(0, 60)}).`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new GreenlightError('INVALID_JSON', `The body is not valid JSON: ${(cause as Error).message}`, { cause });
-  }
+  return parseJson(text, 'The body');
 }
 
 /** Reads a JSON object body (arrays and scalars are refused). */

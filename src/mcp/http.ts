@@ -1,9 +1,11 @@
 // MCP over Streamable HTTP at /mcp: stateless (a fresh server per call), the agent's key as Bearer,
 // and the Origin header checked (DNS-rebinding guard): absent, same-origin, or in server.allowed_origins.
+// The body is read by the one bounded JSON parser, not by the SDK: a refusal is a JSON-RPC parse error.
 import { Hono, type MiddlewareHandler } from 'hono';
-import { GreenlightError } from '../core/errors.js';
+import { parseJson } from '../core/bounded-json.js';
+import { GreenlightError, isGreenlightError } from '../core/errors.js';
 import type { RouteGroup } from '../http/app.js';
-import { principalOf, type AppEnv } from '../http/context.js';
+import { principalOf, type AppEnv, type Ctx } from '../http/context.js';
 import { requireAuth } from '../http/middleware.js';
 import { executeApprovedFrom } from './config.js';
 import { gateClient } from './gate-client.js';
@@ -25,6 +27,16 @@ export function checkOrigin(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** A POST body as the transport's `parsedBody`, or the JSON-RPC parse error (400) that refuses it. */
+async function readMessage(c: Ctx): Promise<{ parsedBody: unknown } | Response> {
+  try {
+    return { parsedBody: parseJson(await c.req.text(), 'The MCP message') };
+  } catch (err) {
+    if (!isGreenlightError(err)) throw err;
+    return c.json({ jsonrpc: '2.0', error: { code: -32700, message: `Parse error: ${err.message}`, data: { code: err.code } }, id: null }, 400);
+  }
+}
+
 export function mcpRouteGroup(): RouteGroup {
   const app = new Hono<AppEnv>();
   app.all('/mcp', checkOrigin(), requireAuth(['agent', 'admin']), async (c) => {
@@ -38,10 +50,12 @@ export function mcpRouteGroup(): RouteGroup {
       executeApproved: executeApprovedFrom(deps.config),
       defaultWaitSec: Math.min(300, deps.config.requests.max_wait_sec),
     });
+    const message = c.req.method === 'POST' ? await readMessage(c) : undefined;
+    if (message instanceof Response) return message;
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {
-      return await transport.handleRequest(c.req.raw);
+      return await transport.handleRequest(c.req.raw, message);
     } finally {
       await server.close().catch(() => {});
     }

@@ -4,6 +4,7 @@
 // the webhook URL). Either way, the mail itself must pass handleInbound's checks.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
+import { parseJson } from '../../core/bounded-json.js';
 import { GreenlightError } from '../../core/errors.js';
 import type { AppEnv } from '../../http/context.js';
 import { requireAuth } from '../../http/middleware.js';
@@ -48,12 +49,7 @@ async function rawMessage(req: Request): Promise<string | Uint8Array> {
     throw new GreenlightError('VALIDATION_FAILED', 'The form has no raw message: put it in a field named "email", "body-mime", "mime" or "raw".');
   }
   if (type.startsWith('application/json')) {
-    let body: unknown;
-    try {
-      body = await req.json();
-    } catch (cause) {
-      throw new GreenlightError('INVALID_JSON', 'The body is not valid JSON.', { cause });
-    }
+    const body = parseJson(await req.text(), 'The body');
     const raw = (body as { raw?: unknown; RawEmail?: unknown } | null)?.raw ?? (body as { RawEmail?: unknown } | null)?.RawEmail;
     if (typeof raw === 'string' && raw) return raw;
     throw new GreenlightError('VALIDATION_FAILED', 'A JSON body must carry the raw message as "raw" (or Postmark\'s "RawEmail").');

@@ -1,10 +1,14 @@
 // A small builder for OpenAPI operations, so every one carries the same things: summary,
 // description, who may call it (text and `x-greenlight-roles`), security, parameters, and
 // the error responses it can give.
+import { MAX_JSON_DEPTH } from '../../core/bounded-json.js';
 import type { Role } from '../../core/types.js';
 import { errorRef } from './components.js';
 
 type Json = Record<string, unknown>;
+
+/** How error descriptions name the depth limit of every JSON body. */
+export const TOO_DEEP = `JSON_TOO_DEEP (nested deeper than ${MAX_JSON_DEPTH} levels)`;
 
 export interface OperationSpec {
   operationId: string;

@@ -1,7 +1,7 @@
 // OpenAPI paths of the Chock dialect (src/http/compat/chock.ts).
 import { CHOCK_LIMITS, CHOCK_PRIORITIES, CHOCK_STATUSES } from '../compat/chock-mapping.js';
 import { paramRef, schemaRef } from './components.js';
-import { jsonResponse, operation, query } from './operation.js';
+import { jsonResponse, operation, query, TOO_DEEP } from './operation.js';
 
 type Json = Record<string, unknown>;
 
@@ -22,7 +22,7 @@ export function chockPaths(): Record<string, Json> {
         body: { schema: schemaRef('ChockCreate'), example: { title: 'Refund order 1234', plan: 'POST /refunds {order: 1234, amount: 80}', requester: 'support-bot', priority: 'high', conditions_schema: [{ key: 'max_amount', label: 'Max amount', type: 'number', required: true }] } },
         responses: { '201': jsonResponse('Filed.', schemaRef('ChockCreated')) },
         errors: {
-          400: 'Unknown priority ("Invalid priority. Use one of: [...]"), or a Greenlight limit (VALIDATION_FAILED).',
+          400: 'Unknown priority ("Invalid priority. Use one of: [...]"), a Greenlight limit (VALIDATION_FAILED), or ' + TOO_DEEP + '.',
           403: 'FORBIDDEN (approver key), PROJECT_NOT_ALLOWED, CALLBACK_URL_BLOCKED.',
           415: '',
           422: 'A field is missing, of the wrong type or too long (`detail` lists them).',
@@ -96,7 +96,7 @@ export function chockPaths(): Record<string, Json> {
         body: { schema: schemaRef('ChockRespond'), example: { status: 'conditional', responder: 'alice', comment: 'ok up to 50', conditions: { max_amount: 50 } } },
         responses: { '200': jsonResponse('Decided.', schemaRef('ChockRespondResult')) },
         errors: {
-          400: '"Already responded: <status>", "Missing required conditions: [...]", "Status must be \'approved\', \'denied\', or \'conditional\'", CONDITIONS_INVALID.',
+          400: '"Already responded: <status>", "Missing required conditions: [...]", "Status must be \'approved\', \'denied\', or \'conditional\'", CONDITIONS_INVALID, ' + TOO_DEEP + '.',
           403: 'FORBIDDEN (agent key) or NOT_ROUTED_TO_YOU.',
           404: '`detail`: "Request not found".',
           415: '',

@@ -1,6 +1,6 @@
 // OpenAPI path of the agent-host hooks (src/hooks/routes.ts): one endpoint per host, taking the
 // host's own hook payload and answering in the host's own output format.
-import { operation } from './operation.js';
+import { operation, TOO_DEEP } from './operation.js';
 
 type Json = Record<string, unknown>;
 
@@ -14,7 +14,7 @@ export function hooksPaths(): Record<string, Json> {
       'The same logic as the command hook `greenlight hook <host>`, without a process spawn: Claude Code `"type": "http"` hooks send the agent key as `Authorization: Bearer`.',
       'The body is the host\'s hook payload (Claude Code: `PreToolUseHookInput`, `PermissionRequestHookInput`, `SessionStart`, `SessionEnd`, ...; Codex, Gemini CLI `BeforeTool`, Cursor `beforeShellExecution` / `beforeMCPExecution`).',
       'The policy answers first; otherwise the call waits for a human up to `wait_sec` and then denies with "retry the same action later" (an identical later call picks up the decision).',
-      'Always 200 with the host\'s own output, also for a bad key or payload: a failure reaches the agent as a deny (or ask with `on_error=ask`), never as an allow. Guide: docs/hooks.md.',
+      'Always 200 with the host\'s own output, also for a bad key or payload (not JSON, or ' + TOO_DEEP + '): a failure reaches the agent as a deny (or ask with `on_error=ask`), never as an allow. Guide: docs/hooks.md.',
     ].join('\n'),
     errors: {},
     body: { schema: { type: 'object', additionalProperties: true }, description: 'The host\'s hook payload, as the host sends it.' },

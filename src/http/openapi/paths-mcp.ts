@@ -1,7 +1,7 @@
 // OpenAPI paths of the agent integrations: the MCP Streamable HTTP endpoint (src/mcp/http.ts) and
 // the OpenAI function-calling tool definitions (src/mcp/openai-tools.ts).
 import { obj, str, type Schema } from './components.js';
-import { jsonResponse, operation } from './operation.js';
+import { jsonResponse, operation, TOO_DEEP } from './operation.js';
 
 type Json = Record<string, unknown>;
 
@@ -137,7 +137,7 @@ export function mcpPaths(): Record<string, Json> {
   return {
     '/mcp': {
       post: withResponses(post, {
-        '400': rpcError('Parse error (-32700), an invalid JSON-RPC message (-32600) or an unsupported MCP-Protocol-Version (-32000).'),
+        '400': rpcError('Parse error (-32700: not JSON, or ' + TOO_DEEP + ' in `data.code`), an invalid JSON-RPC message (-32600) or an unsupported MCP-Protocol-Version (-32000).'),
         '406': rpcError('Not Acceptable (-32000): Accept must list both application/json and text/event-stream.'),
         '415': rpcError('Unsupported Media Type (-32000): Content-Type must be application/json.'),
       }),

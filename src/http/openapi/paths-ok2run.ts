@@ -1,6 +1,6 @@
 // OpenAPI paths of the ok2run dialect (src/http/compat/ok2run.ts).
 import { paramRef, schemaRef } from './components.js';
-import { jsonResponse, operation, query } from './operation.js';
+import { jsonResponse, operation, query, TOO_DEEP } from './operation.js';
 
 type Json = Record<string, unknown>;
 
@@ -20,7 +20,7 @@ export function ok2runPaths(): Record<string, Json> {
         body: { schema: schemaRef('Ok2runCreate'), example: { session_id: 's-1', action_type: 'bash', title: 'Run tests', preview: 'npm test', channel: 'telegram', options: ['Unit only', 'Everything'] } },
         responses: { '200': jsonResponse('Filed (pending, or decided by policy).', schemaRef('Ok2runCreated')) },
         errors: {
-          400: 'VALIDATION_FAILED: the mapped request breaks a Greenlight limit (e.g. expires_in_sec above the server maximum).',
+          400: 'VALIDATION_FAILED: the mapped request breaks a Greenlight limit (e.g. expires_in_sec above the server maximum); ' + TOO_DEEP + '.',
           403: 'FORBIDDEN (approver key), TARGET_NOT_ROUTED, PROJECT_NOT_ALLOWED.',
           415: '',
           422: 'A field is missing or of the wrong type (`detail` lists them).',
@@ -56,7 +56,7 @@ export function ok2runPaths(): Record<string, Json> {
         body: { schema: schemaRef('Ok2runEmailReply'), example: { subject: 'Re: Approve? [req_01j9z8k3m2abcdefghjkmnpqrs]', body: '4 add logging first\n\nOn Mon, Greenlight wrote:\n> ...' } },
         responses: { '200': jsonResponse('Decided.', schemaRef('Ok2runEmailReplyResult')) },
         errors: {
-          400: 'CONDITIONS_INVALID / ANSWER_INVALID / VALIDATION_FAILED from the decision.',
+          400: 'CONDITIONS_INVALID / ANSWER_INVALID / VALIDATION_FAILED from the decision; ' + TOO_DEEP + '.',
           403: 'FORBIDDEN (agent key) or NOT_ROUTED_TO_YOU.',
           404: '`detail`: "approval not found".',
           409: '`detail`: "approval not pending".',

@@ -1,7 +1,7 @@
 // OpenAPI paths of the policy routes (src/http/routes/policy.ts): dry runs, grants, session ends
 // and ok2run's allow-rules. Agents never read or change policy; they may only end their own session.
 import { schemaRef } from './components.js';
-import { jsonResponse, operation, query } from './operation.js';
+import { jsonResponse, operation, query, TOO_DEEP } from './operation.js';
 
 type Json = Record<string, unknown>;
 
@@ -22,7 +22,7 @@ export function policyPaths(): Record<string, Json> {
         roles: HUMANS,
         body: { schema: schemaRef('EvaluatePolicy'), example: { action: 'Bash(git status && rm -rf /)', cwd: '/home/alice/webapp', agent: 'claude-laptop', project: 'webapp' } },
         responses: { '200': jsonResponse('The evaluation.', schemaRef('PolicyEvaluation')) },
-        errors: { 400: 'VALIDATION_FAILED (neither or both of action and tool; an action that is not `Tool` or `Tool(argument)`) or INVALID_JSON.', 415: '' },
+        errors: { 400: 'VALIDATION_FAILED (neither or both of action and tool; an action that is not `Tool` or `Tool(argument)`), INVALID_JSON or ' + TOO_DEEP + '.', 415: '' },
       }),
     },
     '/v1/grants': {
@@ -52,7 +52,7 @@ export function policyPaths(): Record<string, Json> {
         roles: HUMANS,
         body: { schema: schemaRef('CreateGrant'), example: { rule: 'Bash(npm test *)', agent: 'claude-laptop', project: 'webapp', expires_in_sec: 86400 } },
         responses: { '201': jsonResponse('The grant.', grant) },
-        errors: { 400: 'VALIDATION_FAILED: a malformed rule (the message is the parser\'s), an undeclared project, or a field out of bounds; or INVALID_JSON.', 415: '' },
+        errors: { 400: 'VALIDATION_FAILED: a malformed rule (the message is the parser\'s), an undeclared project, or a field out of bounds; INVALID_JSON or ' + TOO_DEEP + '.', 415: '' },
       }),
     },
     '/v1/grants/{id}': {

@@ -1,7 +1,7 @@
 // OpenAPI paths of the native v1 requests API (src/http/routes/requests.ts).
 import { PRIORITIES, STATUSES } from '../../core/types.js';
 import { paramRef, schemaRef } from './components.js';
-import { jsonResponse, operation, query } from './operation.js';
+import { jsonResponse, operation, query, TOO_DEEP } from './operation.js';
 
 type Json = Record<string, unknown>;
 
@@ -58,7 +58,7 @@ export function requestPaths(): Record<string, Json> {
           '200': jsonResponse('An earlier request with the same idempotency key.', request),
         },
         errors: {
-          400: 'VALIDATION_FAILED or INVALID_JSON: the body does not match the schema (the message names each field).',
+          400: 'VALIDATION_FAILED, INVALID_JSON or ' + TOO_DEEP + ': the body does not match the schema (the message names each field).',
           403: 'FORBIDDEN (approver key), PROJECT_NOT_ALLOWED, TARGET_NOT_ROUTED, CALLBACK_URL_BLOCKED or ON_TIMEOUT_APPROVE_NOT_ALLOWED.',
           415: '',
         },
@@ -136,7 +136,7 @@ export function requestPaths(): Record<string, Json> {
         },
         responses: { '200': jsonResponse('The settled request.', request) },
         errors: {
-          400: 'VALIDATION_FAILED (also: a grant_rule that was not offered, or a scope the decision cannot have), INVALID_JSON, CONDITIONS_INVALID (conditions do not fit conditions_schema) or ANSWER_INVALID (not an option, or free text not allowed).',
+          400: 'VALIDATION_FAILED (also: a grant_rule that was not offered, or a scope the decision cannot have), INVALID_JSON, ' + TOO_DEEP + ', CONDITIONS_INVALID (conditions do not fit conditions_schema) or ANSWER_INVALID (not an option, or free text not allowed).',
           403: 'FORBIDDEN (agent key; or scope session/always on a dangerous action) or NOT_ROUTED_TO_YOU (the request\'s project is not routed to this approver).',
           404: '',
           409: '',
@@ -155,7 +155,7 @@ export function requestPaths(): Record<string, Json> {
         body: { schema: schemaRef('CancelRequest'), required: false, example: { reason: 'No longer needed: the user fixed it by hand.' } },
         responses: { '200': jsonResponse('The cancelled request.', request) },
         errors: {
-          400: 'INVALID_JSON or VALIDATION_FAILED (reason longer than 2000 characters).',
+          400: 'INVALID_JSON, ' + TOO_DEEP + ' or VALIDATION_FAILED (reason longer than 2000 characters).',
           403: 'FORBIDDEN: approver keys cannot cancel.',
           404: 'NOT_FOUND (also for another agent\'s request).',
           409: '',

@@ -2,7 +2,7 @@
 // (src/http/routes/events.ts, admin.ts, system.ts; src/http/openapi/routes.ts).
 import { ROLES } from '../../core/types.js';
 import { schemaRef } from './components.js';
-import { jsonResponse, operation, query } from './operation.js';
+import { jsonResponse, operation, query, TOO_DEEP } from './operation.js';
 
 type Json = Record<string, unknown>;
 
@@ -87,7 +87,7 @@ export function systemPaths(): Record<string, Json> {
         roles: ['admin'],
         body: { schema: schemaRef('CreateKey'), example: { role: 'agent', name: 'ci-bot', projects: ['billing'] } },
         responses: { '201': jsonResponse('The key, with its secret (shown once).', schemaRef('CreatedKey')) },
-        errors: { 400: 'VALIDATION_FAILED: bad role, name or projects.', 415: '' },
+        errors: { 400: 'VALIDATION_FAILED: bad role, name or projects; INVALID_JSON or ' + TOO_DEEP + '.', 415: '' },
       }),
     },
     '/v1/keys/{id}': {

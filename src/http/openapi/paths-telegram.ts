@@ -1,7 +1,7 @@
 // OpenAPI paths of the Telegram channel (src/channels/telegram/routes.ts), at ok2run's paths. The
 // channel mounts them only when `channels.telegram` is configured; otherwise they answer 404.
 import { obj, str, type Schema } from './components.js';
-import { jsonResponse, operation } from './operation.js';
+import { jsonResponse, operation, TOO_DEEP } from './operation.js';
 
 type Json = Record<string, unknown>;
 
@@ -49,7 +49,7 @@ export function telegramPaths(): Record<string, Json> {
         body: { schema: { $ref: '#/components/schemas/TelegramUpdate' }, example: { update_id: 123456789, callback_query: { id: '42', from: { id: 111, is_bot: false, first_name: 'Alice' }, data: 'a:req_01j9z8k3m2abcdefghjkmnpqrs', chat_instance: '1' } } },
         responses: { '200': jsonResponse('Received.', { $ref: '#/components/schemas/TelegramWebhookAck' }) },
         errors: {
-          400: 'VALIDATION_FAILED (not an update: no numeric update_id) or INVALID_JSON.',
+          400: 'VALIDATION_FAILED (not an update: no numeric update_id), INVALID_JSON or ' + TOO_DEEP + '.',
           403: 'FORBIDDEN: a missing or wrong X-Telegram-Bot-Api-Secret-Token.',
           404: `NOT_FOUND: webhook mode is off (no channels.telegram.webhook.secret_token). ${ONLY_WHEN}`,
           415: '',
@@ -76,7 +76,7 @@ export function telegramPaths(): Record<string, Json> {
         body: { schema: { $ref: '#/components/schemas/TelegramSetupWebhook' }, required: false, example: { url: 'https://greenlight.example.com/v1/telegram/webhook' } },
         responses: { '200': jsonResponse('Registered.', { $ref: '#/components/schemas/TelegramWebhookSet' }) },
         errors: {
-          400: 'BAD_REQUEST (channels.telegram.webhook.secret_token is not set; the Bot API refused or could not be reached, `details.telegram_status`), VALIDATION_FAILED (url is not an http(s) URL) or INVALID_JSON.',
+          400: 'BAD_REQUEST (channels.telegram.webhook.secret_token is not set; the Bot API refused or could not be reached, `details.telegram_status`), VALIDATION_FAILED (url is not an http(s) URL), INVALID_JSON or ' + TOO_DEEP + '.',
           404: ONLY_WHEN,
           415: '',
         },
