@@ -1,4 +1,5 @@
-// Who may do what. Agents never approve; approvers decide what is routed to them; admins do all.
+// Who may do what. Only agents file requests, and agents never decide; approvers decide what is
+// routed to them; admins do the rest. Nobody decides a request they filed.
 import { GreenlightError, notFound } from './errors.js';
 import type { ApprovalRequest, Principal } from './types.js';
 import type { RoutingSettings } from './routing.js';
@@ -8,9 +9,26 @@ export function assertCanRead(principal: Principal, request: ApprovalRequest): v
   if (principal.role === 'agent' && request.agent !== principal.name) throw notFound('Request', request.id);
 }
 
+/**
+ * Only agent keys file requests: a human's key (approver or admin) that could file could also
+ * decide what it filed. Every entry point (API, compat routes, hooks, MCP) ends here.
+ */
+export function assertCanFile(principal: Principal): void {
+  if (principal.role !== 'agent') {
+    throw new GreenlightError(
+      'AGENT_KEY_REQUIRED',
+      `Only agent keys file requests; "${principal.name}" has an ${principal.role} key. Agents ask and humans decide, so a key that decides never files: give the agent its own key (greenlight keys create --role agent --name <agent>).`,
+    );
+  }
+}
+
 export function assertCanDecide(principal: Principal, request: ApprovalRequest, routing: RoutingSettings): void {
   if (principal.role === 'agent') {
     throw new GreenlightError('AGENT_CANNOT_DECIDE', 'Agent keys cannot decide requests. A human approver (or an admin) decides with their own key or on a channel.');
+  }
+  // Identity is the name: requests record who filed them by name (older servers let admins file).
+  if (request.agent === principal.name) {
+    throw new GreenlightError('FILER_CANNOT_DECIDE', `Request ${request.id} was filed by "${request.agent}", and nobody decides a request they filed. Another approver (or admin) decides it; give agent keys names of their own.`);
   }
   if (principal.role === 'admin') return;
   const keyScoped = principal.projects.length > 0 && (!request.project || !principal.projects.includes(request.project));

@@ -1,7 +1,7 @@
 // createGate: the one API every entry point calls (http, mcp, hooks, cli, channels).
 // Persist, then notify: the store commits a change with its audit row and outbox items before any
 // event is published.
-import { assertCanCancel, assertCanDecide, assertCanRead, assertRole } from './authz.js';
+import { assertCanCancel, assertCanDecide, assertCanFile, assertCanRead, assertRole } from './authz.js';
 import { buildDecision, buildRequest, type RequestDefaults } from './build-request.js';
 import { GreenlightError, notFound, validation } from './errors.js';
 import type { EventBus } from './events.js';
@@ -125,7 +125,7 @@ export function createGate(deps: GateDeps): Gate {
     deps,
 
     async request(principal, rawInput, options = {}) {
-      assertRole(principal, ['agent', 'admin'], 'file requests');
+      assertCanFile(principal);
       const parsed = CreateRequestSchema.safeParse(rawInput);
       if (!parsed.success) throw validation(`The request is not valid: ${describeIssues(parsed.error)}`);
       const input = parsed.data;

@@ -7,7 +7,7 @@ import { parseJson } from '../core/bounded-json.js';
 import { GreenlightError, isGreenlightError } from '../core/errors.js';
 import type { Principal } from '../core/types.js';
 import type { AppEnv, Ctx } from '../http/context.js';
-import { requireAuth } from '../http/middleware.js';
+import { requireAgentKey } from '../http/middleware.js';
 import { decideCall } from './engine.js';
 import { failOutput, hookEventOf, onErrorMode, type OnError } from './fail-output.js';
 import { adapterFor } from './hosts.js';
@@ -23,7 +23,7 @@ function waitSecOf(c: Ctx): number {
 }
 
 async function authenticate(c: Ctx): Promise<Principal> {
-  await requireAuth(['agent', 'admin'])(c, async () => {});
+  await requireAgentKey()(c, async () => {});
   return c.get('principal');
 }
 
@@ -69,7 +69,6 @@ function explain(err: unknown, c: Ctx): string {
   if (err instanceof HookPayloadError) return `refused the ${adapterName(c)} hook payload: ${err.message}`;
   if (isGreenlightError(err)) {
     if (err.code === 'UNAUTHENTICATED') return `the gate refused the key (${err.message}). Set GREENLIGHT_KEY (or the hook's Authorization header) to an agent key: greenlight keys create --role agent --name <agent>.`;
-    if (err.code === 'FORBIDDEN') return `${err.message} Use an agent key for hooks.`;
     return `the gate refused the request (${err.code}): ${err.message}`;
   }
   c.get('deps').logger.error('hook failed', { request_id: c.get('requestId'), err });

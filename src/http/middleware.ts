@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { presentedKey } from '../auth/keyring.js';
+import { assertCanFile } from '../core/authz.js';
 import { GreenlightError, isGreenlightError } from '../core/errors.js';
 import type { Role } from '../core/types.js';
 import type { AppEnv, Ctx } from './context.js';
@@ -129,6 +130,16 @@ export function requireAuth(roles: Role[] = ['agent', 'approver', 'admin']): Mid
     }
     await next();
   };
+}
+
+/** Routes that file requests: any known key authenticates, and only an agent key passes (AGENT_KEY_REQUIRED). */
+export function requireAgentKey(): MiddlewareHandler<AppEnv> {
+  const auth = requireAuth();
+  return (c, next) =>
+    auth(c, async () => {
+      assertCanFile(c.get('principal'));
+      await next();
+    });
 }
 
 const limiters = new WeakMap<object, ReturnType<typeof createRateLimiter>>();

@@ -6,7 +6,7 @@ import { parseJson } from '../core/bounded-json.js';
 import { GreenlightError, isGreenlightError } from '../core/errors.js';
 import type { RouteGroup } from '../http/app.js';
 import { principalOf, type AppEnv, type Ctx } from '../http/context.js';
-import { requireAuth } from '../http/middleware.js';
+import { requireAgentKey } from '../http/middleware.js';
 import { executeApprovedFrom } from './config.js';
 import { gateClient } from './gate-client.js';
 
@@ -39,7 +39,7 @@ async function readMessage(c: Ctx): Promise<{ parsedBody: unknown } | Response> 
 
 export function mcpRouteGroup(): RouteGroup {
   const app = new Hono<AppEnv>();
-  app.all('/mcp', checkOrigin(), requireAuth(['agent', 'admin']), async (c) => {
+  app.all('/mcp', checkOrigin(), requireAgentKey(), async (c) => {
     const deps = c.get('deps');
     // The MCP SDK loads on the first call, so a server nobody uses it on does not carry it.
     const [{ WebStandardStreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([

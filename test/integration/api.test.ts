@@ -15,7 +15,7 @@ describe('native API', () => {
   });
   after(async () => s.stop());
 
-  const create = async (body: Record<string, unknown> = {}, role: 'agent' | 'otherAgent' | 'admin' = 'agent') => {
+  const create = async (body: Record<string, unknown> = {}, role: 'agent' | 'otherAgent' = 'agent') => {
     const r = await s.call(role, 'POST', '/v1/requests', { title: 'Deploy webapp', action_type: 'deploy', preview: 'kubectl apply -f prod.yaml', ...body });
     assert.equal(r.status, 201, r.text);
     return r.body;
@@ -92,7 +92,7 @@ describe('native API', () => {
   });
 
   it('an approver not routed to a project cannot decide it (403), the routed one can', async () => {
-    const req = await create({ project: 'infra' }, 'admin');
+    const req = await create({ project: 'infra' });
     const alice = await s.call('approver', 'POST', `/v1/requests/${req.id}/decision`, { outcome: 'approved' });
     assert.equal(alice.status, 403);
     assert.equal(alice.body.error.code, 'NOT_ROUTED_TO_YOU');

@@ -36,7 +36,7 @@ describe('agent integration responses match the document', () => {
     assert.equal(init.status, 200);
     assert.equal(init.body.result.serverInfo.name, 'greenlight');
     assert.equal((await run('agent', 'POST', '/mcp', '/mcp', { jsonrpc: '2.0', method: 'notifications/initialized' }, MCP_ACCEPT)).status, 202);
-    const list = await run('admin', 'POST', '/mcp', '/mcp', rpc(2, 'tools/list'), MCP_ACCEPT);
+    const list = await run('agent', 'POST', '/mcp', '/mcp', rpc(2, 'tools/list'), MCP_ACCEPT);
     assert.equal(list.status, 200);
     const names: string[] = list.body.result.tools.map((t: any) => t.name);
     const documented = MCP_TOOLS.map((t) => t.name);

@@ -116,6 +116,28 @@ describe('the dashboard queue in Chromium', () => {
     await tab.page.waitForSelector(row(a), { state: 'detached' });
   });
 
+  it('a bulk approval leaves a request filed under the approver\'s own name pending, and says why', async () => {
+    const key = await server.call('admin', 'POST', '/v1/keys', { role: 'agent', name: 'alice' });
+    assert.equal(key.status, 201, key.text);
+    const filed = await fetch(`${server.url}/v1/requests`, { method: 'POST', headers: { authorization: `Bearer ${key.body.key}`, 'content-type': 'application/json' }, body: JSON.stringify(bashRequest('echo mine', { title: 'Filed by alice' })) });
+    const own = ((await filed.json()) as { id: string }).id;
+    const other = await fileRequest(server, bashRequest('echo theirs', { title: 'Filed by agent-a' }));
+    await tab.page.waitForSelector(row(own));
+    await tab.page.waitForSelector(row(other));
+    await tab.page.check(`${row(own)} input.select`);
+    await tab.page.check(`${row(other)} input.select`);
+    await tab.page.click('[data-act=review-selected]');
+    await tab.page.waitForSelector('dialog.bulk[open]');
+    await tab.page.click('[data-act=bulk-approve]');
+    await tab.page.waitForSelector('.bulk-results li:nth-child(2)');
+    assert.match(await tab.page.textContent('.bulk-results li.failed') ?? '', /Not changed: Filed by alice — .*nobody decides a request they filed/);
+    assert.equal((await server.call('approver', 'GET', `/v1/requests/${own}`)).body.status, 'pending');
+    assert.equal((await server.call('agent', 'GET', `/v1/requests/${other}`)).body.status, 'approved');
+    await tab.page.click('dialog.bulk footer .btn:text("Close")');
+    assert.equal((await server.call('otherApprover', 'POST', `/v1/requests/${own}/decision`, { outcome: 'denied' })).status, 200, 'another approver decides it');
+    await tab.page.waitForSelector(row(own), { state: 'detached' });
+  });
+
   it('works from the keyboard: / search, j/k move, x select, a approve, d deny', async () => {
     await tab.page.goto(`${server.url}/#/`);
     await tab.page.waitForSelector('li.item.cursor');

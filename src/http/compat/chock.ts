@@ -6,7 +6,7 @@ import type { Gate } from '../../core/gate.js';
 import type { ApprovalRequest, Principal, Status } from '../../core/types.js';
 import type { AuditEntry, RequestFilter } from '../../store/store.js';
 import { principalOf, type AppEnv, type Ctx } from '../context.js';
-import { requireAuth } from '../middleware.js';
+import { requireAgentKey, requireAuth } from '../middleware.js';
 import { activityView, checkPriority, checkStatus, chockCreateToNative, chockRespondToNative, chockView } from './chock-mapping.js';
 import { chockResponse, chockTime } from '../../delivery/payloads.js';
 import { CompatHttpError, compatErrorHandler, pyList, readBodyObject, type Translate } from './compat-errors.js';
@@ -91,7 +91,7 @@ export function chockRoutes(): Hono<AppEnv> {
   app.onError(compatErrorHandler(translate));
   const anyKey = requireAuth();
 
-  app.post('/api/requests', requireAuth(['agent', 'admin']), async (c) => {
+  app.post('/api/requests', requireAgentKey(), async (c) => {
     const input = chockCreateToNative(await readBodyObject(c));
     const { request } = await c.get('deps').gate.request(principalOf(c), input, { origin: 'chock' });
     return c.json({ id: request.id, status: request.status }, 201);

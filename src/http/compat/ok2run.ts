@@ -3,7 +3,7 @@
 // must be a configured route). See docs/compat.md.
 import { Hono } from 'hono';
 import { intQuery, principalOf, type AppEnv } from '../context.js';
-import { requireAuth } from '../middleware.js';
+import { requireAgentKey, requireAuth } from '../middleware.js';
 import { CompatHttpError, compatErrorHandler, FieldReader, readBodyObject, type Translate } from './compat-errors.js';
 import { effective, extractRequestId, menuReplyToDecision, ok2runCreateToNative, ok2runCreateView, ok2runStatus, ok2runStatusView, replyText } from './ok2run-mapping.js';
 
@@ -18,7 +18,7 @@ export function ok2runRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError(compatErrorHandler(translate));
 
-  app.post('/v1/approvals', requireAuth(['agent', 'admin']), async (c) => {
+  app.post('/v1/approvals', requireAgentKey(), async (c) => {
     const input = ok2runCreateToNative(await readBodyObject(c));
     const { request } = await c.get('deps').gate.request(principalOf(c), input, { origin: 'ok2run' });
     return c.json(ok2runCreateView(request));

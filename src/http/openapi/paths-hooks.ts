@@ -8,7 +8,7 @@ export function hooksPaths(): Record<string, Json> {
   const op = operation({
     operationId: 'agentHook',
     tag: 'hooks',
-    roles: ['agent', 'admin'],
+    roles: ['agent'],
     summary: 'Answer an agent host\'s hook',
     description: [
       'The same logic as the command hook `greenlight hook <host>`, without a process spawn: Claude Code `"type": "http"` hooks send the agent key as `Authorization: Bearer`.',

@@ -103,7 +103,7 @@ export const MCP_SCHEMAS: Record<string, Schema> = {
 
 const rpcError = (description: string): Json => jsonResponse(description, { $ref: '#/components/schemas/McpJsonRpcErrorResponse' });
 
-const ORIGIN_403 = 'FORBIDDEN: needs an agent or admin key, or the Origin is neither this server nor in server.allowed_origins.';
+const ORIGIN_403 = 'AGENT_KEY_REQUIRED: needs an agent key (approver and admin keys do not file); FORBIDDEN: the Origin is neither this server nor in server.allowed_origins.';
 
 /** Adds responses outside the native envelope and keeps the statuses in order. */
 function withResponses(op: Json, extra: Record<string, Json>): Json {
@@ -113,7 +113,7 @@ function withResponses(op: Json, extra: Record<string, Json>): Json {
 }
 
 export function mcpPaths(): Record<string, Json> {
-  const common = { tag: TAG, roles: ['agent', 'admin'] as const };
+  const common = { tag: TAG, roles: ['agent'] as const };
   const post = operation({
     ...common,
     operationId: 'mcpPost',

@@ -14,14 +14,14 @@ export function ok2runPaths(): Record<string, Json> {
         tag: TAG,
         summary: 'ok2run: file an approval',
         description:
-          'ok2run\'s create, unchanged for its clients (hook script, MCP tools): the same body and the same answer (`approval_id`, `status`, `auto`, `expires_at`, `decision`). Greenlight\'s rules apply: `target` must be a configured route, and the policy may decide at once (`auto: true` only for an approval). Answers 200, as ok2run did.',
-        roles: ['agent', 'admin'],
+          'ok2run\'s create, unchanged for its clients (hook script, MCP tools): the same body and the same answer (`approval_id`, `status`, `auto`, `expires_at`, `decision`). Greenlight\'s rules apply: only agent keys file, `target` must be a chat or address the server routes this request to (a hint, not a choice), and the policy may decide at once (`auto: true` only for an approval). Answers 200, as ok2run did.',
+        roles: ['agent'],
         errorEnvelope: 'compat',
         body: { schema: schemaRef('Ok2runCreate'), example: { session_id: 's-1', action_type: 'bash', title: 'Run tests', preview: 'npm test', channel: 'telegram', options: ['Unit only', 'Everything'] } },
         responses: { '200': jsonResponse('Filed (pending, or decided by policy).', schemaRef('Ok2runCreated')) },
         errors: {
           400: 'VALIDATION_FAILED: the mapped request breaks a Greenlight limit (e.g. expires_in_sec above the server maximum); ' + TOO_DEEP + '.',
-          403: 'FORBIDDEN (approver key), TARGET_NOT_ROUTED, PROJECT_NOT_ALLOWED.',
+          403: 'AGENT_KEY_REQUIRED (an approver or admin key: only agents file), TARGET_NOT_ROUTED (a chat or address the server does not route this request to), PROJECT_NOT_ALLOWED.',
           415: '',
           422: 'A field is missing or of the wrong type (`detail` lists them).',
         },
@@ -57,7 +57,7 @@ export function ok2runPaths(): Record<string, Json> {
         responses: { '200': jsonResponse('Decided.', schemaRef('Ok2runEmailReplyResult')) },
         errors: {
           400: 'CONDITIONS_INVALID / ANSWER_INVALID / VALIDATION_FAILED from the decision; ' + TOO_DEEP + '.',
-          403: 'FORBIDDEN (agent key) or NOT_ROUTED_TO_YOU.',
+          403: 'FORBIDDEN (agent key), NOT_ROUTED_TO_YOU or FILER_CANNOT_DECIDE (the request was filed under this key\'s name).',
           404: '`detail`: "approval not found".',
           409: '`detail`: "approval not pending".',
           415: '',

@@ -50,7 +50,7 @@ export function requestPaths(): Record<string, Json> {
         summary: 'File an approval request',
         description:
           'Files a request. The policy answers at once where it can (the response is then already `approved` or `denied`, with `policy` and `decision` set); otherwise the request is `pending` and goes to the approvers routed for its project. The request is stored before any channel hears of it.\n\nSend `Idempotency-Key` (or `idempotency_key` in the body) to make retries safe: a repeat returns the first request with 200.',
-        roles: ['agent', 'admin'],
+        roles: ['agent'],
         parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'Makes retries safe (the body field wins).', schema: { type: 'string', minLength: 1, maxLength: 200 } }],
         body: { schema: schemaRef('CreateRequest'), example: CREATE_EXAMPLE },
         responses: {
@@ -59,7 +59,7 @@ export function requestPaths(): Record<string, Json> {
         },
         errors: {
           400: 'VALIDATION_FAILED, INVALID_JSON or ' + TOO_DEEP + ': the body does not match the schema (the message names each field).',
-          403: 'FORBIDDEN (approver key), PROJECT_NOT_ALLOWED, TARGET_NOT_ROUTED, CALLBACK_URL_BLOCKED or ON_TIMEOUT_APPROVE_NOT_ALLOWED.',
+          403: 'AGENT_KEY_REQUIRED (an approver or admin key: only agents file), PROJECT_NOT_ALLOWED, TARGET_NOT_ROUTED (a target the server does not route this request to), CALLBACK_URL_BLOCKED or ON_TIMEOUT_APPROVE_NOT_ALLOWED.',
           415: '',
         },
       }),
@@ -137,7 +137,7 @@ export function requestPaths(): Record<string, Json> {
         responses: { '200': jsonResponse('The settled request.', request) },
         errors: {
           400: 'VALIDATION_FAILED (also: a grant_rule that was not offered, or a scope the decision cannot have), INVALID_JSON, ' + TOO_DEEP + ', CONDITIONS_INVALID (conditions do not fit conditions_schema) or ANSWER_INVALID (not an option, or free text not allowed).',
-          403: 'FORBIDDEN (agent key; or scope session/always on a dangerous action) or NOT_ROUTED_TO_YOU (the request\'s project is not routed to this approver).',
+          403: 'FORBIDDEN (agent key; or scope session/always on a dangerous action) NOT_ROUTED_TO_YOU (the request\'s project is not routed to this approver) or FILER_CANNOT_DECIDE (the request was filed under this key\'s name).',
           404: '',
           409: '',
           415: '',

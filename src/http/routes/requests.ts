@@ -4,7 +4,7 @@ import { GreenlightError } from '../../core/errors.js';
 import { CancelSchema, describeIssues } from '../../core/request-input.js';
 import { PRIORITIES, STATUSES, type Priority, type Status } from '../../core/types.js';
 import { intQuery, principalOf, readJsonObject, type AppEnv, type Ctx } from '../context.js';
-import { requireAuth } from '../middleware.js';
+import { requireAgentKey, requireAuth } from '../middleware.js';
 import { requestToWire } from '../wire.js';
 
 function listParam<T extends string>(c: Ctx, name: string, allowed: readonly T[]): T[] | undefined {
@@ -35,7 +35,7 @@ export function requestRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const anyKey = requireAuth();
 
-  app.post('/v1/requests', requireAuth(['agent', 'admin']), async (c) => {
+  app.post('/v1/requests', requireAgentKey(), async (c) => {
     const body = await readJsonObject(c);
     const { request, created } = await c.get('deps').gate.request(principalOf(c), body, { origin: 'native', idempotencyKey: c.req.header('idempotency-key') ?? null });
     if (created) c.header('Location', `/v1/requests/${request.id}`);
