@@ -88,6 +88,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     policy: options.policy ?? ((request) => policy.evaluateRequest(request)),
     onGrants: (grants, source) => void policy.resolveCovered(gate, grants, source).catch((err) => logger.error('resolving requests covered by a grant failed', { err })),
     deliveries: (event) => [...(delivery?.plan(event) ?? []), ...channels.flatMap((c) => c.plan(event))],
+    destinations: (request) => channels.flatMap((c) => (c.destinations?.(request) ?? []).map((target) => ({ channel: c.name, target }))),
     checkCallbackUrl: (url) => (delivery ? delivery.checkUrl(url) : 'delivery is not ready'),
     onOutbox: () => delivery?.nudge(),
   };

@@ -6,6 +6,8 @@
 //     from src/delivery for permanent failures or Retry-After);
 //   - turns inbound traffic (a click, a reply, a link) into gate.decide with the approver's
 //     principal and `via` = its name;
+//   - says where the server's routing sends a request (`destinations`), so an agent's `target`
+//     that names one of them is accepted as a hint (the same mechanism for every channel);
 //   - may serve HTTP routes (webhooks, confirmation pages).
 // What a channel shows of a request must be what runs: it leads with the action from
 // actionAsItRuns (./action.ts), shows the agent's own description second and labelled as such,
@@ -51,6 +53,12 @@ export interface Channel {
   plan(event: RequestEvent): OutboxInput[];
   /** Delivers one outbox item of kind `name`. */
   send(item: OutboxItem): Promise<void>;
+  /**
+   * The chats / addresses this channel announces `request` to by the server's own routing (the
+   * request carries no agent target). An agent's `target` naming one of them is a hint, not a
+   * breach. Pure, like `plan`; a channel without addressable destinations leaves it out.
+   */
+  destinations?(request: ApprovalRequest): string[];
   /** HTTP routes the channel serves (mounted on the main app). */
   routes?(): Hono<AppEnv>;
   /** Starts background work (polling). Called once, after the HTTP server listens. */

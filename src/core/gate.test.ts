@@ -154,4 +154,29 @@ describe('gate', () => {
     const decided = await gate.decide(approver, request.id, { outcome: 'approved', updated_input: { command: 'rm -rf build/tmp' } }, 'api');
     assert.deepEqual(decided.decision?.updated_input, { command: 'rm -rf build/tmp' });
   });
+
+  it('accepts a target only as a hint naming a destination the server routes the request to', async () => {
+    const asked: (string | null)[] = [];
+    const { gate } = setup({
+      destinations: (r) => {
+        asked.push(r.target);
+        return [{ channel: 'telegram', target: '-100200' }, { channel: 'email', target: 'alice@example.com' }];
+      },
+    });
+    assert.equal((await gate.request(agent, { title: 't', channel: 'telegram', target: '-100200' })).request.target, '-100200');
+    assert.equal(asked.at(-1), null, 'destinations are asked of the request without the agent\'s hint');
+    assert.equal(await code(() => gate.request(agent, { title: 't', target: 'ALICE@example.com' })), 'resolved');
+    assert.equal(await code(() => gate.request(agent, { title: 't', channel: 'email', target: '-100200' })), 'TARGET_NOT_ROUTED');
+    assert.equal(await code(() => gate.request(agent, { title: 't', channel: 'telegram', target: '-999' })), 'TARGET_NOT_ROUTED');
+    assert.equal(await code(() => setup().gate.request(agent, { title: 't', target: '-100200' })), 'TARGET_NOT_ROUTED');
+  });
+
+  it('files for agent keys only, and nobody decides a request filed under their name', async () => {
+    const { gate } = setup();
+    assert.equal(await code(() => gate.request(approver, { title: 't' })), 'AGENT_KEY_REQUIRED');
+    assert.equal(await code(() => gate.request(admin, { title: 't' })), 'AGENT_KEY_REQUIRED');
+    const { request } = await gate.request({ ...agent, name: 'alice' }, { title: 't' });
+    assert.equal(await code(() => gate.decide(approver, request.id, { outcome: 'approved' }, 'api')), 'FILER_CANNOT_DECIDE');
+    assert.equal((await gate.decide(admin, request.id, { outcome: 'approved' }, 'api')).status, 'approved');
+  });
 });

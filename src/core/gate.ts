@@ -7,7 +7,7 @@ import { GreenlightError, notFound, validation } from './errors.js';
 import type { EventBus } from './events.js';
 import type { Clock } from './ids.js';
 import { CreateRequestSchema, DecideSchema, describeIssues, type CreateRequestInput, type DecideInput } from './request-input.js';
-import { assertTargetRouted, resolveProject, type RoutingSettings } from './routing.js';
+import { assertTargetRouted, resolveProject, type RouteTarget, type RoutingSettings } from './routing.js';
 import type { ApprovalRequest, Actor, Decision, Origin, PolicyVerdict, Principal, RequestEvent, RequestEventType, Status } from './types.js';
 import type { AuditEntry, AuditInput, Effects, Grant, OutboxInput, RequestFilter, RequestPage, Store } from '../store/store.js';
 import { grantsForDecision } from './grants.js';
@@ -23,6 +23,8 @@ export interface GateDeps {
   events: EventBus;
   clock: Clock;
   routing: RoutingSettings;
+  /** Where the channels send a request by the server's own routing (an agent's target may name one). */
+  destinations?: (request: ApprovalRequest) => RouteTarget[];
   defaults: RequestDefaults & { maxWaitSec: number };
   /** Runs before any human hears of a request. */
   policy?: (request: ApprovalRequest) => Promise<PolicyOutcome | null> | PolicyOutcome | null;
@@ -131,13 +133,13 @@ export function createGate(deps: GateDeps): Gate {
       const input = parsed.data;
       if (!input.idempotency_key && options.idempotencyKey) input.idempotency_key = options.idempotencyKey;
       const project = resolveProject(principal, input.project, input.cwd, deps.routing);
-      assertTargetRouted(project, input.channel, input.target, deps.routing);
       if (input.callback_url) {
         const blocked = deps.checkCallbackUrl?.(input.callback_url);
         if (blocked) throw new GreenlightError('CALLBACK_URL_BLOCKED', `callback_url refused: ${blocked}`);
       }
       const now = clock.now();
       const request = buildRequest(principal, input, { now, project, origin: options.origin ?? 'native', defaults: deps.defaults });
+      if (input.target) assertTargetRouted(project, input.channel, input.target, deps.routing, deps.destinations?.({ ...request, target: null }) ?? []);
       const verdict = deps.policy ? await deps.policy(request) : null;
       const actor = actorOf(principal);
       const audit: AuditInput[] = [

@@ -1,5 +1,5 @@
-// Which project a request belongs to, and whether the target an agent asked for is one the
-// server routes that project to. Routing is server configuration: an agent never picks it.
+// Which project a request belongs to, and whether the target an agent named is one the server
+// itself sends the request to. Routing is server configuration: an agent never picks it.
 import { isAbsolute, relative, resolve } from 'node:path';
 import { GreenlightError } from './errors.js';
 import type { Principal } from './types.js';
@@ -9,6 +9,12 @@ export interface RoutedProject {
   directories: string[];
   approvers: string[];
   routes: { channel: string; target: string }[];
+}
+
+/** A chat, address, ... on a channel. */
+export interface RouteTarget {
+  channel: string;
+  target: string;
 }
 
 export interface RoutingSettings {
@@ -51,15 +57,25 @@ export function resolveProject(principal: Principal, named: string | null | unde
   return null;
 }
 
-/** A target is accepted only if it names a configured route of the request's project. */
-export function assertTargetRouted(project: string | null, channel: string | null | undefined, target: string | null | undefined, routing: RoutingSettings): void {
+/** Chat ids and addresses compare without case or surrounding space (@Channel = @channel). */
+const sameTarget = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * A target is a hint, never a choice: it is accepted when it names a chat or address the server
+ * itself sends the request to — a configured route of its project, or one of `destinations`
+ * (where each channel's own routing sends it: default chats, routed approvers' chats and
+ * addresses) — on the hinted channel when one is named. The request then goes where the server's
+ * routing sends it. Any other target is refused.
+ */
+export function assertTargetRouted(project: string | null, channel: string | null | undefined, target: string | null | undefined, routing: RoutingSettings, destinations: readonly RouteTarget[] = []): void {
   if (!target) return;
   const p = project ? routing.projects.find((x) => x.name === project) : undefined;
-  const ok = p?.routes.some((r) => r.target === target && (!channel || r.channel === channel));
+  const known = [...(p?.routes ?? []), ...destinations];
+  const ok = known.some((r) => sameTarget(r.target, target) && (!channel || r.channel === channel));
   if (!ok) {
     throw new GreenlightError(
       'TARGET_NOT_ROUTED',
-      `The target ${JSON.stringify(target.slice(0, 100))} is not a configured route of project ${project ?? '(none)'}. Agents cannot choose who approves them; leave target out, or ask an admin to add the route under projects[].routes.`,
+      `The target ${JSON.stringify(target.slice(0, 100))} is not a chat or address this server sends this request to (project ${project ?? '(none)'}${channel ? `, channel ${channel.slice(0, 40)}` : ''}). Agents cannot choose who approves them; leave target out, name one the server is configured to use, or ask an admin to add the route under projects[].routes.`,
     );
   }
 }

@@ -161,6 +161,8 @@ export function createEmailChannel(ctx: ChannelContext, cfg: EmailConfig, option
       }));
     },
 
+    destinations: (r) => recipients(r).map((a) => a.email),
+
     async send(item: OutboxItem) {
       const p = item.payload as unknown as EmailPayload;
       const r = item.request_id ? await store.getRequest(item.request_id) : null;

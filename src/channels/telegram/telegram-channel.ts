@@ -104,6 +104,7 @@ export function createTelegramChannelFactory(options: TelegramChannelOptions = {
     const channel: Channel = {
       name: CHANNEL,
       plan: (event) => planTelegram(event, settings, ctx, ctx.clock.now()),
+      destinations: (request) => chatsFor(request, settings, ctx),
       send: (item) => outbound.send(item),
       routes: () => telegramRoutes(deps, handle),
       async start() {

@@ -1,6 +1,7 @@
 // ok2run compatibility: `POST /v1/approvals`, `GET /v1/approvals/{id}` and the email-reply
-// ingestion endpoint, with ok2run's shapes and Greenlight's rules (agents never decide; a target
-// must be a configured route). See docs/compat.md.
+// ingestion endpoint, with ok2run's shapes and Greenlight's rules (only agents file, agents never
+// decide; a target is a hint the server accepts only for a chat or address it sends to). See
+// docs/compat.md.
 import { Hono } from 'hono';
 import { intQuery, principalOf, type AppEnv } from '../context.js';
 import { requireAgentKey, requireAuth } from '../middleware.js';

@@ -68,7 +68,7 @@ const CreateRequest = inputJsonSchema(CreateRequestSchema, {
   callback_url: { description: 'Where to POST the HMAC-signed result (X-Greenlight-Signature). Must pass the SSRF allowlist, else 403 CALLBACK_URL_BLOCKED.' },
   idempotency_key: { description: 'Retrying with the same key (per agent) returns the first request with 200 instead of filing a new one. The Idempotency-Key header does the same; the body wins.' },
   channel: { description: 'Channel hint (e.g. `telegram`); must be routed for the project.' },
-  target: { description: 'A configured target of that channel; an agent can never name an unconfigured chat id or address (403 TARGET_NOT_ROUTED).' },
+  target: { description: 'A hint: a chat id or address the server itself sends this request to (a project route, a channel\'s default chat, a routed approver\'s chat or address). Any other is refused (403 TARGET_NOT_ROUTED): an agent never picks who approves.' },
   metadata: { description: `Anything to show alongside (at most ${LIMITS.metadata_bytes} bytes of JSON); never interpreted.` },
 });
 

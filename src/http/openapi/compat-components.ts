@@ -37,7 +37,7 @@ export const COMPAT_SCHEMAS: Record<string, Json> = {
       channel: str('A hint (`telegram`, `email`, ...) among the channels routed for the project.', { maxLength: 40 }),
       target: {
         type: 'object',
-        description: '`{tg_chat_id}` or `{email_to}`; must be a configured route (an agent never picks an arbitrary chat or address). Empty: the server\'s routing decides.',
+        description: '`{tg_chat_id}` or `{email_to}`: a hint, accepted when it names a chat or address the server itself sends this request to (a project route, `channels.telegram.chats`, a routed approver\'s chat or address), else 403 TARGET_NOT_ROUTED. The request goes where the server\'s routing sends it. Empty: the server\'s routing decides.',
         properties: { tg_chat_id: { type: ['string', 'integer'] }, email_to: { type: 'string' } },
       },
       expires_in_sec: { type: 'integer', minimum: 1, default: OK2RUN_DEFAULT_EXPIRES_SEC, description: 'At most requests.max_expires_in_sec.' },
