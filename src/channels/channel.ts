@@ -32,7 +32,7 @@ export interface ChannelContext {
   metrics: Metrics;
   /** Base URL humans reach the server at (links in messages). */
   publicUrl: string;
-  /** Approvers (config) who may decide `request` on this server, by routing. */
+  /** Approvers (config) who may decide `request` on this server, by routing (never its filer). */
   approversFor(request: ApprovalRequest): ApproverIdentity[];
   /** The approver a channel identity belongs to, as a principal for gate.decide (null: not an approver). */
   principalFor(identity: { telegram_user_id?: number; email?: string; slack_user_id?: string; discord_user_id?: string; name?: string }): Principal | null;

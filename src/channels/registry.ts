@@ -35,8 +35,9 @@ export function createChannelContext(deps: Omit<ChannelContext, 'approversFor' |
       return deps.publicUrl();
     },
     approversFor(request) {
+      // Nobody decides a request filed under their own name, so nobody is asked to.
       return config.approvers
-        .filter((a) => approverMayDecide(a.name, request.project, routing))
+        .filter((a) => a.name !== request.agent && approverMayDecide(a.name, request.project, routing))
         .map((a) => ({ name: a.name, telegram_user_id: a.telegram_user_id, email: a.email, slack_user_id: a.slack_user_id, discord_user_id: a.discord_user_id }));
     },
     principalFor(identity): Principal | null {

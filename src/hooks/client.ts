@@ -2,7 +2,7 @@
 // POST /v1/hooks/<host> on GREENLIGHT_URL with GREENLIGHT_KEY, prints the host's output. Loads no
 // config and nothing but node:http(s): it runs once per tool call and must start fast. Any
 // failure prints a deny (or "ask" with GREENLIGHT_ON_ERROR=ask) that says what to fix.
-import { jsonTooDeep, MAX_JSON_DEPTH } from '../core/bounded-json.js';
+import { jsonTooDeep, jsonTooDeepError } from '../core/bounded-json.js';
 import { failOutput, hookEventOf, onErrorMode } from './fail-output.js';
 
 export interface HookIo {
@@ -45,7 +45,7 @@ export async function runHook(host: string, io: HookIo): Promise<number> {
     io.write(JSON.stringify(failOutput(host, event, message, mode)));
     return 0;
   };
-  if (jsonTooDeep(text)) return fail(`the hook payload nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep (the gate's limit, MAX_JSON_DEPTH); not approved.`);
+  if (jsonTooDeep(text)) return fail(`refused the payload without asking the gate (JSON_TOO_DEEP): ${jsonTooDeepError('The hook payload').message} Not approved.`);
   const base = io.env.GREENLIGHT_URL;
   const key = io.env.GREENLIGHT_KEY;
   if (!base) return fail('GREENLIGHT_URL is not set for this hook. Set it to the gate (e.g. http://127.0.0.1:8787) in the hook command or the environment; not approved.');
