@@ -12,7 +12,7 @@ import { KEYS, startTestServer, type TestServer } from '../helpers/harness.js';
 import { claudePre } from '../hooks/helpers.js';
 import { cliArgv } from '../mcp/spawn-cli.js';
 import { startRig, type Rig } from '../telegram/emulator.js';
-import { INBOUND_SECRET, startEmailServer, TestSmtp } from '../email/fixtures.js';
+import { emailSuite, INBOUND_SECRET } from '../email/fixtures.js';
 
 /** JSON text `levels` objects deep around `leaf`. */
 const nest = (levels: number, leaf = '1') => '{"a":'.repeat(levels) + leaf + '}'.repeat(levels);
@@ -116,19 +116,12 @@ describe('JSON nested too deep: HTTP entry points', () => {
 
 describe('JSON nested too deep: channel routes', () => {
   let rig: Rig;
-  let smtp: TestSmtp;
-  let mail: TestServer;
+  const em = emailSuite();
   const SECRET = 'whsec_0123456789abcdefABCDEF';
   before(async () => {
     rig = await startRig({ telegram: { mode: 'webhook', webhook: { secret_token: SECRET } }, server: { host: '127.0.0.1', port: 0, public_url: 'https://gl.example.com' } });
-    smtp = await TestSmtp.start();
-    mail = await startEmailServer(smtp);
   });
-  after(async () => {
-    await rig.stop();
-    await mail.stop();
-    await smtp.close();
-  });
+  after(() => rig.stop());
 
   it('the Telegram webhook refuses a deep update with 400 and keeps taking updates', async () => {
     const post = (body: string) => fetch(`${rig.srv.url}/v1/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body });
@@ -138,7 +131,7 @@ describe('JSON nested too deep: channel routes', () => {
   });
 
   it('the email inbox route refuses a deep JSON body with 400', async () => {
-    const res = await fetch(`${mail.url}/v1/inbox/email`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-greenlight-inbound-secret': INBOUND_SECRET }, body: `{"raw":"x","headers":${nest(HOSTILE)}}` });
+    const res = await fetch(`${em.s.url}/v1/inbox/email`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-greenlight-inbound-secret': INBOUND_SECRET }, body: `{"raw":"x","headers":${nest(HOSTILE)}}` });
     assertRefused({ status: res.status, text: '', body: await res.json() });
   });
 });

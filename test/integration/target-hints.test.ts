@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestServer } from '../helpers/harness.js';
 import { ALICE, CHAT, eventually, startRig, type Rig } from '../telegram/emulator.js';
-import { startEmailServer, TestSmtp } from '../email/fixtures.js';
+import { emailSuite } from '../email/fixtures.js';
 
 /** The body ok2run's scripts/cc_permission_hook.py posts (and mcp_server.py, but for title and preview). */
 const ok2runHook = (target: Record<string, unknown>, channel = 'telegram') => ({
@@ -84,36 +84,27 @@ describe('an ok2run target naming the approver\'s own chat, when that is where t
 });
 
 describe('an ok2run email target (APPROVAL_EMAIL)', () => {
-  let smtp: TestSmtp;
-  let s: TestServer;
-  before(async () => {
-    smtp = await TestSmtp.start();
-    s = await startEmailServer(smtp);
-  });
-  after(async () => {
-    await s.stop();
-    await smtp.close();
-  });
+  const em = emailSuite();
 
   it('naming a routed approver\'s address (any case) is accepted, and the mail goes to that approver', async () => {
     for (const email_to of ['alice@example.com', ' Alice@Example.COM ']) {
-      const r = await s.call('agent', 'POST', '/v1/approvals', ok2runHook({ email_to }, 'email'));
+      const r = await em.s.call('agent', 'POST', '/v1/approvals', ok2runHook({ email_to }, 'email'));
       assert.equal(r.status, 200, r.text);
-      const mail = await smtp.announcement(r.body.approval_id, 'alice@example.com');
+      const mail = await em.smtp.announcement(r.body.approval_id, 'alice@example.com');
       assert.match(mail.parsed.text ?? '', /npm run build/);
     }
   });
 
   it('an address the server does not send this request to stays refused, and no mail goes out', async () => {
-    const before = await count(s);
-    const sent = smtp.mails.length;
+    const before = await count(em.s);
+    const sent = em.smtp.mails.length;
     // bob is an approver, but only for project "ops": a request without a project never reaches him.
     for (const email_to of ['attacker@evil.example', 'bob@example.com']) {
-      const r = await s.call('agent', 'POST', '/v1/approvals', ok2runHook({ email_to }, 'email'));
+      const r = await em.s.call('agent', 'POST', '/v1/approvals', ok2runHook({ email_to }, 'email'));
       assert.equal(r.status, 403, `${email_to}: ${r.text}`);
       assert.equal(r.body.error.code, 'TARGET_NOT_ROUTED');
     }
-    assert.equal(await count(s), before);
-    assert.equal(smtp.mails.length, sent);
+    assert.equal(await count(em.s), before);
+    assert.equal(em.smtp.mails.length, sent);
   });
 });

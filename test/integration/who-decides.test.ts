@@ -10,7 +10,7 @@ import type { ApprovalRequest } from '../../src/core/types.js';
 import { KEYS, startTestServer, type Role, type TestServer } from '../helpers/harness.js';
 import { claudePre } from '../hooks/helpers.js';
 import { startCli } from '../mcp/spawn-cli.js';
-import { startEmailServer, TestSmtp } from '../email/fixtures.js';
+import { emailSuite } from '../email/fixtures.js';
 
 const MCP_ACCEPT = { accept: 'application/json, text/event-stream' };
 const OK2RUN = { session_id: 's', action_type: 'exec_cmd', title: 'Run', preview: 'make', channel: 'telegram', target: {} };
@@ -147,27 +147,18 @@ describe('nobody decides a request filed under their own name', () => {
 });
 
 describe('channels do not ask the filer to decide', () => {
-  let smtp: TestSmtp;
-  let s: TestServer;
-  before(async () => {
-    smtp = await TestSmtp.start();
-    s = await startEmailServer(smtp);
-  });
-  after(async () => {
-    await s.stop();
-    await smtp.close();
-  });
+  const em = emailSuite();
 
   it('a request filed under an approver\'s name is mailed to the other routed approvers, not to them', async () => {
-    const key = await s.call('admin', 'POST', '/v1/keys', { role: 'agent', name: 'alice' });
-    const res = await fetch(`${s.url}/v1/requests`, { method: 'POST', headers: { authorization: `Bearer ${key.body.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'alice asks', project: 'ops' }) });
+    const key = await em.s.call('admin', 'POST', '/v1/keys', { role: 'agent', name: 'alice' });
+    const res = await fetch(`${em.s.url}/v1/requests`, { method: 'POST', headers: { authorization: `Bearer ${key.body.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'alice asks', project: 'ops' }) });
     const { id } = (await res.json()) as { id: string };
-    const toBob = await smtp.announcement(id, 'Bob@Example.com');
+    const toBob = await em.smtp.announcement(id, 'Bob@Example.com');
     assert.ok(toBob);
-    const control = await s.call('agent', 'POST', '/v1/requests', { title: 'agent-a asks', project: 'ops' });
-    await smtp.announcement(control.body.id, 'alice@example.com');
-    assert.equal(smtp.mails.filter((m) => m.header('x-greenlight-request') === id && m.envelope.to.includes('alice@example.com')).length, 0);
-    const planned = await s.store.listOutbox({ request_id: id, limit: 100 });
+    const control = await em.s.call('agent', 'POST', '/v1/requests', { title: 'agent-a asks', project: 'ops' });
+    await em.smtp.announcement(control.body.id, 'alice@example.com');
+    assert.equal(em.smtp.mails.filter((m) => m.header('x-greenlight-request') === id && m.envelope.to.includes('alice@example.com')).length, 0);
+    const planned = await em.s.store.listOutbox({ request_id: id, limit: 100 });
     assert.deepEqual(planned.filter((i) => i.kind === 'email').map((i) => i.target), ['Bob@Example.com'], 'only bob was ever planned');
   });
 });
