@@ -2,7 +2,7 @@
 // retryable failure; a DeliveryError can say "never retry" or "not before".
 
 export class DeliveryError extends Error {
-  /** Retrying cannot help (410 Gone, a URL the SSRF guard refuses): the item goes dead at once. */
+  /** Retrying cannot help (a 3xx redirect, 410 Gone, a URL the SSRF guard refuses): the item goes dead at once. */
   readonly permanent: boolean;
   /** The receiver asked us to wait (Retry-After), in ms from now. */
   readonly retryAfterMs: number | null;

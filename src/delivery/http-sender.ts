@@ -1,5 +1,6 @@
 // One signed POST to a webhook or callback URL. No redirects are followed (a 3xx could point
-// anywhere, including past the SSRF guard); the response body is read up to a cap and dropped.
+// anywhere, including past the SSRF guard) and a 3xx is permanent; the response body is read up
+// to a cap and dropped.
 // Resolves on 2xx; otherwise throws a DeliveryError that says whether retrying can help.
 import http from 'node:http';
 import https from 'node:https';
@@ -79,8 +80,10 @@ export function postJson(opts: PostOptions): Promise<PostResult> {
       let seen = 0;
       const done = () => {
         if (status >= 200 && status < 300) return finish(null, { status });
+        // A redirect answers the same way on every retry: dead at once, saying where it pointed.
         if (status >= 300 && status < 400) {
-          return finish(new DeliveryError(`HTTP ${status}: redirects are not followed (Location: ${res.headers.location ?? 'none'}); configure the final URL`, { status }));
+          const location = res.headers.location ? JSON.stringify(res.headers.location.slice(0, 300)) : 'none';
+          return finish(new DeliveryError(`HTTP ${status} redirect (Location: ${location}): redirects are never followed; configure the final URL`, { status, permanent: true }));
         }
         if (status === 410) return finish(new DeliveryError(`HTTP 410 Gone: the receiver says this URL is gone for good${excerpt(chunks)}`, { status, permanent: true }));
         const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(res.headers['retry-after']) : null;

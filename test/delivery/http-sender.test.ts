@@ -42,13 +42,15 @@ describe('postJson', () => {
     assert.equal(r.received[0].headers['content-length'], '7');
   });
 
-  it('does not follow redirects: a 3xx is a retryable failure', async () => {
+  it('does not follow redirects: a 3xx is a permanent failure that names the status and Location', async () => {
     const target = await receiver();
-    const r = await receiver(() => ({ status: 302, headers: { location: target.url } }));
-    const err = await failure(post(r.url));
-    assert.equal(err.status, 302);
-    assert.equal(err.permanent, false);
-    assert.match(err.message, /redirects are not followed/);
+    for (const status of [301, 302, 307, 308]) {
+      const r = await receiver(() => ({ status, headers: { location: `${target.url}/final` } }));
+      const err = await failure(post(r.url));
+      assert.equal(err.status, status);
+      assert.equal(err.permanent, true);
+      assert.equal(err.message, `HTTP ${status} redirect (Location: "${target.url}/final"): redirects are never followed; configure the final URL`);
+    }
     assert.equal(target.received.length, 0);
   });
 

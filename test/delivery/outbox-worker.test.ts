@@ -172,6 +172,28 @@ describe('outbox worker', () => {
     assert.match(await metrics.render(), /kind="callback",result="dead"\} 1/);
   });
 
+  it('a callback or webhook that redirects is dead after one attempt, and last_error says why', async () => {
+    const final = await receiver();
+    const r = await receiver(() => ({ status: 302, headers: { location: `${final.url}/hooks/greenlight` } }));
+    const webhooks = [{ url: `${r.url}/webhook`, secret: WEBHOOK_SECRET, events: ['request.decided' as const] }];
+    const { store, clock, worker, logs, enqueueCallback } = setup({ webhooks });
+    const items = await enqueueCallback(`${r.url}/callback`);
+    assert.deepEqual(items.map((i) => i.kind).sort(), ['callback', 'webhook']);
+    for (let i = 0; i < 3; i++) {
+      await worker.drainOnce();
+      clock.advance(3_600_000);
+    }
+    assert.equal(r.received.length, 2, 'one attempt each, no retries');
+    assert.equal(final.received.length, 0, 'the redirect is not followed');
+    for (const item of items) {
+      const stored = await store.getOutbox(item.id);
+      assert.equal(stored?.state, 'dead');
+      assert.equal(stored?.attempts, 1);
+      assert.equal(stored?.last_error, `HTTP 302 redirect (Location: "${final.url}/hooks/greenlight"): redirects are never followed; configure the final URL`);
+    }
+    assert.equal(logs.filter((l) => l.level === 'warn' && l.reason === 'permanent failure').length, 2);
+  });
+
   it('goes dead after max_attempts', async () => {
     const r = await receiver(() => ({ status: 500 }));
     const { store, clock, worker, logs, enqueueCallback } = setup({ config: { max_attempts: 3 } });
