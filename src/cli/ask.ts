@@ -2,8 +2,9 @@
 import type { Command } from './commands.js';
 import { CLIENT_HELP, UsageError, parseClientArgs, parseTimeout, resolveClient, runCli } from './client-config.js';
 import { EXIT_DENIED, EXIT_TIMEOUT } from './run.js';
+import { cli } from '../invocation.js';
 
-const USAGE = `Usage: greenlight ask QUESTION [-o OPTION ...] [--free-text] [--multi] [--timeout SEC] [--json]
+const USAGE = `Usage: ${cli('ask')} QUESTION [-o OPTION ...] [--free-text] [--multi] [--timeout SEC] [--json]
 
 Asks a human and prints the answer (the chosen option's label, or the typed text) on stdout.
 Exit codes: 0 answered; 10 declined, expired or cancelled; 11 no answer within --timeout; 1 error; 2 usage.

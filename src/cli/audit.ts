@@ -5,12 +5,13 @@ import { AUDIT_HEAD_META_KEY, parseAuditHead, type AuditHead } from '../store/ad
 import type { AuditEntry, Store } from '../store/store.js';
 import type { Command } from './commands.js';
 import { optionsHelp, runSubcommand, table, usageErrorFor, withStore, type Subcommand } from './store-commands.js';
+import { cli } from '../invocation.js';
 
 const PAGE = 1000;
 
 const USAGE = `Usage:
-  greenlight audit verify          check that no audit row was edited, deleted or cut off
-  greenlight audit tail [-n 20]    print the most recent rows, oldest first
+  ${cli('audit verify')}          check that no audit row was edited, deleted or cut off
+  ${cli('audit tail')} [-n 20]    print the most recent rows, oldest first
 
 Exit codes: 0 done (verify: the chain is intact), 1 failed (verify: the chain is broken),
 2 usage or config error.

@@ -14,6 +14,7 @@ import { passwordCommand } from './password.js';
 import { policyCommand } from './policy.js';
 import { serveCommand } from './serve.js';
 import { VERSION } from '../version.js';
+import { cli } from '../invocation.js';
 
 export interface Command {
   summary: string;
@@ -55,5 +56,5 @@ export const COMMANDS: Record<string, Command> = {
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
   const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
-  return `Greenlight ${VERSION}: an approval gate for AI agents.\n\nUsage: greenlight <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "greenlight <command> --help" for a command's options. Docs: docs/README.md\n`;
+  return `Greenlight ${VERSION}: an approval gate for AI agents.\n\nUsage: ${cli('<command>')} [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "${cli('<command> --help')}" for a command's options. Docs: docs/README.md\n`;
 }

@@ -1,8 +1,9 @@
 // `greenlight decide ID approve|deny [--comment C]`: decide a request from a terminal (approver key).
 import type { Command } from './commands.js';
 import { CLIENT_HELP, UsageError, parseClientArgs, resolveClient, runCli } from './client-config.js';
+import { cli } from '../invocation.js';
 
-const USAGE = `Usage: greenlight decide ID approve|deny [--comment C] [--json]
+const USAGE = `Usage: ${cli('decide')} ID approve|deny [--comment C] [--json]
 
 Decides a pending request with an approver (or admin) key. Agent keys can never decide.
 Exit codes: 0 decided; 1 error (e.g. ALREADY_DECIDED, naming who won); 2 usage.

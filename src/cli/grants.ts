@@ -9,17 +9,18 @@ import { sqlitePathOf } from '../server.js';
 import type { Grant } from '../store/store.js';
 import type { Command } from './commands.js';
 import { cliActor, databaseExists, optionsHelp, runSubcommand, table, usageErrorFor, withStore, type Subcommand } from './store-commands.js';
+import { cli } from '../invocation.js';
 
 const USAGE = `Usage:
-  greenlight grants list [--agent A] [--project P] [--all] [--json]
-  greenlight grants add --rule 'Bash(npm test)' [--effect allow|ask|deny] [--agent A] [--project P]
+  ${cli('grants list')} [--agent A] [--project P] [--all] [--json]
+  ${cli('grants add')} --rule 'Bash(npm test)' [--effect allow|ask|deny] [--agent A] [--project P]
                         [--session S] [--expires-in SEC] [--max-uses N] [--json]
-  greenlight grants revoke GRANT_ID
+  ${cli('grants revoke')} GRANT_ID
 
 Grants are policy rules kept in the database: approvers give them with a decision ("for this
 session", "always"), operators give them here or with POST /v1/grants. They apply to the next
 request at once, also on a running server. Rules in the config file are changed in that file.
-Test what a rule does with: greenlight policy test --agent A 'Bash(npm test)'
+Test what a rule does with: ${cli('policy test')} --agent A 'Bash(npm test)'
 
 Exit codes: 0 done, 1 failed, 2 usage or config error (a malformed rule included).
 `;
@@ -81,7 +82,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
           return 0;
         }
         if (shown.length === 0) {
-          process.stdout.write(`No ${values.all ? '' : 'active '}grants${values.agent ? ` for agent ${values.agent}` : ''}${values.project ? ` in project ${values.project}` : ''}. Add one with: greenlight grants add --rule 'Bash(npm test)' --agent NAME\n`);
+          process.stdout.write(`No ${values.all ? '' : 'active '}grants${values.agent ? ` for agent ${values.agent}` : ''}${values.project ? ` in project ${values.project}` : ''}. Add one with: ${cli('grants add')} --rule 'Bash(npm test)' --agent NAME\n`);
           return 0;
         }
         process.stdout.write(grantTable(shown, now, Boolean(values.all)));
@@ -130,7 +131,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
         process.stdout.write(
           `Added grant ${grant.id}: ${grant.effect} ${grant.rule} for ${who(grant)}${grant.expires_at ? `, until ${new Date(grant.expires_at).toISOString()}` : ''}${grant.max_uses ? `, at most ${grant.max_uses} uses` : ''}.\n` +
             `It applies to the next request, also on a running server; requests already pending stay pending (POST /v1/grants resolves those too).\n` +
-            `Revoke it with: greenlight grants revoke ${grant.id}\n`,
+            `Revoke it with: ${cli('grants revoke')} ${grant.id}\n`,
         );
         return 0;
       },
@@ -139,7 +140,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   },
 
   async revoke({ positionals }, { config }) {
-    if (positionals.length !== 1) return usageError('revoke', positionals.length ? 'give one GRANT_ID at a time' : 'give the GRANT_ID to revoke (see greenlight grants list)');
+    if (positionals.length !== 1) return usageError('revoke', positionals.length ? 'give one GRANT_ID at a time' : `give the GRANT_ID to revoke (see ${cli('grants list')})`);
     const id = positionals[0];
     return withStore(
       'revoke',
@@ -147,7 +148,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       async (store) => {
         const grant = await store.getGrant(id);
         if (!grant) {
-          process.stderr.write(`greenlight grants revoke: there is no grant ${id} in ${sqlitePathOf(config)}. List them with: greenlight grants list --all\n`);
+          process.stderr.write(`greenlight grants revoke: there is no grant ${id} in ${sqlitePathOf(config)}. List them with: ${cli('grants list --all')}\n`);
           return 1;
         }
         const { already } = await revokeManualGrant(store, id, cliActor(), 'cli', systemClock.now());

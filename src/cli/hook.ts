@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 
 const HOSTS = ['claude-code', 'codex', 'gemini', 'cursor'];
 
-const HELP = `Usage: greenlight hook <${HOSTS.join('|')}>
+const help = (cli: (args: string) => string) => `Usage: ${cli('hook')} <${HOSTS.join('|')}>
 
 Reads the host's hook payload (JSON) on stdin, asks the gate, prints the host's hook output.
 
@@ -15,13 +15,13 @@ Environment:
   GREENLIGHT_HOOK_WAIT_SEC  how long to wait for a human (default 50, below Claude Code's 60 s)
   GREENLIGHT_ON_ERROR       deny (default) | ask: what to answer when the gate cannot be asked
 
-Install it with: greenlight install <host>. Docs: docs/hooks.md
+Install it with: ${cli('install <host>')}. Docs: docs/hooks.md
 `;
 
 export async function runHookCli(args: string[]): Promise<number> {
   const [host] = args;
   if (!host || host === '--help' || host === '-h') {
-    process.stdout.write(HELP);
+    process.stdout.write(help((await import('../invocation.js')).cli));
     return host ? 0 : 2;
   }
   if (!HOSTS.includes(host)) {

@@ -64,7 +64,7 @@ describe('the config template', () => {
       renderConfigTemplate(PLACEHOLDER_KEYS),
       'greenlight.example.yaml is stale: regenerate it with node -e "import(\'./dist/src/cli/init.js\').then(m => require(\'fs\').writeFileSync(\'greenlight.example.yaml\', m.renderConfigTemplate(m.PLACEHOLDER_KEYS)))"',
     );
-    assert.throws(() => loadConfig({ file: join(REPO, 'greenlight.example.yaml'), env: {}, cwd: dir }), /placeholder key; run `greenlight init`/);
+    assert.throws(() => loadConfig({ file: join(REPO, 'greenlight.example.yaml'), env: {}, cwd: dir }), /placeholder key; run `(npx )?greenlight init`/);
     const keys = freshKeys();
     let replaced = committed;
     for (const role of ['admin', 'approver', 'agent'] as const) replaced = replaced.replace(PLACEHOLDER_KEYS[role], keys[role]);

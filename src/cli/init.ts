@@ -8,6 +8,7 @@ import { newSecret } from '../core/ids.js';
 import { defaultConfig } from '../config/schema.js';
 import { SETTINGS } from '../config/settings.js';
 import type { Command } from './commands.js';
+import { cli } from '../invocation.js';
 
 export interface TemplateKeys {
   admin: string;
@@ -291,7 +292,7 @@ delivery:
 `;
 }
 
-const USAGE = `Usage: greenlight init [--config FILE] [--force]
+const USAGE = `Usage: ${cli('init')} [--config FILE] [--force]
 
 Writes a fully commented config with fresh keys for one admin, one approver and one agent.
 
@@ -326,7 +327,7 @@ export const initCommand: Command = {
       if (code === 'EEXIST') {
         process.stderr.write(
           `greenlight init: ${path} already exists; nothing was written.\n` +
-            `Keep it and run "greenlight serve --config ${given}", write elsewhere with --config FILE, ` +
+            `Keep it and run "${cli('serve --config')} ${given}", write elsewhere with --config FILE, ` +
             `or pass --force to replace it (the keys in it stop working).\n`,
         );
       } else {
@@ -340,7 +341,7 @@ export const initCommand: Command = {
         `  admin    ${INIT_NAMES.admin.padEnd(9)} ${keys.admin}\n` +
         `  approver ${INIT_NAMES.approver.padEnd(9)} ${keys.approver}\n` +
         `  agent    ${INIT_NAMES.agent.padEnd(9)} ${keys.agent}\n\n` +
-        `Send a key as "Authorization: Bearer <key>". Next:\n\n    greenlight serve --config ${given}\n`,
+        `Send a key as "Authorization: Bearer <key>". Next:\n\n    ${cli('serve --config')} ${given}\n`,
     );
     return 0;
   },

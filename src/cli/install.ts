@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { installHooks, uninstallHooks, type InstallResult, type Scope } from '../hooks/install.js';
 import { HOSTS, type HostName } from '../hooks/types.js';
+import { cli } from '../invocation.js';
 
-const HELP = (verb: string) => `Usage: greenlight ${verb} <${HOSTS.join('|')}> [--user | --project]${verb === 'install' ? ' [--http] [--url URL] [--command CMD]' : ''}
+const HELP = (verb: string) => `Usage: ${cli(verb)} <${HOSTS.join('|')}> [--user | --project]${verb === 'install' ? ' [--http] [--url URL] [--command CMD]' : ''}
 
   --user       ~/.claude/settings.json, ~/.codex/hooks.json, ~/.gemini/settings.json, ~/.cursor/hooks.json (default)
   --project    the same files under the current directory

@@ -8,11 +8,12 @@ import { sqlitePathOf } from '../server.js';
 import type { KeyRecord } from '../store/store.js';
 import type { Command } from './commands.js';
 import { cliActor, databaseExists, fail as failWith, optionsHelp, runSubcommand, table, usageErrorFor, withStore, type Subcommand } from './store-commands.js';
+import { cli } from '../invocation.js';
 
 const USAGE = `Usage:
-  greenlight keys create --role agent|approver|admin --name NAME [--project P ...] [--json]
-  greenlight keys list [--json]
-  greenlight keys revoke KEY_ID
+  ${cli('keys create')} --role agent|approver|admin --name NAME [--project P ...] [--json]
+  ${cli('keys list')} [--json]
+  ${cli('keys revoke')} KEY_ID
 
 Keys are random, shown once at creation, and stored only as their SHA-256 hash. The commands work
 on the database the config points at (--config, --data-dir, ...), also while the server runs.
@@ -75,7 +76,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       process.stdout.write(
         `Created ${record.role} key "${record.name}" (${record.id}) in ${sqlitePathOf(config)}.\n\n    ${secret}\n\n` +
           `This key is shown once: Greenlight keeps only its SHA-256 hash, so store it now.\n` +
-          `Send it as "Authorization: Bearer <key>". Revoke it with: greenlight keys revoke ${record.id}\n`,
+          `Send it as "Authorization: Bearer <key>". Revoke it with: ${cli('keys revoke')} ${record.id}\n`,
       );
       return 0;
     });
@@ -92,7 +93,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   },
 
   async revoke({ positionals }, { config, file }) {
-    if (positionals.length !== 1) return usageError('revoke', positionals.length ? 'give one KEY_ID at a time' : 'give the KEY_ID to revoke (see greenlight keys list)');
+    if (positionals.length !== 1) return usageError('revoke', positionals.length ? 'give one KEY_ID at a time' : `give the KEY_ID to revoke (see ${cli('keys list')})`);
     const id = positionals[0];
     const declared = configKeys(config).find((k) => k.id === id);
     if (declared || id.startsWith('config:')) {
@@ -100,7 +101,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     }
     return withStore('revoke', config, async (store) => {
       const before = (await store.listKeys()).find((k) => k.id === id);
-      if (!before) return fail('revoke', `there is no key ${id} in ${sqlitePathOf(config)}. List the keys with: greenlight keys list`);
+      if (!before) return fail('revoke', `there is no key ${id} in ${sqlitePathOf(config)}. List the keys with: ${cli('keys list')}`);
       if (before.revoked_at !== null) {
         process.stdout.write(`${before.role} key "${before.name}" (${id}) was already revoked at ${new Date(before.revoked_at).toISOString()}; nothing changed.\n`);
         return 0;
@@ -118,7 +119,7 @@ function printKeys(rows: KeyRow[], json: boolean, config: Config, file: string |
     return 0;
   }
   if (rows.length === 0) {
-    process.stdout.write(`No keys yet in ${sqlitePathOf(config)}${file ? ` or ${file}` : ''}. Create one with: greenlight keys create --role agent --name NAME\n`);
+    process.stdout.write(`No keys yet in ${sqlitePathOf(config)}${file ? ` or ${file}` : ''}. Create one with: ${cli('keys create --role agent --name NAME')}\n`);
     return 0;
   }
   process.stdout.write(table(['ID', 'ROLE', 'NAME', 'PROJECTS', 'SOURCE', 'CREATED', 'REVOKED'], rows.map((r) => [r.id, r.role, r.name, r.projects.join(',') || '*', r.source, r.created_at ?? '-', r.revoked_at ?? '-'])));

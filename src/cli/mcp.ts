@@ -7,14 +7,15 @@ import { createMcpServer } from '../mcp/server.js';
 import { guardStdin } from '../mcp/stdio-guard.js';
 import type { Command } from './commands.js';
 import { CLIENT_HELP, parseClientArgs, resolveClient, runCli } from './client-config.js';
+import { binCommand, cli } from '../invocation.js';
 
-const USAGE = `Usage: greenlight mcp [--url URL] [--key KEY] [--config FILE]
+const USAGE = `Usage: ${cli('mcp')} [--url URL] [--key KEY] [--config FILE]
 
 Serves Greenlight's MCP tools over stdio (request_approval, wait_for_approval, ask_user,
 check_request, cancel_request, permission_prompt; execute_approved when mcp.execute_approved is
 enabled in the config file). Example for Claude Code:
 
-  claude mcp add greenlight -e GREENLIGHT_URL=http://127.0.0.1:8787 -e GREENLIGHT_KEY=... -- greenlight mcp
+  claude mcp add greenlight -e GREENLIGHT_URL=http://127.0.0.1:8787 -e GREENLIGHT_KEY=... -- ${binCommand('mcp')}
 
 Options:
 ${CLIENT_HELP}

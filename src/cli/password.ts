@@ -3,9 +3,10 @@
 // typed twice without echo on a terminal — never taken from the command line (shell history).
 import type { Command } from './commands.js';
 import { hashPassword } from '../web/password.js';
+import { cli } from '../invocation.js';
 
 const USAGE = `Usage:
-  greenlight password hash          type the password twice (not shown), or pipe it on stdin
+  ${cli('password hash')}          type the password twice (not shown), or pipe it on stdin
 
 Prints a line like scrypt$32768$8$1$<salt>$<hash> to put in the config file:
 

@@ -1,8 +1,9 @@
 // `greenlight pending`: the requests waiting for a decision, for approvers in a terminal.
 import type { Command } from './commands.js';
 import { CLIENT_HELP, parseClientArgs, resolveClient, runCli } from './client-config.js';
+import { cli } from '../invocation.js';
 
-const USAGE = `Usage: greenlight pending [--json] [--limit N]
+const USAGE = `Usage: ${cli('pending')} [--json] [--limit N]
 
 Lists pending requests (approver or admin key; an agent key sees only its own).
 

@@ -18,22 +18,23 @@ import type { Store } from '../store/store.js';
 import type { Command } from './commands.js';
 import { parseWithConfig } from './config-flags.js';
 import { databaseExists, optionsHelp } from './store-commands.js';
+import { cli } from '../invocation.js';
 
 /** Exit codes of `policy test`: one per verdict, so scripts can branch on it. */
 export const VERDICT_EXIT = { allow: 0, ask: 3, deny: 4 } as const;
 
 const USAGE = `Usage:
-  greenlight policy test [--cwd DIR] [--agent A] [--project P] [--session S] [--json] 'Tool(argument)'
+  ${cli('policy test')} [--cwd DIR] [--agent A] [--project P] [--session S] [--json] 'Tool(argument)'
 
 Examples:
-  greenlight policy test 'Bash(git status && rm -rf /)'
-  greenlight policy test --cwd ~/src/webapp --agent claude-laptop 'Edit(src/app.ts)'
-  greenlight policy test 'WebFetch(https://docs.example.com/x)'
+  ${cli('policy test')} 'Bash(git status && rm -rf /)'
+  ${cli('policy test')} --cwd ~/src/webapp --agent claude-laptop 'Edit(src/app.ts)'
+  ${cli('policy test')} 'WebFetch(https://docs.example.com/x)'
 
 Runs the policy on one action, as the server would for a request of that agent, project and
 session, and prints the verdict, the deciding rule, the reason, any danger warnings, the grants an
 approver would be offered, and the verdict of every subcommand, redirection and path. Nothing is
-filed or changed. Stored grants (given with decisions or with "greenlight grants add") count when
+filed or changed. Stored grants (given with decisions or with "${cli('grants add')}") count when
 --agent is given and the database exists.
 
 Exit codes: 0 allow, 3 ask (a human would be asked), 4 deny, 1 failed, 2 usage or config error.

@@ -4,8 +4,9 @@ import { describeOutcome } from '../client/outcome.js';
 import type { Command } from './commands.js';
 import { CLIENT_HELP, UsageError, parseClientArgs, parseTimeout, resolveClient, runCli } from './client-config.js';
 import { EXIT_DENIED, EXIT_TIMEOUT } from './run.js';
+import { cli } from '../invocation.js';
 
-const USAGE = `Usage: greenlight request --title T [--preview P] [--type TYPE] [--wait [--timeout SEC]] [--json]
+const USAGE = `Usage: ${cli('request')} --title T [--preview P] [--type TYPE] [--wait [--timeout SEC]] [--json]
 
 Files an approval request and prints its id and status. With --wait, blocks until it is decided.
 Exit codes: 0 filed (or, with --wait, approved); 10 denied, expired or cancelled; 11 still pending

@@ -6,11 +6,12 @@ import { describeOutcome } from '../client/outcome.js';
 import type { WireRequest } from '../client/types.js';
 import type { Command } from './commands.js';
 import { CLIENT_HELP, UsageError, parseClientArgs, parseTimeout, resolveClient, runCli } from './client-config.js';
+import { cli } from '../invocation.js';
 
 export const EXIT_DENIED = 10;
 export const EXIT_TIMEOUT = 11;
 
-const USAGE = `Usage: greenlight run [--title T] [--timeout SEC] [--project P] -- CMD [ARGS...]
+const USAGE = `Usage: ${cli('run')} [--title T] [--timeout SEC] [--project P] -- CMD [ARGS...]
 
 Asks Greenlight before running CMD. Runs it only when approved; if the approver edited the
 command, the edited command runs (through /bin/sh -c). Prints the decision on stderr.
@@ -39,7 +40,7 @@ export function commandToRun(r: WireRequest, argv: string[]): { argv: string[]; 
 }
 
 export const runCommand: Command = {
-  summary: 'ask, then run a command only if approved (greenlight run -- CMD ...)',
+  summary: 'ask, then run a command only if approved (run -- CMD ...)',
   run: (args) =>
     runCli(USAGE, async () => {
       const { values, positionals } = parseClientArgs(args, { title: { type: 'string' }, timeout: { type: 'string' }, project: { type: 'string' } });
@@ -47,7 +48,7 @@ export const runCommand: Command = {
         process.stdout.write(USAGE);
         return 0;
       }
-      if (positionals.length === 0) throw new UsageError('Give the command after --, e.g. greenlight run -- npm publish');
+      if (positionals.length === 0) throw new UsageError(`Give the command after --, e.g. ${cli('run -- npm publish')}`);
       const timeoutSec = parseTimeout(values.timeout as string | undefined);
       const client = resolveClient(values as { url?: string; key?: string });
       const command = shellJoin(positionals);

@@ -2,6 +2,7 @@ import { ConfigError } from '../config/load.js';
 import { startServer } from '../server.js';
 import type { Command } from './commands.js';
 import { configHelp, parseWithConfig } from './config-flags.js';
+import { cli } from '../invocation.js';
 
 export const serveCommand: Command = {
   summary: 'start the server (SQLite under ./data unless configured)',
@@ -14,7 +15,7 @@ export const serveCommand: Command = {
       return 2;
     }
     if (parsed.values.help) {
-      process.stdout.write(`Usage: greenlight serve [options]\n\nOptions:\n${configHelp()}\n`);
+      process.stdout.write(`Usage: ${cli('serve')} [options]\n\nOptions:\n${configHelp()}\n`);
       return 0;
     }
     let loaded;
@@ -32,7 +33,7 @@ export const serveCommand: Command = {
       onFirstRunKey: (key, url) => {
         process.stdout.write(
           `\nGreenlight is running at ${url}\n\nFirst run: created an admin key. It is shown once; store it now:\n\n    ${key.secret}\n\n` +
-            `Use it as "Authorization: Bearer <key>". Create agent and approver keys with:\n    greenlight keys create --role agent --name my-agent\n\n`,
+            `Use it as "Authorization: Bearer <key>". Create agent and approver keys with:\n    ${cli('keys create --role agent --name my-agent')}\n    ${cli('keys create --role approver --name alice')}\n\n`,
         );
       },
     });

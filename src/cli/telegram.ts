@@ -6,10 +6,11 @@ import { parseTelegramSettings, webhookUrlOf } from '../channels/telegram/config
 import { ALLOWED_UPDATES } from '../channels/telegram/routes.js';
 import type { Command } from './commands.js';
 import { configHelp, parseWithConfig } from './config-flags.js';
+import { cli } from '../invocation.js';
 
 const USAGE = `Usage:
-  greenlight telegram setup-webhook [--url URL] [--drop-pending-updates]
-  greenlight telegram delete-webhook [--drop-pending-updates]
+  ${cli('telegram setup-webhook')} [--url URL] [--drop-pending-updates]
+  ${cli('telegram delete-webhook')} [--drop-pending-updates]
 
 setup-webhook tells Telegram to POST the bot's updates to URL (default: channels.telegram.webhook.url,
 else <server.public_url>/v1/telegram/webhook) with channels.telegram.webhook.secret_token, which the

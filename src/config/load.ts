@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigSchema, type Config } from './schema.js';
 import { SETTINGS, type Setting } from './settings.js';
 import { parseRule } from '../policy/rule-parser.js';
+import { cli } from '../invocation.js';
 
 export class ConfigError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -61,7 +62,7 @@ function readYamlFile(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new ConfigError(`Cannot read the config file ${file}: ${(cause as Error).message}. Check the path given by --config or GREENLIGHT_CONFIG, or run \`greenlight init\` to write one.`, { cause });
+    throw new ConfigError(`Cannot read the config file ${file}: ${(cause as Error).message}. Check the path given by --config or GREENLIGHT_CONFIG, or run \`${cli('init')}\` to write one.`, { cause });
   }
   let doc: unknown;
   try {
@@ -144,7 +145,7 @@ function checkCrossReferences(config: Config): void {
   }
   for (const [role, list] of [['agent', config.agents], ['approver', config.approvers], ['admin', config.admins]] as const) {
     for (const p of list) {
-      if (p.key?.startsWith('REPLACE-ME')) problems.push(`${role} "${p.name}" still has the example's placeholder key; run \`greenlight init\` for fresh keys, or put a random key of your own there.`);
+      if (p.key?.startsWith('REPLACE-ME')) problems.push(`${role} "${p.name}" still has the example's placeholder key; run \`${cli('init')}\` for fresh keys, or put a random key of your own there.`);
     }
   }
   const checkRules = (where: string, set: { allow: string[]; ask: string[]; deny: string[]; dangerous?: string[] }) => {

@@ -3,6 +3,7 @@
 // config and nothing but node:http(s): it runs once per tool call and must start fast. Any
 // failure prints a deny (or "ask" with GREENLIGHT_ON_ERROR=ask) that says what to fix.
 import { jsonTooDeep, jsonTooDeepError } from '../core/bounded-json.js';
+import { cli } from '../invocation.js';
 import { failOutput, hookEventOf, onErrorMode } from './fail-output.js';
 
 export interface HookIo {
@@ -49,7 +50,7 @@ export async function runHook(host: string, io: HookIo): Promise<number> {
   const base = io.env.GREENLIGHT_URL;
   const key = io.env.GREENLIGHT_KEY;
   if (!base) return fail('GREENLIGHT_URL is not set for this hook. Set it to the gate (e.g. http://127.0.0.1:8787) in the hook command or the environment; not approved.');
-  if (!key) return fail('GREENLIGHT_KEY is not set for this hook. Create an agent key (greenlight keys create --role agent --name <agent>) and set GREENLIGHT_KEY; not approved.');
+  if (!key) return fail(`GREENLIGHT_KEY is not set for this hook. Create an agent key (${cli('keys create --role agent --name <agent>')}) and set GREENLIGHT_KEY; not approved.`);
   const rawWait = Number(io.env.GREENLIGHT_HOOK_WAIT_SEC);
   const waitSec = io.env.GREENLIGHT_HOOK_WAIT_SEC && Number.isFinite(rawWait) && rawWait >= 0 ? rawWait : DEFAULT_WAIT_SEC;
   let url: URL;
@@ -65,7 +66,7 @@ export async function runHook(host: string, io: HookIo): Promise<number> {
     res = await post(url, text, key, (waitSec + 8) * 1000);
   } catch (err) {
     const code = (err as { code?: string }).code ?? (err as Error).message;
-    return fail(`cannot reach the gate at ${url.origin} (${code}). Is "greenlight serve" running, and is GREENLIGHT_URL right? Not approved.`);
+    return fail(`cannot reach the gate at ${url.origin} (${code}). Is "${cli('serve')}" running, and is GREENLIGHT_URL right? Not approved.`);
   }
   if (res.status !== 200) {
     let message = res.text.slice(0, 300);

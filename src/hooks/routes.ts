@@ -12,6 +12,7 @@ import { decideCall } from './engine.js';
 import { failOutput, hookEventOf, onErrorMode, type OnError } from './fail-output.js';
 import { adapterFor } from './hosts.js';
 import { HookPayloadError, HOSTS, type HostAdapter } from './types.js';
+import { cli } from '../invocation.js';
 
 export const DEFAULT_HOOK_WAIT_SEC = 50;
 
@@ -68,7 +69,7 @@ async function handle(c: Ctx, adapter: HostAdapter, mode: OnError): Promise<unkn
 function explain(err: unknown, c: Ctx): string {
   if (err instanceof HookPayloadError) return `refused the ${adapterName(c)} hook payload: ${err.message}`;
   if (isGreenlightError(err)) {
-    if (err.code === 'UNAUTHENTICATED') return `the gate refused the key (${err.message}). Set GREENLIGHT_KEY (or the hook's Authorization header) to an agent key: greenlight keys create --role agent --name <agent>.`;
+    if (err.code === 'UNAUTHENTICATED') return `the gate refused the key (${err.message}). Set GREENLIGHT_KEY (or the hook's Authorization header) to an agent key: ${cli('keys create --role agent --name <agent>')}.`;
     return `the gate refused the request (${err.code}): ${err.message}`;
   }
   c.get('deps').logger.error('hook failed', { request_id: c.get('requestId'), err });

@@ -1,6 +1,7 @@
 // Dashboard passwords: scrypt from node:crypto, stored as `scrypt$N$r$p$salt$hash` (salt and hash
 // base64url). `greenlight password hash` prints one for approvers[].password_hash.
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { cli } from '../invocation.js';
 
 export const SCRYPT_DEFAULTS = { N: 2 ** 15, r: 8, p: 1, keyLength: 32, saltLength: 16 } as const;
 const MAX = { N: 2 ** 20, r: 32, p: 16 };
@@ -30,7 +31,7 @@ export function parsePasswordHash(stored: string): ParsedHash | null {
 
 /** Why a configured password_hash is unusable, or null when it is fine (for config checks). */
 export function describeBadHash(stored: string): string | null {
-  return parsePasswordHash(stored) ? null : 'password_hash must look like scrypt$N$r$p$salt$hash; make one with "greenlight password hash"';
+  return parsePasswordHash(stored) ? null : `password_hash must look like scrypt$N$r$p$salt$hash; make one with "${cli('password hash')}"`;
 }
 
 export async function hashPassword(password: string, params: Partial<Pick<ParsedHash, 'N' | 'r' | 'p'>> = {}): Promise<string> {

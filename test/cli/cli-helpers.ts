@@ -1,5 +1,5 @@
 // Runs the real built CLI (node bin/greenlight.js) as a child process, from the repo root, with
-// no GREENLIGHT_* variables leaking in from the test's own environment.
+// no GREENLIGHT_* (or npm_*) variables leaking in from the test's own environment.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,10 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The test's environment without GREENLIGHT_* and without what `npm test` adds (npm_*). */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GREENLIGHT_')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GREENLIGHT_') && !/^npm_/i.test(k)) env[k] = v;
   return { ...env, ...extra };
 }
 

@@ -50,6 +50,6 @@ describe('greenlight init', () => {
   it('exits 2 on an unknown option', async () => {
     const r = await runCli(['init', '--bogus']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /Usage: greenlight init/);
+    assert.match(r.stderr, /Usage: npx greenlight init/);
   });
 });
