@@ -11,7 +11,7 @@ import { cliActor, databaseExists, fail as failWith, optionsHelp, runSubcommand,
 import { cli } from '../invocation.js';
 
 const USAGE = `Usage:
-  ${cli('keys create')} --role agent|approver|admin --name NAME [--project P ...] [--json]
+  ${cli('keys create')} --role agent|approver|admin --name NAME [--project P ...] [--json | --quiet]
   ${cli('keys list')} [--json]
   ${cli('keys revoke')} KEY_ID
 
@@ -28,6 +28,7 @@ const help = () =>
     ['--name NAME', 'who the key belongs to (create)'],
     ['--project P', 'a project the agent may file requests under; repeat for more (create, agents only)'],
     ['--json', 'print JSON instead of text (create, list)'],
+    ['--quiet, -q', 'print only the new key, for KEY=$(...) in a shell (create)'],
   ])}\n`;
 
 export const keysCommand: Command = {
@@ -38,7 +39,8 @@ export const keysCommand: Command = {
         command: 'keys',
         usage: USAGE,
         help,
-        options: { role: { type: 'string' }, name: { type: 'string' }, project: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+        options: { role: { type: 'string' }, name: { type: 'string' }, project: { type: 'string', multiple: true }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
+        accepts: { create: ['role', 'name', 'project', 'json', 'quiet'], list: ['json'], revoke: [] },
         allowPositionals: true,
         subcommands: SUBCOMMANDS,
       },
@@ -53,6 +55,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     const name = values.name as string | undefined;
     if (!role || !(ROLES as readonly string[]).includes(role)) return usageError('create', `--role must be one of ${ROLES.join(', ')}${role ? `; got "${role}"` : ''}`);
     if (!name) return usageError('create', '--name is required: who (or what) the key belongs to');
+    if (values.json && values.quiet) return usageError('create', 'choose --json or --quiet, not both');
     const projects = (values.project as unknown as string[] | undefined) ?? [];
     if (projects.length && role !== 'agent') {
       return usageError(
@@ -71,6 +74,10 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       const { record, secret } = await createKey(store, systemClock, cliActor(), { role: role as Role, name, projects });
       if (values.json) {
         process.stdout.write(`${JSON.stringify({ ...keyToWire(record), key: secret })}\n`);
+        return 0;
+      }
+      if (values.quiet) {
+        process.stdout.write(`${secret}\n`);
         return 0;
       }
       process.stdout.write(
