@@ -1,19 +1,37 @@
 // Real Chromium (Debian's, driven by playwright-core) against a real server with the dashboard.
 // One browser per test file; screenshots go to test-artifacts/web/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { KEYS, startTestServer, type Role, type TestServer } from '../helpers/harness.js';
 import { webChannel } from '../../src/web/web-channel.js';
 import type { ServerOptions } from '../../src/server.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium (package `chromium`, in .ci/apt-packages); CHROMIUM_PATH overrides it. */
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'web');
 
+/** Launches Chromium; a missing browser fails at once (synchronously), naming the package. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}: the dashboard tests need Debian's "chromium" package (apt-get install chromium; CI installs it from .ci/apt-packages).`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
+}
+
+/**
+ * Chromium and a dashboard server for one test file. If either fails to start, the other is
+ * closed again, so the file fails with the reason instead of hanging on an open server.
+ */
+export async function startBrowserAndServer(overrides: Record<string, unknown> = {}, options: ServerOptions & { dataDir?: string } = {}): Promise<[Browser, TestServer]> {
+  const launched = launchChromium();
+  const [browser, server] = await Promise.allSettled([launched, startDashboardServer(overrides, options)]);
+  if (browser.status === 'fulfilled' && server.status === 'fulfilled') return [browser.value, server.value];
+  if (browser.status === 'fulfilled') await browser.value.close().catch(() => {});
+  if (server.status === 'fulfilled') await server.value.stop().catch(() => {});
+  throw browser.status === 'rejected' ? browser.reason : (server as PromiseRejectedResult).reason;
 }
 
 /** A test server with the dashboard mounted. */

@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { TestServer } from '../helpers/harness.js';
-import { activeId, assertNoProblems, unnamedControls, bashRequest, dataIds, fileRequest, launchChromium, openTab, screenshot, signIn, startDashboardServer, waitCount, waitTitle, type Tab } from './browser.js';
+import { activeId, assertNoProblems, unnamedControls, bashRequest, dataIds, fileRequest, startBrowserAndServer, openTab, screenshot, signIn, waitCount, waitTitle, type Tab } from './browser.js';
 
 let browser: Browser;
 let server: TestServer;
 let tab: Tab;
 
 before(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startDashboardServer()]);
+  [browser, server] = await startBrowserAndServer();
   tab = await openTab(browser);
 });
 after(async () => {

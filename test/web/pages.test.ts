@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { hashPassword } from '../../src/web/password.js';
 import { signInLinks } from '../../src/web/web-channel.js';
 import { KEYS, type TestServer } from '../helpers/harness.js';
-import { assertNoProblems, bashRequest, dataIds, fileRequest, launchChromium, openTab, screenshot, signIn, startDashboardServer, waitCount, type Tab } from './browser.js';
+import { assertNoProblems, bashRequest, dataIds, fileRequest, startBrowserAndServer, openTab, screenshot, signIn, waitCount, type Tab } from './browser.js';
 
 const PASSWORD = 'a long dashboard password';
 let browser: Browser;
@@ -16,14 +16,11 @@ let tab: Tab;
 
 before(async () => {
   const password_hash = await hashPassword(PASSWORD, { N: 2 ** 12 });
-  [browser, server] = await Promise.all([
-    launchChromium(),
-    startDashboardServer({
-      approvers: [{ name: 'alice', key: KEYS.approver, password_hash }, { name: 'bob', key: KEYS.otherApprover }],
-      projects: [{ name: 'webapp', directories: ['/srv/webapp'], allow: ['Bash(npm test *)'], deny: ['Bash(rm -rf /)'] }],
-      policy: { allow: ['Read(./**)'], ask: ['Bash(git push *)'], deny: ['Bash(curl * | sh)'] },
-    }),
-  ]);
+  [browser, server] = await startBrowserAndServer({
+    approvers: [{ name: 'alice', key: KEYS.approver, password_hash }, { name: 'bob', key: KEYS.otherApprover }],
+    projects: [{ name: 'webapp', directories: ['/srv/webapp'], allow: ['Bash(npm test *)'], deny: ['Bash(rm -rf /)'] }],
+    policy: { allow: ['Read(./**)'], ask: ['Bash(git push *)'], deny: ['Bash(curl * | sh)'] },
+  });
   tab = await openTab(browser);
   await signIn(tab, server);
 });

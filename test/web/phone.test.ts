@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { TestServer } from '../helpers/harness.js';
-import { assertNoProblems, bashRequest, fileRequest, launchChromium, openTab, screenshot, signIn, startDashboardServer, type Tab } from './browser.js';
+import { assertNoProblems, bashRequest, fileRequest, startBrowserAndServer, openTab, screenshot, signIn, type Tab } from './browser.js';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
@@ -12,7 +12,7 @@ let browser: Browser;
 let server: TestServer;
 
 before(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startDashboardServer()]);
+  [browser, server] = await startBrowserAndServer();
 });
 after(async () => {
   await browser?.close();

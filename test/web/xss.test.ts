@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../helpers/harness.js';
-import { assertNoProblems, fileRequest, launchChromium, openTab, screenshot, signIn, startDashboardServer, type Tab } from './browser.js';
+import { assertNoProblems, fileRequest, startBrowserAndServer, openTab, screenshot, signIn, type Tab } from './browser.js';
 
 const P = `<img src=x onerror="globalThis.__xss=1"><script>globalThis.__xss=2</script>"'><svg onload="globalThis.__xss=3"></svg>&amp;`;
 const SHORT = `<img src=x onerror=globalThis.__xss=4>`;
@@ -15,7 +15,7 @@ let server: TestServer;
 let tab: Tab;
 
 before(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startDashboardServer()]);
+  [browser, server] = await startBrowserAndServer();
   tab = await openTab(browser);
   await signIn(tab, server);
 });
