@@ -1,6 +1,6 @@
 // Wiring: config → store → gate → delivery → HTTP listener. `greenlight serve` calls startServer.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createKeyring } from './auth/keyring.js';
 import type { Config } from './config/schema.js';
@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './log.js';
 import { ensureFirstAdmin, type FirstRunKey } from './first-run.js';
 import { createExpiryScheduler } from './expiry-scheduler.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { PRIVATE_DIR_MODE } from './store/sqlite/sqlite-open.js';
 import type { Store } from './store/store.js';
 import { createDelivery, type DeliveryWiring } from './delivery-wiring.js';
 import type { Channel, ChannelFactory } from './channels/channel.js';
@@ -53,9 +54,13 @@ export function sqlitePathOf(config: Config): string {
   return config.store.sqlite_path ?? join(config.data_dir, 'greenlight.db');
 }
 
+/** Opens the configured SQLite store; a missing data directory is created owner-only (0700). */
 export async function openStore(config: Config): Promise<Store> {
   const path = sqlitePathOf(config);
-  if (path !== ':memory:') mkdirSync(config.data_dir, { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(config.data_dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    mkdirSync(dirname(resolve(path)), { recursive: true, mode: PRIVATE_DIR_MODE });
+  }
   const store = new SqliteStore({ path });
   await store.migrate();
   return store;

@@ -1,9 +1,34 @@
 // Opening a SQLite file the way the store needs it, and bringing its schema up to date.
-
+// The file holds request contents, the audit log and key hashes: it is created 0600 before SQLite
+// opens it, and SQLite gives the -wal, -shm and -journal files it creates later the database
+// file's own mode, so they are 0600 too whatever the umask. Files left 0644 by an older version
+// are tightened on open.
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
 
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+
+const SIDE_FILES = ['-wal', '-shm', '-journal'];
+
+/** Creates the database file owner-only if missing, and takes group/other access off it. */
+export function makePrivate(path: string): void {
+  if (path === ':memory:' || path === '' || path.startsWith('file:')) return;
+  closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+  for (const file of [path, ...SIDE_FILES.map((s) => path + s)]) {
+    if (!existsSync(file)) continue;
+    try {
+      chmodSync(file, PRIVATE_FILE_MODE);
+    } catch (err) {
+      // Another user's file (opened read-only by an operator): leave it as its owner set it.
+      if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+    }
+  }
+}
+
 export function openDatabase(path: string): Database.Database {
+  makePrivate(path);
   const db = new Database(path, { timeout: 5000 });
   try {
     db.pragma('journal_mode = WAL');
