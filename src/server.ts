@@ -1,7 +1,7 @@
 // Wiring: config → store → gate → delivery → HTTP listener. `greenlight serve` calls startServer.
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import { createKeyring } from './auth/keyring.js';
 import type { Config } from './config/schema.js';
 import { createGate, type Gate, type GateDeps, type PolicyOutcome } from './core/gate.js';
@@ -15,6 +15,9 @@ import { ensureFirstAdmin, type FirstRunKey } from './first-run.js';
 import { createExpiryScheduler } from './expiry-scheduler.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { PRIVATE_DIR_MODE } from './store/sqlite/sqlite-open.js';
+import { databaseProblem, dataDirProblem, StartupError } from './startup-error.js';
+import { closeListener, listen, within } from './listener.js';
+import { ConfigError } from './config/load.js';
 import type { Store } from './store/store.js';
 import { createDelivery, type DeliveryWiring } from './delivery-wiring.js';
 import type { Channel, ChannelFactory } from './channels/channel.js';
@@ -47,22 +50,39 @@ export interface RunningServer {
   metrics: Metrics;
   channels: Channel[];
   firstRunKey: FirstRunKey | null;
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown: stops accepting, answers every waiter (503 SHUTTING_DOWN with Retry-After;
+   * event streams get a `shutdown` event), lets answers and outbox sends under way finish within
+   * `graceMs` (default server.shutdown_grace_sec), stops the channels, closes the store.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 export function sqlitePathOf(config: Config): string {
   return config.store.sqlite_path ?? join(config.data_dir, 'greenlight.db');
 }
 
-/** Opens the configured SQLite store; a missing data directory is created owner-only (0700). */
+/**
+ * Opens the configured SQLite store; a missing data directory is created owner-only (0700).
+ * Failures a user can fix throw a StartupError that says which setting to change.
+ */
 export async function openStore(config: Config): Promise<Store> {
   const path = sqlitePathOf(config);
   if (path !== ':memory:') {
-    mkdirSync(config.data_dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-    mkdirSync(dirname(resolve(path)), { recursive: true, mode: PRIVATE_DIR_MODE });
+    for (const dir of [config.data_dir, dirname(resolve(path))]) {
+      try {
+        mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+      } catch (err) {
+        throw dataDirProblem(dir, err);
+      }
+    }
   }
   const store = new SqliteStore({ path });
-  await store.migrate();
+  try {
+    await store.migrate();
+  } catch (err) {
+    throw databaseProblem(path, err);
+  }
   return store;
 }
 
@@ -70,8 +90,19 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.log.level, config.log.format);
   const store = options.store ?? (await openStore(config));
+  try {
+    return await startOn(store, config, options, clock, logger);
+  } catch (err) {
+    if (!options.store) await store.close().catch(() => {});
+    throw err;
+  }
+}
+
+async function startOn(store: Store, config: Config, options: ServerOptions, clock: Clock, logger: Logger): Promise<RunningServer> {
   const metrics = createMetrics();
   const events = createLocalEventBus((err) => logger.error('event listener failed', { err }));
+  // Aborted by close(): the gate files nothing new and answers every waiter; streams end.
+  const closing = new AbortController();
 
   // The gate, channels and delivery refer to each other: the gate plans outbox items with the
   // channels, channels decide through the gate, the worker sends with the channels' senders.
@@ -96,6 +127,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     destinations: (request) => channels.flatMap((c) => (c.destinations?.(request) ?? []).map((target) => ({ channel: c.name, target }))),
     checkCallbackUrl: (url) => (delivery ? delivery.checkUrl(url) : 'delivery is not ready'),
     onOutbox: () => delivery?.nudge(),
+    closing: closing.signal,
   };
   const gate = createGate(gateDeps);
   const keyring = createKeyring(config, store);
@@ -109,47 +141,51 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   metrics.gauge('greenlight_waiters', 'Callers blocked in wait / SSE on one request.', () => events.waiterCount());
   metrics.gauge('process_resident_memory_bytes', 'Resident set size.', () => process.memoryUsage.rss());
 
-  let closing = false;
   const extra: RouteGroup[] = [...extraRouteGroups(), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
-  const app = createHttpApp({ gate, keyring, config, metrics, logger, version: VERSION, policy, ready: async () => !closing }, extra);
+  const app = createHttpApp({ gate, keyring, config, metrics, logger, version: VERSION, policy, ready: async () => !closing.signal.aborted }, extra);
 
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.server.port, hostname: config.server.host }, () => resolve(s));
-    s.once('error', reject);
-  });
+  const server: ServerType = await listen(app.fetch, config.server.host, config.server.port);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   boundUrl = url;
-  // Only once the port is open: a key created for a server that failed to start would never be shown.
-  const firstRunKey = await ensureFirstAdmin(config, store, clock);
 
-  expiry.start();
-  delivery.start();
-  for (const c of channels) await c.start?.();
-  if (firstRunKey) options.onFirstRunKey?.(firstRunKey, config.server.public_url ?? url);
-  logger.info('greenlight listening', { url, store: options.store ? 'custom' : sqlitePathOf(config) });
-
-  return {
-    url,
-    port,
-    gate,
-    store,
-    events,
-    metrics,
-    channels,
-    firstRunKey,
-    async close() {
-      closing = true;
+  // Stop accepting and answer every waiter; let answers and sends under way finish until the
+  // grace period ends; then stop the channels and close the store.
+  let closed: Promise<void> | null = null;
+  const close = (graceMs = config.server.shutdown_grace_sec * 1000): Promise<void> =>
+    (closed ??= (async () => {
+      const deadline = Date.now() + graceMs;
+      closing.abort();
       expiry.stop();
-      for (const c of channels) await c.stop?.().catch((err) => logger.warn('channel stop failed', { channel: c.name, err }));
-      await delivery?.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
+      if (!(await closeListener(server, deadline))) logger.warn('shutdown: connections still open when the grace period ended were cut', { grace_sec: graceMs / 1000 });
+      if (delivery && !(await within(delivery.stop(), deadline))) logger.warn('shutdown: outbox sends still under way when the grace period ended; they are retried on the next start', { grace_sec: graceMs / 1000 });
+      for (const c of channels) {
+        if (c.stop && !(await within(c.stop().catch((err: unknown) => logger.warn('channel stop failed', { channel: c.name, err })), Math.max(deadline, Date.now() + 1000)))) {
+          logger.warn('shutdown: a channel did not stop in time', { channel: c.name });
+        }
+      }
       if (!options.store) await store.close();
-    },
-  };
+    })());
+
+  try {
+    // Only once the port is open: a key created for a server that failed to start would never be shown.
+    const firstRunKey = await ensureFirstAdmin(config, store, clock);
+    expiry.start();
+    delivery.start();
+    for (const c of channels) {
+      try {
+        await c.start?.();
+      } catch (err) {
+        throw err instanceof ConfigError || err instanceof StartupError ? err : new StartupError(`the ${c.name} channel did not start: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      }
+    }
+    if (firstRunKey) options.onFirstRunKey?.(firstRunKey, config.server.public_url ?? url);
+    logger.info('greenlight listening', { url, store: options.store ? 'custom' : sqlitePathOf(config) });
+    return { url, port, gate, store, events, metrics, channels, firstRunKey, close };
+  } catch (err) {
+    await close(0);
+    throw err;
+  }
 }

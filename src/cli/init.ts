@@ -108,6 +108,11 @@ server:
   # ${where('server.allowed_origins')}
   allowed_origins: ${v(d.server.allowed_origins)}
   #~ - https://dashboard.example.com
+  # On SIGTERM / SIGINT Greenlight stops accepting connections, answers every waiting client
+  # (503 with Retry-After, so it asks again elsewhere), finishes the sends under way, then exits.
+  # This bounds how long that may take, in seconds; 0 answers and exits at once.
+  # ${where('server.shutdown_grace_sec')}
+  shutdown_grace_sec: ${v(d.server.shutdown_grace_sec)}
 
 # Where Greenlight keeps its data (the SQLite database). A relative path is taken from the
 # directory Greenlight starts in.

@@ -19,6 +19,7 @@ import type { Command } from './commands.js';
 import { parseWithConfig } from './config-flags.js';
 import { databaseExists, optionsHelp } from './store-commands.js';
 import { cli } from '../invocation.js';
+import { StartupError } from '../startup-error.js';
 
 /** Exit codes of `policy test`: one per verdict, so scripts can branch on it. */
 export const VERDICT_EXIT = { allow: 0, ask: 3, deny: 4 } as const;
@@ -105,6 +106,10 @@ export const policyCommand: Command = {
     try {
       store = stored ? await openStore(config) : new MemoryStore();
     } catch (err) {
+      if (err instanceof StartupError) {
+        process.stderr.write(`greenlight policy test: ${err.message}\n`);
+        return 1;
+      }
       process.stderr.write(`greenlight policy test: cannot open the database ${sqlitePathOf(config)}: ${(err as Error).message}\nCheck --data-dir / --sqlite-path (or the config file), or move it aside to test the config's rules alone.\n`);
       return 1;
     }

@@ -1,8 +1,16 @@
+// `greenlight serve`: load the config, start the server, print where it runs; on SIGTERM / SIGINT
+// shut down gracefully within server.shutdown_grace_sec (a second signal exits at once). Mistakes
+// a user can make at start-up (a busy port, an unwritable data directory, a broken config) print
+// one line that says what to change, never a stack trace.
 import { ConfigError } from '../config/load.js';
-import { startServer } from '../server.js';
+import { cli } from '../invocation.js';
+import { startServer, type RunningServer } from '../server.js';
+import { StartupError } from '../startup-error.js';
 import type { Command } from './commands.js';
 import { configHelp, parseWithConfig } from './config-flags.js';
-import { cli } from '../invocation.js';
+
+/** How long past the grace period the process waits for close() before it exits anyway. */
+const EXIT_MARGIN_MS = 2_000;
 
 export const serveCommand: Command = {
   summary: 'start the server (SQLite under ./data unless configured)',
@@ -28,7 +36,9 @@ export const serveCommand: Command = {
       }
       throw err;
     }
-    const server = await startServer(loaded.config, {
+    const graceSec = loaded.config.server.shutdown_grace_sec;
+
+    const starting = startServer(loaded.config, {
       configFile: loaded.file,
       onFirstRunKey: (key, url) => {
         process.stdout.write(
@@ -37,14 +47,37 @@ export const serveCommand: Command = {
         );
       },
     });
-    if (!server.firstRunKey) process.stdout.write(`Greenlight is running at ${server.url}\n`);
-    const shutdown = async (signal: string) => {
-      process.stdout.write(`\n${signal}: shutting down\n`);
-      await server.close();
+
+    // Handlers go in before the server starts, so a signal during start-up is a clean stop too.
+    let stopping = false;
+    const stop = async (signal: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`${signal} again: exiting without waiting.\n`);
+        process.exit(1);
+      }
+      stopping = true;
+      process.stdout.write(`\n${signal}: shutting down (waiters are answered; at most ${graceSec} s)\n`);
+      setTimeout(() => {
+        process.stderr.write(`greenlight serve: shutdown did not finish within ${graceSec} s (server.shutdown_grace_sec); exiting anyway.\n`);
+        process.exit(1);
+      }, graceSec * 1000 + EXIT_MARGIN_MS).unref();
+      const server = await starting.catch(() => null);
+      await server?.close();
+      process.stdout.write('Greenlight stopped.\n');
       process.exit(0);
     };
-    process.once('SIGINT', () => void shutdown('SIGINT'));
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    process.on('SIGINT', (s) => void stop(s));
+    process.on('SIGTERM', (s) => void stop(s));
+
+    let server: RunningServer;
+    try {
+      server = await starting;
+    } catch (err) {
+      if (!(err instanceof StartupError || err instanceof ConfigError)) throw err;
+      process.stderr.write(`greenlight serve: ${err.message}\n`);
+      return err instanceof ConfigError ? 2 : 1;
+    }
+    if (!server.firstRunKey) process.stdout.write(`Greenlight is running at ${server.url}\n`);
     await new Promise(() => {});
   },
 };

@@ -11,6 +11,7 @@ import type { Actor } from '../core/types.js';
 import { openStore, sqlitePathOf } from '../server.js';
 import type { Store } from '../store/store.js';
 import { configHelp, parseWithConfig } from './config-flags.js';
+import { StartupError } from '../startup-error.js';
 
 export type Parsed = ReturnType<typeof parseWithConfig>;
 export type Subcommand = (parsed: Parsed, loaded: LoadedConfig) => Promise<number>;
@@ -108,6 +109,7 @@ export async function withStore(sub: string, config: Config, fn: (store: Store) 
   try {
     store = await openStore(config);
   } catch (err) {
+    if (err instanceof StartupError) return fail(command, sub, err.message);
     process.stderr.write(`greenlight ${command} ${sub}: cannot open the database ${path}: ${(err as Error).message}\nCheck --data-dir / --sqlite-path (or the config file) point at the server's data, and that you may read and write it.\n`);
     return 1;
   }

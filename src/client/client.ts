@@ -1,6 +1,7 @@
 // The Greenlight HTTP client: typed calls to the native v1 API, and a wait that is pushed
 // (long-poll or server-sent events), never a polling loop with sleeps.
 import { GreenlightApiError, GreenlightNetworkError } from './errors.js';
+import { pause, restartDelay } from './restart.js';
 import type { CreateRequestInput, DecideInput, Page, WireRequest } from './types.js';
 
 export interface ClientOptions {
@@ -90,11 +91,23 @@ export function createClient(options: ClientOptions): GreenlightClient {
 
   const enc = encodeURIComponent;
 
-  async function waitLongPoll(id: string, deadline: number, signal?: AbortSignal): Promise<WireRequest> {
+  /** Long-polls until decided or the deadline; rides out a server restart (see restart.ts). */
+  async function waitLongPoll(id: string, deadline: number, signal?: AbortSignal, restarting = false): Promise<WireRequest> {
+    let restartingSince = restarting ? Date.now() : null;
     for (;;) {
       const left = Math.ceil((deadline - Date.now()) / 1000);
       const slice = Math.max(0, Math.min(LONG_POLL_SLICE_SEC, left));
-      const r = await call<WireRequest>('GET', `/v1/requests/${enc(id)}/wait?timeout_sec=${slice}`, undefined, { signal });
+      let r: WireRequest;
+      try {
+        r = await call<WireRequest>('GET', `/v1/requests/${enc(id)}/wait?timeout_sec=${slice}`, undefined, { signal });
+      } catch (err) {
+        const delay = restartDelay(err, restartingSince);
+        if (delay === null || Date.now() + delay >= deadline) throw err;
+        restartingSince ??= Date.now();
+        await pause(delay, signal);
+        continue;
+      }
+      restartingSince = null;
       if (TERMINAL.has(r.status) || Date.now() >= deadline || slice === 0) return r;
     }
   }
@@ -120,8 +133,9 @@ export function createClient(options: ClientOptions): GreenlightClient {
       const decoder = new TextDecoder();
       const reader = res.body.getReader();
       let buf = '';
+      let shutdownAfterMs: number | null = null;
       try {
-        for (;;) {
+        read: for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
           buf += decoder.decode(value, { stream: true });
@@ -131,6 +145,12 @@ export function createClient(options: ClientOptions): GreenlightClient {
             buf = buf.slice(sep).replace(/^\r?\n\r?\n/, '');
             const event = /^event: ?(.*)$/m.exec(frame)?.[1];
             const data = frame.split(/\r?\n/).filter((l) => l.startsWith('data:')).map((l) => l.replace(/^data: ?/, '')).join('\n');
+            if (event === 'shutdown') {
+              // The server is going away: wait as it asks, then go on waiting wherever it comes back.
+              const after = Number((JSON.parse(data || '{}') as { retry_after_sec?: unknown }).retry_after_sec);
+              shutdownAfterMs = Number.isFinite(after) && after > 0 ? after * 1000 : 2_000;
+              break read;
+            }
             if (event === 'ready') {
               // Subscribed: anything decided before now is in the stored request.
               const now = await client.get(id);
@@ -145,6 +165,10 @@ export function createClient(options: ClientOptions): GreenlightClient {
         if (!(ac.signal.aborted && !outer?.aborted)) throw err;
       } finally {
         reader.cancel().catch(() => {});
+      }
+      if (shutdownAfterMs !== null) {
+        await pause(Math.max(0, Math.min(shutdownAfterMs, deadline - Date.now())), outer);
+        return await waitLongPoll(id, deadline, outer, true);
       }
       return await client.get(id);
     } finally {

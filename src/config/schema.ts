@@ -89,6 +89,8 @@ export const ConfigSchema = z
         body_limit_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
         /** Browser origins allowed to call /mcp and the API with credentials. */
         allowed_origins: z.array(z.string()).default([]),
+        /** On SIGTERM / SIGINT: how long to finish answering waiters and sending before exiting anyway. */
+        shutdown_grace_sec: z.number().int().min(0).max(3600).default(10),
       })
       .strict()
       .prefault({}),

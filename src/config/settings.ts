@@ -17,6 +17,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'server.port', env: 'GREENLIGHT_PORT', flag: 'port', type: 'int', help: 'port to listen on (0: any free port)' },
   { path: 'server.public_url', env: 'GREENLIGHT_PUBLIC_URL', flag: 'public-url', type: 'string', help: 'URL humans and links use to reach the server' },
   { path: 'server.body_limit_bytes', env: 'GREENLIGHT_BODY_LIMIT_BYTES', flag: 'body-limit-bytes', type: 'int', help: 'largest request body accepted' },
+  { path: 'server.shutdown_grace_sec', env: 'GREENLIGHT_SHUTDOWN_GRACE_SEC', flag: 'shutdown-grace-sec', type: 'int', help: 'seconds a shutdown may take before Greenlight exits anyway' },
   { path: 'data_dir', env: 'GREENLIGHT_DATA_DIR', flag: 'data-dir', type: 'string', help: 'where the SQLite database lives' },
   { path: 'store.sqlite_path', env: 'GREENLIGHT_SQLITE_PATH', flag: 'sqlite-path', type: 'string', help: 'SQLite file (default <data-dir>/greenlight.db)' },
   { path: 'log.level', env: 'GREENLIGHT_LOG_LEVEL', flag: 'log-level', type: 'string', help: 'debug | info | warn | error | silent' },

@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   NOT_READY: 503,
+  SHUTTING_DOWN: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -59,4 +60,13 @@ export function validation(message: string, details?: Record<string, unknown>): 
 
 export function forbidden(message: string): GreenlightError {
   return new GreenlightError('FORBIDDEN', message);
+}
+
+/** Seconds a shutting-down server asks callers to wait before they ask again (Retry-After). */
+export const SHUTDOWN_RETRY_AFTER_SEC = 2;
+
+/** The server is shutting down: the caller should come back (to the next instance) shortly. */
+export function shuttingDown(requestId?: string): GreenlightError {
+  const saved = requestId ? ` Request ${requestId} is saved and still pending: wait on it again (or retry the same action) in ${SHUTDOWN_RETRY_AFTER_SEC} s, against the restarted server or another instance.` : ` Send this again in ${SHUTDOWN_RETRY_AFTER_SEC} s, to the restarted server or another instance.`;
+  return new GreenlightError('SHUTTING_DOWN', `Greenlight is shutting down.${saved}`, { details: { retry_after_sec: SHUTDOWN_RETRY_AFTER_SEC, ...(requestId ? { request_id: requestId } : {}) } });
 }

@@ -3,7 +3,7 @@
 // event is published.
 import { assertCanCancel, assertCanDecide, assertCanFile, assertCanRead, assertRole } from './authz.js';
 import { buildDecision, buildRequest, type RequestDefaults } from './build-request.js';
-import { GreenlightError, notFound, validation } from './errors.js';
+import { GreenlightError, notFound, shuttingDown, validation } from './errors.js';
 import type { EventBus } from './events.js';
 import type { Clock } from './ids.js';
 import { CreateRequestSchema, DecideSchema, describeIssues, type CreateRequestInput, type DecideInput } from './request-input.js';
@@ -36,6 +36,8 @@ export interface GateDeps {
   onOutbox?: () => void;
   /** Called after a decision created grants (to resolve other pending requests they cover). */
   onGrants?: (grants: Grant[], source: ApprovalRequest) => void;
+  /** Aborted when the server shuts down: new requests are refused, every waiter is answered. */
+  closing?: AbortSignal;
 }
 
 export interface CreateOptions {
@@ -127,6 +129,7 @@ export function createGate(deps: GateDeps): Gate {
     deps,
 
     async request(principal, rawInput, options = {}) {
+      if (deps.closing?.aborted) throw shuttingDown();
       assertCanFile(principal);
       const parsed = CreateRequestSchema.safeParse(rawInput);
       if (!parsed.success) throw validation(`The request is not valid: ${describeIssues(parsed.error)}`);
@@ -217,6 +220,8 @@ export function createGate(deps: GateDeps): Gate {
     async wait(principal, id, timeoutMs, signal) {
       const first = await gate.get(principal, id);
       if (first.status !== 'pending') return first;
+      const closing = deps.closing;
+      if (closing?.aborted) throw shuttingDown(id);
       const limitMs = Math.max(0, Math.min(timeoutMs, deps.defaults.maxWaitSec * 1000));
       return new Promise<ApprovalRequest>((resolve, reject) => {
         let done = false;
@@ -226,8 +231,12 @@ export function createGate(deps: GateDeps): Gate {
           unsubscribe();
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
+          closing?.removeEventListener('abort', onClosing);
           fn();
         };
+        // Shutting down: answer now, so the caller asks again elsewhere instead of losing its answer.
+        const onClosing = () => finish(() => reject(shuttingDown(id)));
+        closing?.addEventListener('abort', onClosing, { once: true });
         const unsubscribe = events.subscribeRequest(id, (e) => {
           if (e.request.status !== 'pending') finish(() => resolve(e.request));
         });

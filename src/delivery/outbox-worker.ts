@@ -139,17 +139,25 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     }
   }
 
+  // Set by stop(): sends under way finish, no new one starts, and claimed items not yet started
+  // are given back so the next process sends them at once instead of after the lease.
+  let stopping = false;
+
   async function runBounded(items: OutboxItem[]): Promise<void> {
     let next = 0;
     const lane = async () => {
-      while (next < items.length) await deliver(items[next++]);
+      while (next < items.length && !stopping) await deliver(items[next++]);
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+    for (const item of items.slice(next)) {
+      await store.releaseOutbox(item.id).catch((err: unknown) => logger.error('could not release an unsent outbox item', { id: item.id, err }));
+    }
   }
 
   async function pass(): Promise<number> {
     let handled = 0;
     for (;;) {
+      if (stopping) break;
       const items = await store.claimOutbox(clock.now(), batchSize, leaseMs);
       if (items.length === 0) break;
       await runBounded(items);
@@ -221,6 +229,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     start() {
       if (running) return;
       running = true;
+      stopping = false;
       schedule(0);
     },
     nudge() {
@@ -228,8 +237,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       if (ticking) again = true;
       else schedule(0);
     },
+    /** Finishes the sends under way, starts no new one, and resolves once none is left. */
     async stop() {
       running = false;
+      stopping = true;
       if (timer) clearTimeout(timer);
       timer = null;
       dueAt = Infinity;

@@ -14,11 +14,17 @@ export const errorBody = (code: string, message: string, requestId: string, deta
   error: { code, message, request_id: requestId, ...(details ? { details } : {}) },
 });
 
+/** Retry-After for errors that say when to come back (rate limit, shutdown). */
+export function retryHeaders(err: GreenlightError, c: Ctx): void {
+  const after = err.details?.retry_after_sec;
+  if (typeof after === 'number' && after > 0) c.header('Retry-After', String(after));
+}
+
 /** Turns anything thrown into `{ error: { code, message, request_id } }`; unknown errors are 500s, logged once here. */
 export function handleError(err: unknown, c: Ctx): Response {
   const requestId = c.get('requestId') ?? 'unknown';
   if (isGreenlightError(err)) {
-    if (err.code === 'RATE_LIMITED' && err.details?.retry_after_sec) c.header('Retry-After', String(err.details.retry_after_sec));
+    retryHeaders(err, c);
     return c.json(errorBody(err.code, err.message, requestId, err.details), err.status as 400);
   }
   const status = (err as { status?: number })?.status;
@@ -66,6 +72,8 @@ export function requestContext(deps: AppEnv['Variables']['deps']): MiddlewareHan
     c.header('Referrer-Policy', 'no-referrer');
     const started = performance.now();
     await next();
+    // Shutting down: no keep-alive, so the client's next call opens a connection elsewhere.
+    if (deps.gate.deps.closing?.aborted) c.header('Connection', 'close');
     const route = c.req.routePath || 'unmatched';
     deps.metrics.observeHttp(route, c.req.method, c.res.status, (performance.now() - started) / 1000);
   };

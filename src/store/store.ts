@@ -158,6 +158,8 @@ export interface Store {
   /** Leases up to `limit` due items (state pending, next_attempt_at ≤ now, not leased). */
   claimOutbox(now: number, limit: number, leaseMs: number, kinds?: string[]): Promise<OutboxItem[]>;
   completeOutbox(id: string, at: number): Promise<void>;
+  /** Gives back a claimed item that was not sent (shutting down): claimable again at once, no attempt counted. */
+  releaseOutbox(id: string): Promise<void>;
   /** Records a failed attempt; `next_attempt_at` null marks it dead. */
   failOutbox(id: string, error: string, nextAttemptAt: number | null): Promise<void>;
   getOutbox(id: string): Promise<OutboxItem | null>;

@@ -264,6 +264,43 @@ describe('outbox worker', () => {
     assert.match(unknown?.last_error ?? '', /no sender for outbox kind 'pager'/);
   });
 
+  it('stop() lets the send under way finish, starts no new one, and gives the claimed rest back unsent', async () => {
+    let release!: () => void;
+    const hold = new Promise<void>((r) => (release = r));
+    let arrived!: () => void;
+    const first = new Promise<void>((r) => (arrived = r));
+    const started: string[] = [];
+    const { store, clock, worker } = setup({
+      senders: {
+        slow: async (item) => {
+          started.push(item.id);
+          arrived();
+          await hold;
+        },
+      },
+      extra: { concurrency: 1 },
+    });
+    const base = { request_id: null, payload: { text: 'hi' }, created_at: clock.now(), next_attempt_at: clock.now(), kind: 'slow', target: 'x' };
+    await store.enqueueOutbox([1, 2, 3].map((n) => ({ ...base, id: `s${n}`, next_attempt_at: clock.now() + n - 3 })));
+    worker.start();
+    await first;
+    let stopped = false;
+    const stopping = worker.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(stopped, false, 'stop() waits for the send under way');
+    release();
+    await stopping;
+    assert.deepEqual(started, ['s1']);
+    assert.equal((await store.getOutbox('s1'))?.state, 'delivered');
+    for (const id of ['s2', 's3']) {
+      const item = await store.getOutbox(id);
+      assert.deepEqual([item?.state, item?.attempts, item?.locked_until, item?.last_error], ['pending', 0, null, null], `${id} is given back untouched`);
+    }
+    worker.nudge();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(started, ['s1'], 'a stopped worker starts nothing');
+  });
+
   it('sends concurrently but never more than `concurrency` at once', async () => {
     let active = 0;
     let peak = 0;

@@ -1,5 +1,6 @@
 // `channels.email`: the email channel's own section of the config file, validated by the channel.
 import { z } from 'zod';
+import { ConfigError } from '../../config/load.js';
 
 const secret = (min: number, what: string) => z.string().min(min, `${what} must be at least ${min} characters`);
 
@@ -68,15 +69,15 @@ export function parseEmailConfig(raw: unknown): EmailConfig {
   const parsed = EmailConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  - channels.email.${i.path.join('.') || '(section)'}: ${i.message}`);
-    throw new Error(`The email channel's config is not valid:\n${lines.join('\n')}`);
+    throw new ConfigError(`The email channel's config is not valid:\n${lines.join('\n')}`);
   }
   const cfg = parsed.data;
   const from = parseMailbox(cfg.from);
-  if (!from) throw new Error(`channels.email.from must be an address or "Name <address>"; got ${JSON.stringify(cfg.from)}.`);
+  if (!from) throw new ConfigError(`channels.email.from must be an address or "Name <address>"; got ${JSON.stringify(cfg.from)}.`);
   const replyBase = cfg.reply_address ?? from.address;
   const at = replyBase.lastIndexOf('@');
   const replyLocal = replyBase.slice(0, at);
-  if (/["\s]/.test(replyLocal)) throw new Error(`The reply address ${replyBase} has a quoted local part; use a plain one such as approvals@example.com.`);
+  if (/["\s]/.test(replyLocal)) throw new ConfigError(`The reply address ${replyBase} has a quoted local part; use a plain one such as approvals@example.com.`);
   return { ...cfg, fromAddress: from.address, fromName: from.name, replyLocal, replyDomain: replyBase.slice(at + 1) };
 }
 

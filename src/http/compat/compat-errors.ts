@@ -4,7 +4,7 @@
 // find what they look for.
 import { isGreenlightError, type GreenlightError } from '../../core/errors.js';
 import { readJson, type Ctx } from '../context.js';
-import { errorBody, handleError } from '../middleware.js';
+import { errorBody, handleError, retryHeaders } from '../middleware.js';
 
 /** One pydantic-style issue: where, what, which kind. */
 export interface Issue {
@@ -57,7 +57,7 @@ export function compatErrorHandler(translate?: Translate) {
     if (!e && isGreenlightError(err)) e = translate?.(err, c) ?? translateCommon(err);
     if (e) return c.json({ ...errorBody(e.code, e.message, requestId, e.details), detail: e.detail }, e.status as 400);
     if (isGreenlightError(err)) {
-      if (err.code === 'RATE_LIMITED' && err.details?.retry_after_sec) c.header('Retry-After', String(err.details.retry_after_sec));
+      retryHeaders(err, c);
       return c.json({ ...errorBody(err.code, err.message, requestId, err.details), detail: err.message }, err.status as 400);
     }
     return handleError(err, c);

@@ -1,8 +1,9 @@
 // Server-sent events: approvers and admins hear every event; an agent hears its own requests'
-// events (optionally one request's).
+// events (optionally one request's). When the server shuts down, each stream gets a `shutdown`
+// event with `retry:` set, then ends: EventSource reconnects on its own (to the next instance).
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { GreenlightError } from '../../core/errors.js';
+import { GreenlightError, SHUTDOWN_RETRY_AFTER_SEC, shuttingDown } from '../../core/errors.js';
 import type { RequestEvent } from '../../core/types.js';
 import { principalOf, type AppEnv } from '../context.js';
 import { requireAuth } from '../middleware.js';
@@ -22,6 +23,8 @@ export function eventRoutes(): Hono<AppEnv> {
     const wanted = (e: RequestEvent) =>
       (!requestId || e.request.id === requestId) && (principal.role !== 'agent' || e.request.agent === principal.name);
 
+    const closing = gate.deps.closing;
+    if (closing?.aborted) throw shuttingDown();
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (stream) => {
       const queue: RequestEvent[] = [];
@@ -33,18 +36,24 @@ export function eventRoutes(): Hono<AppEnv> {
       };
       const unsubscribe = requestId ? gate.deps.events.subscribeRequest(requestId, push) : gate.deps.events.subscribe(push);
       let closed = false;
+      let shutdown = false;
+      const onClosing = () => {
+        shutdown = true;
+        wake?.();
+      };
+      closing?.addEventListener('abort', onClosing, { once: true });
       stream.onAbort(() => {
         closed = true;
         unsubscribe();
         wake?.();
       });
       await stream.writeSSE({ event: 'ready', data: JSON.stringify({ request_id: requestId }) });
-      while (!closed) {
+      for (;;) {
         while (queue.length && !closed) {
           const e = queue.shift()!;
           await stream.writeSSE({ event: e.type, id: `${e.request.id}:${e.at}`, data: JSON.stringify({ type: e.type, at: new Date(e.at).toISOString(), request: requestToWire(e.request) }) });
         }
-        if (closed) break;
+        if (closed || shutdown) break;
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, SSE_HEARTBEAT_MS);
           wake = () => {
@@ -53,7 +62,11 @@ export function eventRoutes(): Hono<AppEnv> {
             resolve();
           };
         });
-        if (!closed && queue.length === 0) await stream.write(': keep-alive\n\n');
+        if (!closed && !shutdown && queue.length === 0) await stream.write(': keep-alive\n\n');
+      }
+      closing?.removeEventListener('abort', onClosing);
+      if (shutdown && !closed) {
+        await stream.writeSSE({ event: 'shutdown', retry: SHUTDOWN_RETRY_AFTER_SEC * 1000, data: JSON.stringify({ message: 'Greenlight is shutting down; reconnect shortly.', retry_after_sec: SHUTDOWN_RETRY_AFTER_SEC }) });
       }
       unsubscribe();
     });

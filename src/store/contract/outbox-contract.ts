@@ -52,6 +52,18 @@ export function outboxContract(h: StoreHandle): void {
     assert.deepEqual([...both].sort(), idsOf(items).sort());
   });
 
+  it('releases a claimed item unsent: claimable again at once, no attempt or error recorded', async () => {
+    const item = makeOutbox({ next_attempt_at: T0 });
+    await h.store.enqueueOutbox([item]);
+    await h.store.claimOutbox(T0, 10, LEASE);
+    await h.store.releaseOutbox(item.id);
+    assert.deepEqual(await h.store.getOutbox(item.id), { ...item, attempts: 0, last_error: null, state: 'pending', locked_until: null, delivered_at: null });
+    assert.deepEqual(idsOf(await h.store.claimOutbox(T0 + 1, 10, LEASE)), [item.id]);
+    await h.store.completeOutbox(item.id, T0 + 2);
+    await h.store.releaseOutbox(item.id);
+    assert.equal((await h.store.getOutbox(item.id))?.state, 'delivered', 'a delivered item stays delivered');
+  });
+
   it('records a failure: one more attempt, the error, no lease, retried at the next time', async () => {
     const item = makeOutbox({ next_attempt_at: T0 });
     await h.store.enqueueOutbox([item]);

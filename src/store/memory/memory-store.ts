@@ -195,6 +195,11 @@ export class MemoryStore implements Store {
     Object.assign(item, { state: 'delivered', delivered_at: at, attempts: item.attempts + 1, locked_until: null });
   }
 
+  async releaseOutbox(id: string): Promise<void> {
+    const item = this.#outbox.get(id);
+    if (item?.state === 'pending') item.locked_until = null;
+  }
+
   async failOutbox(id: string, error: string, nextAttemptAt: number | null): Promise<void> {
     const item = this.#outbox.get(id);
     if (!item || item.state !== 'pending') return;

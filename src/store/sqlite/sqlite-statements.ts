@@ -33,6 +33,7 @@ export const STATEMENTS = {
       ORDER BY next_attempt_at, created_at, id LIMIT @limit)
     RETURNING *`,
   completeOutbox: `UPDATE outbox SET state = 'delivered', delivered_at = ?, attempts = attempts + 1, locked_until = NULL WHERE id = ? AND state = 'pending'`,
+  releaseOutbox: `UPDATE outbox SET locked_until = NULL WHERE id = ? AND state = 'pending'`,
   failOutbox: `UPDATE outbox SET attempts = attempts + 1, last_error = @error, locked_until = NULL,
       next_attempt_at = coalesce(@next, next_attempt_at), state = CASE WHEN @next IS NULL THEN 'dead' ELSE 'pending' END
     WHERE id = @id AND state = 'pending'`,

@@ -227,6 +227,10 @@ export class SqliteStore implements Store {
     this.#write(({ st }) => st.completeOutbox.run(at, id));
   }
 
+  async releaseOutbox(id: string): Promise<void> {
+    this.#write(({ st }) => st.releaseOutbox.run(id));
+  }
+
   async failOutbox(id: string, error: string, nextAttemptAt: number | null): Promise<void> {
     this.#write(({ st }) => st.failOutbox.run({ id, error, next: nextAttemptAt }));
   }
