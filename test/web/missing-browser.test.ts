@@ -10,13 +10,14 @@ describe('dashboard tests on a machine without Chromium', { timeout: 60_000 }, (
   it('fail within seconds and name the chromium package', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, CHROMIUM_PATH: '/nonexistent/chromium' };
     delete env.NODE_TEST_CONTEXT;
-    const child = spawn(process.execPath, ['--test', '--test-reporter=spec', join(REPO, 'dist', 'test', 'web', 'phone.test.js')], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so a hang is killed together with the test file process it runs.
+    const child = spawn(process.execPath, ['--test', '--test-reporter=spec', join(REPO, 'dist', 'test', 'web', 'phone.test.js')], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
     const started = Date.now();
     const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 45_000);
       child.once('exit', (c) => {
         clearTimeout(timer);
         resolve(c);
