@@ -110,7 +110,7 @@ server:
   #~ - https://dashboard.example.com
   # On SIGTERM / SIGINT Greenlight stops accepting connections, answers every waiting client
   # (503 with Retry-After, so it asks again elsewhere), finishes the sends under way, then exits.
-  # This bounds how long that may take, in seconds; 0 answers and exits at once.
+  # This bounds how long that may take, in seconds; 0 exits at once, cutting open connections.
   # ${where('server.shutdown_grace_sec')}
   shutdown_grace_sec: ${v(d.server.shutdown_grace_sec)}
 
