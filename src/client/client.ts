@@ -136,7 +136,10 @@ export function createClient(options: ClientOptions): GreenlightClient {
       let shutdownAfterMs: number | null = null;
       try {
         read: for (;;) {
-          const { done, value } = await reader.read();
+          const { done, value } = await reader.read().catch((cause: unknown) => {
+            if (ac.signal.aborted) throw cause;
+            throw new GreenlightNetworkError(`The event stream from ${base} broke: ${(cause as Error)?.message ?? cause}`, { cause });
+          });
           if (done) break;
           buf += decoder.decode(value, { stream: true });
           let sep: number;
@@ -162,7 +165,13 @@ export function createClient(options: ClientOptions): GreenlightClient {
           }
         }
       } catch (err) {
-        if (!(ac.signal.aborted && !outer?.aborted)) throw err;
+        // The deadline ended the stream: fall through to one last read of the request.
+        if (!(ac.signal.aborted && !outer?.aborted)) {
+          // The server went away mid-wait (a restart): ride it out like a shutdown event.
+          const delay = outer?.aborted ? null : restartDelay(err, Date.now());
+          if (delay === null) throw err;
+          shutdownAfterMs = delay;
+        }
       } finally {
         reader.cancel().catch(() => {});
       }
