@@ -98,6 +98,11 @@ function coerce(setting: Setting, value: string, source: string): unknown {
       if (!Number.isInteger(n)) throw new ConfigError(`${source} must be a whole number, got ${JSON.stringify(value)}.`);
       return n;
     }
+    case 'number': {
+      const n = Number(value);
+      if (value.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`${source} must be a number, got ${JSON.stringify(value)}.`);
+      return n;
+    }
     case 'bool':
       if (/^(1|true|yes|on)$/i.test(value)) return true;
       if (/^(0|false|no|off)$/i.test(value)) return false;
@@ -161,6 +166,12 @@ function checkCrossReferences(config: Config): void {
   };
   checkRules('policy', config.policy);
   for (const p of config.projects) checkRules(`projects[${p.name}]`, p);
+  unique('context', config.contexts.map((c) => c.name));
+  for (const c of config.contexts) {
+    checkRules(`contexts[${c.name}]`, c);
+    if (c.project && !projects.has(c.project)) problems.push(`context "${c.name}" names project "${c.project}", which is not declared under projects[].`);
+    for (const a of c.approvers) if (!approvers.has(a)) problems.push(`context "${c.name}" names approver "${a}", which is not declared under approvers[].`);
+  }
   const keys = new Map<string, string>();
   for (const [role, list] of [['agent', config.agents], ['approver', config.approvers], ['admin', config.admins]] as const) {
     for (const p of list) {

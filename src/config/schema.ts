@@ -68,6 +68,40 @@ export const ProjectSchema = z
   })
   .strict();
 
+/**
+ * A context: a directory Greenlight itself runs Claude Code in (src/sessions/), driven from chat
+ * and the dashboard. Its tool calls go through the same gate as any hooked agent, filed as the
+ * agent `context:<name>`.
+ */
+export const ContextSchema = z
+  .object({
+    name,
+    /** The working directory of its sessions (absolute). */
+    directory: z.string().min(1).refine((d) => d.startsWith('/'), 'an absolute path'),
+    additional_directories: z.array(z.string().min(1).refine((d) => d.startsWith('/'), 'an absolute path')).default([]),
+    /** The project its requests belong to (routing, approvers, project rules); else resolved from the directory. */
+    project: name.nullable().default(null),
+    /** The model Claude Code uses (null: its default). */
+    model: z.string().min(1).max(100).nullable().default(null),
+    /** Policy rules for this context's tool calls, in Claude Code's syntax, on top of project and global rules. */
+    allow: RuleListSchema,
+    ask: RuleListSchema,
+    deny: RuleListSchema,
+    /**
+     * Run Bash inside Claude Code's own sandbox (bubblewrap on Linux, Seatbelt on macOS): the
+     * sandbox, not a human, bounds what a command can touch, so the policy allows what is not
+     * dangerous (as for a sandboxed project). Fails to start when the sandbox is not available.
+     */
+    sandbox: z.boolean().default(false),
+    /** Domains sandboxed commands may reach (empty: none). */
+    sandbox_allowed_domains: z.array(z.string().min(1).max(253)).default([]),
+    /** Approver names who may prompt, stop and resume it (empty: every approver). */
+    approvers: z.array(name).default([]),
+    /** Chats it may be driven from, and where its notifications go: `{channel, target}` (empty: any chat of an allowed approver). */
+    chats: z.array(RouteSchema).default([]),
+  })
+  .strict();
+
 export const WebhookSchema = z
   .object({
     url: z.string().url().max(2000),
@@ -162,6 +196,28 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
     webhooks: z.array(WebhookSchema).default([]),
+    contexts: z.array(ContextSchema).default([]),
+    /** Limits for the sessions Greenlight runs in `contexts` (docs/sessions.md). */
+    sessions: z
+      .object({
+        max_concurrent: z.number().int().min(1).max(64).default(2),
+        /** A turn running longer is interrupted. */
+        max_turn_sec: z.number().int().min(10).max(86_400).default(1800),
+        /** A session that has cost this much (USD, as Claude Code estimates it) takes no more prompts. */
+        max_cost_usd: z.number().min(0.01).max(10_000).default(5),
+        /** Transcript events kept per session; older ones are pruned. */
+        max_transcript_events: z.number().int().min(50).max(100_000).default(2000),
+        /** One stored event's text is cut to this many characters. */
+        max_event_chars: z.number().int().min(200).max(1_000_000).default(20_000),
+        /** Sessions without activity for this long are pruned with their transcript (0: keep). */
+        keep_days: z.number().int().min(0).max(3650).default(30),
+        /** Claude Code's executable (null: the one @anthropic-ai/claude-agent-sdk ships). */
+        claude_path: z.string().min(1).nullable().default(null),
+        /** Environment for Claude Code beyond the server's own (GREENLIGHT_* never passes). */
+        env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), z.string()).default({}),
+      })
+      .strict()
+      .prefault({}),
     /** One section per channel (telegram, email, web, ...); each channel validates its own. */
     channels: z.record(z.string(), z.unknown()).default({}),
     delivery: z
@@ -187,6 +243,8 @@ export type AgentConfig = z.infer<typeof AgentSchema>;
 export type ApproverConfig = z.infer<typeof ApproverSchema>;
 export type ProjectConfig = z.infer<typeof ProjectSchema>;
 export type WebhookConfig = z.infer<typeof WebhookSchema>;
+export type ContextConfig = z.infer<typeof ContextSchema>;
+export type SessionsConfig = Config['sessions'];
 export type DeliveryConfig = Config['delivery'];
 
 /** The defaults, as a parsed empty file gives them. */

@@ -8,7 +8,7 @@ export interface Setting {
   env: string;
   /** CLI flag without the leading dashes. */
   flag: string;
-  type: 'string' | 'int' | 'bool' | 'list';
+  type: 'string' | 'int' | 'number' | 'bool' | 'list';
   help: string;
 }
 
@@ -25,5 +25,9 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'rate_limit.per_minute', env: 'GREENLIGHT_RATE_LIMIT_PER_MINUTE', flag: 'rate-limit-per-minute', type: 'int', help: 'requests per minute per key (0: off)' },
   { path: 'requests.default_expires_in_sec', env: 'GREENLIGHT_DEFAULT_EXPIRES_IN_SEC', flag: 'default-expires-in-sec', type: 'int', help: 'expiry of a request that names none' },
   { path: 'delivery.callback_secret', env: 'GREENLIGHT_CALLBACK_SECRET', flag: 'callback-secret', type: 'string', help: 'HMAC secret for per-request callbacks' },
+  { path: 'sessions.max_concurrent', env: 'GREENLIGHT_SESSIONS_MAX_CONCURRENT', flag: 'sessions-max-concurrent', type: 'int', help: 'agent sessions running turns at once' },
+  { path: 'sessions.max_turn_sec', env: 'GREENLIGHT_SESSIONS_MAX_TURN_SEC', flag: 'sessions-max-turn-sec', type: 'int', help: 'longest one agent turn may run' },
+  { path: 'sessions.max_cost_usd', env: 'GREENLIGHT_SESSIONS_MAX_COST_USD', flag: 'sessions-max-cost-usd', type: 'number', help: 'cost (USD) after which a session takes no more prompts' },
+  { path: 'sessions.claude_path', env: 'GREENLIGHT_SESSIONS_CLAUDE_PATH', flag: 'sessions-claude-path', type: 'string', help: "Claude Code's executable for agent sessions" },
   { path: 'delivery.allow_loopback', env: 'GREENLIGHT_DELIVERY_ALLOW_LOOPBACK', flag: 'delivery-allow-loopback', type: 'bool', help: 'let webhooks and callbacks reach loopback addresses' },
 ];

@@ -10,6 +10,7 @@ import { keysChannelsMetaContract } from './contract/keys-channels-meta-contract
 import { listingContract } from './contract/listing-contract.js';
 import { outboxContract } from './contract/outbox-contract.js';
 import { requestsContract } from './contract/requests-contract.js';
+import { sessionsContract } from './contract/sessions-contract.js';
 import { settlingContract } from './contract/settling-contract.js';
 
 export function storeContract(name: string, makeStore: () => Promise<Store>, cleanup?: (s: Store) => Promise<void>): void {
@@ -33,5 +34,6 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, cle
     describe('outbox', () => outboxContract(handle));
     describe('grants', () => grantsContract(handle));
     describe('keys, channel messages, meta', () => keysChannelsMetaContract(handle));
+    describe('agent sessions and transcripts', () => sessionsContract(handle));
   });
 }

@@ -2,7 +2,7 @@
 
 import { newId } from '../core/ids.js';
 import type { ApprovalRequest, Decision } from '../core/types.js';
-import type { AuditInput, Effects, Grant, KeyRecord, OutboxInput } from './store.js';
+import type { AgentSession, AuditInput, Effects, Grant, KeyRecord, OutboxInput, SessionEventInput } from './store.js';
 
 /** 2026-01-01T00:00:00Z: the default creation time of fixtures. */
 export const T0 = Date.UTC(2026, 0, 1);
@@ -128,3 +128,33 @@ export function effectsFor(requestId: string | null, action: string, withOutbox 
     outbox: withOutbox ? [makeOutbox({ request_id: requestId, payload: { event: action } })] : [],
   };
 }
+
+export function makeAgentSession(overrides: Partial<AgentSession> = {}): AgentSession {
+  const createdAt = overrides.created_at ?? T0;
+  return {
+    id: newId('ses', createdAt),
+    kind: 'run',
+    agent: 'context:web',
+    context: 'web',
+    host: 'claude-code',
+    external_id: null,
+    cwd: '/srv/web',
+    project: null,
+    status: 'idle',
+    current_tool: null,
+    chat_channel: 'telegram',
+    chat_target: '-100200',
+    started_by: 'alice',
+    cost_usd: null,
+    input_tokens: null,
+    output_tokens: null,
+    turns: 0,
+    last_outcome: null,
+    created_at: createdAt,
+    updated_at: createdAt,
+    ended_at: null,
+    ...overrides,
+  };
+}
+
+export const makeSessionEvent = (overrides: Partial<SessionEventInput> = {}): SessionEventInput => ({ at: T0, kind: 'text', text: 'hello', data: null, ...overrides });

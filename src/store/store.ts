@@ -106,6 +106,55 @@ export interface RequestPage {
   next_cursor: string | null;
 }
 
+/** What an agent session is doing (src/sessions/): the dashboard's Agents view shows it. */
+export type AgentSessionStatus = 'working' | 'waiting_approval' | 'waiting_input' | 'idle' | 'ended';
+
+/** An agent session: one Greenlight runs (`run`, in a context) or one a hooked agent reports (`hook`). */
+export interface AgentSession {
+  /** `ses_...` */
+  id: string;
+  kind: 'run' | 'hook';
+  /** The agent its requests are filed under (`context:<name>` for sessions Greenlight runs). */
+  agent: string;
+  context: string | null;
+  /** The agent host (claude-code, codex, ...). */
+  host: string | null;
+  /** The host's own session id (Claude Code's), once known; what resume continues. */
+  external_id: string | null;
+  cwd: string | null;
+  project: string | null;
+  status: AgentSessionStatus;
+  current_tool: string | null;
+  /** The chat that drives it: its output and notifications go there. */
+  chat_channel: string | null;
+  chat_target: string | null;
+  started_by: string | null;
+  cost_usd: number | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  turns: number;
+  /** How the last turn ended: completed, stopped, timed_out, budget, failed, restarted. */
+  last_outcome: string | null;
+  created_at: number;
+  /** Last activity. */
+  updated_at: number;
+  ended_at: number | null;
+}
+
+export interface SessionEventInput {
+  at: number;
+  /** prompt, text, tool, tool_result, status, result, error, notice */
+  kind: string;
+  text: string;
+  data: Record<string, unknown> | null;
+}
+
+export interface SessionEvent extends SessionEventInput {
+  session_id: string;
+  /** Increases by one per event of a session, from 1. */
+  seq: number;
+}
+
 export interface Effects {
   audit: AuditInput[];
   outbox: OutboxInput[];
@@ -180,6 +229,21 @@ export interface Store {
   revokeSessionGrants(agent: string, sessionId: string, at: number, effects: Effects): Promise<number>;
   /** Counts one use; returns false if the grant is used up, expired or revoked. */
   useGrant(id: string, at: number): Promise<boolean>;
+
+  // Agent sessions and their transcripts (src/sessions/).
+  /** Inserts the session, or replaces the one with its id. */
+  saveAgentSession(session: AgentSession): Promise<void>;
+  getAgentSession(id: string): Promise<AgentSession | null>;
+  /** The session of `agent` with this host session id, if any. */
+  findAgentSession(agent: string, externalId: string): Promise<AgentSession | null>;
+  /** Most recent activity first; `active`: every status but ended. */
+  listAgentSessions(options: { active?: boolean; status?: AgentSessionStatus[]; kind?: AgentSession['kind']; limit: number }): Promise<AgentSession[]>;
+  /** Appends events with the next seqs, then keeps only the newest `keepLast` of the session. */
+  appendSessionEvents(sessionId: string, events: SessionEventInput[], keepLast: number): Promise<SessionEvent[]>;
+  /** Events after `after_seq`, oldest first. */
+  listSessionEvents(sessionId: string, options: { after_seq?: number; limit: number }): Promise<SessionEvent[]>;
+  /** Deletes ended sessions (and their events) without activity since `before`. Returns how many. */
+  pruneAgentSessions(before: number): Promise<number>;
 
   // Small key/value facts (first-run marker, audit head, ...).
   getMeta(key: string): Promise<string | null>;

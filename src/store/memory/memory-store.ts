@@ -21,7 +21,10 @@ import {
   searchNeedle,
   searchText,
 } from '../adapter-kit.js';
+import { MemorySessions } from './memory-sessions.js';
 import type {
+  AgentSession,
+  AgentSessionStatus,
   AuditEntry,
   AuditInput,
   ChannelMessageRef,
@@ -33,6 +36,8 @@ import type {
   OutboxItem,
   RequestFilter,
   RequestPage,
+  SessionEvent,
+  SessionEventInput,
   SettleResult,
   Store,
 } from '../store.js';
@@ -51,6 +56,7 @@ export class MemoryStore implements Store {
   readonly #channelMessages: ChannelMessageRef[] = [];
   readonly #grants = new Map<string, Grant>();
   readonly #meta = new Map<string, string>();
+  readonly #sessions = new MemorySessions();
 
   async migrate(): Promise<void> {}
 
@@ -297,6 +303,36 @@ export class MemoryStore implements Store {
     if (!grant || !isUsable(grant, at)) return false;
     grant.uses += 1;
     return true;
+  }
+
+  // ---- agent sessions (memory-sessions.ts) ---------------------------------------------------
+
+  async saveAgentSession(session: AgentSession): Promise<void> {
+    this.#sessions.save(session);
+  }
+
+  async getAgentSession(id: string): Promise<AgentSession | null> {
+    return this.#sessions.get(id);
+  }
+
+  async findAgentSession(agent: string, externalId: string): Promise<AgentSession | null> {
+    return this.#sessions.find(agent, externalId);
+  }
+
+  async listAgentSessions(options: { active?: boolean; status?: AgentSessionStatus[]; kind?: AgentSession['kind']; limit: number }): Promise<AgentSession[]> {
+    return this.#sessions.list(options);
+  }
+
+  async appendSessionEvents(sessionId: string, events: SessionEventInput[], keepLast: number): Promise<SessionEvent[]> {
+    return this.#sessions.append(sessionId, events, keepLast);
+  }
+
+  async listSessionEvents(sessionId: string, options: { after_seq?: number; limit: number }): Promise<SessionEvent[]> {
+    return this.#sessions.events(sessionId, options.after_seq ?? 0, options.limit);
+  }
+
+  async pruneAgentSessions(before: number): Promise<number> {
+    return this.#sessions.prune(before);
   }
 
   // ---- meta ----------------------------------------------------------------------------------

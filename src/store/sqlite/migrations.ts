@@ -167,4 +167,47 @@ CREATE TABLE meta (
 );
 `;
 
-export const MIGRATIONS: Migration[] = [{ version: 1, name: 'init', sql: INIT }];
+const AGENT_SESSIONS = /* sql */ `
+-- Agent sessions (src/sessions/): the ones Greenlight runs in a context, and the ones hooked
+-- agents report. Their transcripts are bounded per session (the store prunes on append).
+CREATE TABLE agent_sessions (
+  id             TEXT    PRIMARY KEY,
+  kind           TEXT    NOT NULL CHECK (kind IN ('run', 'hook')),
+  agent          TEXT    NOT NULL,
+  context        TEXT,
+  host           TEXT,
+  external_id    TEXT,
+  cwd            TEXT,
+  project        TEXT,
+  status         TEXT    NOT NULL,
+  current_tool   TEXT,
+  chat_channel   TEXT,
+  chat_target    TEXT,
+  started_by     TEXT,
+  cost_usd       REAL,
+  input_tokens   INTEGER,
+  output_tokens  INTEGER,
+  turns          INTEGER NOT NULL DEFAULT 0,
+  last_outcome   TEXT,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL,
+  ended_at       INTEGER
+);
+CREATE INDEX agent_sessions_recent ON agent_sessions (updated_at DESC, id DESC);
+CREATE INDEX agent_sessions_external ON agent_sessions (agent, external_id);
+
+CREATE TABLE session_events (
+  session_id TEXT    NOT NULL REFERENCES agent_sessions (id) ON DELETE CASCADE,
+  seq        INTEGER NOT NULL,
+  at         INTEGER NOT NULL,
+  kind       TEXT    NOT NULL,
+  text       TEXT    NOT NULL,
+  data       TEXT,
+  PRIMARY KEY (session_id, seq)
+) WITHOUT ROWID;
+`;
+
+export const MIGRATIONS: Migration[] = [
+  { version: 1, name: 'init', sql: INIT },
+  { version: 2, name: 'agent_sessions', sql: AGENT_SESSIONS },
+];

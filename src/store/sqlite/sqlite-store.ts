@@ -17,7 +17,10 @@ import {
   headForAppend,
   searchNeedle,
 } from '../adapter-kit.js';
+import { appendEvents, findSession, getSession, listEvents, listSessions, prepareSessionStatements, pruneSessions, saveSession, type SessionStatements } from './sqlite-sessions.js';
 import type {
+  AgentSession,
+  AgentSessionStatus,
   AuditEntry,
   AuditInput,
   ChannelMessageRef,
@@ -29,6 +32,8 @@ import type {
   OutboxItem,
   RequestFilter,
   RequestPage,
+  SessionEvent,
+  SessionEventInput,
   SettleResult,
   Store,
 } from '../store.js';
@@ -67,6 +72,7 @@ interface Open {
   /** Statements whose SQL depends on the filter shape, prepared on first use. */
   shaped: Map<string, Database.Statement>;
   search: SearchIndex;
+  sessions: SessionStatements;
 }
 
 export class SqliteStore implements Store {
@@ -87,7 +93,7 @@ export class SqliteStore implements Store {
       if (!this.#open) db.close();
       throw err;
     }
-    if (!this.#open) this.#open = { db, st: prepareAll(db), shaped: new Map(), search: new SearchIndex(db) };
+    if (!this.#open) this.#open = { db, st: prepareAll(db), shaped: new Map(), search: new SearchIndex(db), sessions: prepareSessionStatements(db) };
   }
 
   async close(): Promise<void> {
@@ -311,6 +317,36 @@ export class SqliteStore implements Store {
 
   async useGrant(id: string, at: number): Promise<boolean> {
     return this.#write(({ st }) => st.useGrant.run({ id, at }).changes === 1);
+  }
+
+  // ---- agent sessions (sqlite-sessions.ts) ---------------------------------------------------
+
+  async saveAgentSession(session: AgentSession): Promise<void> {
+    this.#write(({ sessions }) => saveSession(sessions, session));
+  }
+
+  async getAgentSession(id: string): Promise<AgentSession | null> {
+    return getSession(this.#ready.sessions, id);
+  }
+
+  async findAgentSession(agent: string, externalId: string): Promise<AgentSession | null> {
+    return findSession(this.#ready.sessions, agent, externalId);
+  }
+
+  async listAgentSessions(options: { active?: boolean; status?: AgentSessionStatus[]; kind?: AgentSession['kind']; limit: number }): Promise<AgentSession[]> {
+    return listSessions(this.#ready.db, options);
+  }
+
+  async appendSessionEvents(sessionId: string, events: SessionEventInput[], keepLast: number): Promise<SessionEvent[]> {
+    return this.#write(({ sessions }) => appendEvents(sessions, sessionId, events, keepLast));
+  }
+
+  async listSessionEvents(sessionId: string, options: { after_seq?: number; limit: number }): Promise<SessionEvent[]> {
+    return listEvents(this.#ready.sessions, sessionId, options.after_seq ?? 0, options.limit);
+  }
+
+  async pruneAgentSessions(before: number): Promise<number> {
+    return this.#write(({ sessions }) => pruneSessions(sessions, before));
   }
 
   // ---- meta ----------------------------------------------------------------------------------
