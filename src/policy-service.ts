@@ -4,6 +4,7 @@
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
+import { contextOfAgent } from './config/contexts.js';
 import type { Config } from './config/schema.js';
 import type { Gate, PolicyOutcome } from './core/gate.js';
 import { exactRuleFor, isExactRule } from './core/grants.js';
@@ -15,6 +16,7 @@ import { evaluate, grantCovers, initPolicy, rulesFromSet, suggestGrants, toleran
 import type { Grant, Store } from './store/store.js';
 
 const MAX_TRACE = 40;
+
 
 export interface PolicyScope {
   agent: string | null;
@@ -53,11 +55,19 @@ export async function createPolicyService(deps: { config: Config; configFile: st
 
   function contextFor(scope: Omit<PolicyScope, 'cwd'>, grants: Grant[]): PolicyContext {
     const project = scope.project ? config.projects.find((p) => p.name === scope.project) : undefined;
+    // A session Greenlight runs files as `context:<name>` (a name no key can have): its context's
+    // rules come first, its directories count as the project's, and its sandbox is the boundary.
+    const context = contextOfAgent(config, scope.agent);
     const grantRules: PolicyRule[] = grants.filter((g) => !isExactRule(g.rule)).map((g) => ({ rule: g.rule, effect: g.effect, source: `grant:${g.id}`, grantId: g.id }));
     return {
-      rules: [...(project ? rulesFromSet(project, `config:project:${project.name}`) : []), ...rulesFromSet(config.policy, 'config:global'), ...grantRules],
-      projectDirs: project?.directories.map((d) => resolve(d)) ?? [],
-      sandboxed: project?.sandboxed ?? false,
+      rules: [
+        ...(context ? rulesFromSet(context, `config:context:${context.name}`) : []),
+        ...(project ? rulesFromSet(project, `config:project:${project.name}`) : []),
+        ...rulesFromSet(config.policy, 'config:global'),
+        ...grantRules,
+      ],
+      projectDirs: [...(project?.directories ?? []), ...(context ? [context.directory, ...context.additional_directories] : [])].map((d) => resolve(d)),
+      sandboxed: (project?.sandboxed ?? false) || (context?.sandbox ?? false),
       homeDir,
       protectedPaths,
       extraDangerous: config.policy.dangerous,

@@ -25,6 +25,8 @@ import { buildChannels, createChannelContext, loadChannelFactories } from './cha
 import { extraRouteGroups } from './http/route-groups.js';
 import { VERSION } from './version.js';
 import { createPolicyService } from './policy-service.js';
+import { createSessions, type Sessions } from './sessions/service.js';
+import type { SessionRunner } from './sessions/runner.js';
 
 export interface ServerOptions {
   clock?: Clock;
@@ -39,6 +41,8 @@ export interface ServerOptions {
   channels?: ChannelFactory[];
   /** The config file the config came from (the policy protects it from agents). */
   configFile?: string | null;
+  /** Runs context sessions instead of Claude Code through the Agent SDK (tests). */
+  sessionRunner?: SessionRunner;
 }
 
 export interface RunningServer {
@@ -49,6 +53,7 @@ export interface RunningServer {
   events: EventBus;
   metrics: Metrics;
   channels: Channel[];
+  sessions: Sessions;
   firstRunKey: FirstRunKey | null;
   /**
    * Graceful shutdown: stops accepting, answers every waiter (503 SHUTTING_DOWN with Retry-After;
@@ -133,7 +138,8 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   const keyring = createKeyring(config, store);
   const publicUrl = () => config.server.public_url ?? boundUrl;
   let boundUrl = `http://${config.server.host}:${config.server.port}`;
-  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl }), options.channels ?? (await loadChannelFactories(config)));
+  const sessions = createSessions({ gate, store, config, clock, logger, runner: options.sessionRunner });
+  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, sessions }), options.channels ?? (await loadChannelFactories(config)));
   delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, senders: Object.fromEntries(channels.map((c) => [c.name, (item) => c.send(item)])) });
   const expiry = createExpiryScheduler({ gate, store, clock, events, logger });
 
@@ -141,8 +147,8 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   metrics.gauge('greenlight_waiters', 'Callers blocked in wait / SSE on one request.', () => events.waiterCount());
   metrics.gauge('process_resident_memory_bytes', 'Resident set size.', () => process.memoryUsage.rss());
 
-  const extra: RouteGroup[] = [...extraRouteGroups(), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
-  const app = createHttpApp({ gate, keyring, config, metrics, logger, version: VERSION, policy, ready: async () => !closing.signal.aborted }, extra);
+  const extra: RouteGroup[] = [...extraRouteGroups(), sessions.routes, ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
+  const app = createHttpApp({ gate, keyring, config, metrics, logger, version: VERSION, policy, sessions, ready: async () => !closing.signal.aborted }, extra);
 
   const server: ServerType = await listen(app.fetch, config.server.host, config.server.port);
   const address = server.address();
@@ -159,6 +165,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
       const deadline = Date.now() + graceMs;
       closing.abort();
       expiry.stop();
+      await sessions.close().catch((err: unknown) => logger.warn('stopping agent sessions failed', { err }));
       if (!(await closeListener(server, deadline))) logger.warn('shutdown: connections still open when the grace period ended were cut', { grace_sec: graceMs / 1000 });
       if (delivery && !(await within(delivery.stop(), deadline))) logger.warn('shutdown: outbox sends still under way when the grace period ended; they are retried on the next start', { grace_sec: graceMs / 1000 });
       for (const c of channels) {
@@ -174,6 +181,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
     const firstRunKey = await ensureFirstAdmin(config, store, clock);
     expiry.start();
     delivery.start();
+    await sessions.start();
     for (const c of channels) {
       try {
         await c.start?.();
@@ -183,7 +191,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
     }
     if (firstRunKey) options.onFirstRunKey?.(firstRunKey, config.server.public_url ?? url);
     logger.info('greenlight listening', { url, store: options.store ? 'custom' : sqlitePathOf(config) });
-    return { url, port, gate, store, events, metrics, channels, firstRunKey, close };
+    return { url, port, gate, store, events, metrics, channels, sessions, firstRunKey, close };
   } catch (err) {
     await close(0);
     throw err;

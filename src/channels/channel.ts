@@ -22,6 +22,7 @@ import type { AppEnv } from '../http/context.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
 import type { OutboxInput, OutboxItem, Store } from '../store/store.js';
+import type { Sessions } from '../sessions/service.js';
 
 export interface ChannelContext {
   gate: Gate;
@@ -30,6 +31,8 @@ export interface ChannelContext {
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
+  /** Agent sessions (src/sessions/): chat channels may let approvers drive them. */
+  sessions?: Sessions;
   /** Base URL humans reach the server at (links in messages). */
   publicUrl: string;
   /** Approvers (config) who may decide `request` on this server, by routing (never its filer). */

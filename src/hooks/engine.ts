@@ -15,6 +15,21 @@ export interface EngineOptions {
   signal?: AbortSignal;
   /** Whether the host can run an edited input. */
   canEditInput: boolean;
+  /**
+   * Keep waiting past `waitSec` until the request is settled (it expires at the latest) or the
+   * signal aborts: for callers that can block as long as a human takes (Greenlight's own sessions).
+   */
+  untilSettled?: boolean;
+}
+
+/** Waits for a human on `request` as the options say; returns it settled or still pending. */
+export async function waitFor(gate: Gate, principal: Principal, request: ApprovalRequest, options: EngineOptions): Promise<ApprovalRequest> {
+  let r = request;
+  do {
+    if (r.status !== 'pending') return r;
+    r = await gate.wait(principal, r.id, options.waitSec * 1000, options.signal);
+  } while (options.untilSettled && !options.signal?.aborted);
+  return r;
 }
 
 const CONTEXT_MAX = 10_000;
@@ -82,8 +97,7 @@ export const waitingMessage = (ids: string[]) =>
 export async function decideCall(gate: Gate, principal: Principal, call: HookCall, options: EngineOptions): Promise<HookVerdict> {
   if (isQuestionCall(call)) return askQuestions(gate, principal, call, options);
   const filed = await fileOrResume(gate, principal, requestBody(call), callHash(call));
-  let request = filed.request;
-  if (request.status === 'pending') request = await gate.wait(principal, request.id, options.waitSec * 1000, options.signal);
+  const request = await waitFor(gate, principal, filed.request, options);
   if (request.status === 'pending') return { kind: 'deny', reason: waitingMessage([request.id]), requestId: request.id };
   const verdict = verdictOf(call, request, options.canEditInput);
   await filed.delivered();

@@ -4,7 +4,7 @@
 // labels), as Claude Code's own dialog fills them.
 import type { Gate } from '../core/gate.js';
 import type { ApprovalRequest, Principal } from '../core/types.js';
-import { callHash, fileOrResume, waitingMessage, type EngineOptions, type Filed } from './engine.js';
+import { callHash, fileOrResume, waitFor, waitingMessage, type EngineOptions, type Filed } from './engine.js';
 import { HOST_LABELS, type HookCall, type HookVerdict } from './types.js';
 
 interface AskedQuestion {
@@ -60,7 +60,7 @@ export async function askQuestions(gate: Gate, principal: Principal, call: HookC
   const qs = questionsOf(call.input)!;
   const filed: Filed[] = [];
   for (let i = 0; i < qs.length; i++) filed.push(await fileOrResume(gate, principal, bodyFor(call, qs[i], i, qs.length), callHash(call, `q${i}`)));
-  const settled = await Promise.all(filed.map((f) => (f.request.status === 'pending' ? gate.wait(principal, f.request.id, options.waitSec * 1000, options.signal) : f.request)));
+  const settled = await Promise.all(filed.map((f) => waitFor(gate, principal, f.request, options)));
   const ids = settled.map((r) => r.id).join(', ');
   const pending = settled.filter((r) => r.status === 'pending');
   if (pending.length) return { kind: 'deny', reason: waitingMessage(pending.map((r) => r.id)), requestId: pending[0].id };

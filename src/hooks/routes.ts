@@ -53,6 +53,8 @@ async function handle(c: Ctx, adapter: HostAdapter, mode: OnError): Promise<unkn
     const p = payload as Record<string, unknown>;
     if (typeof p.hook_event_name === 'string') event = p.hook_event_name;
     const principal = await authenticate(c);
+    // What the agent is doing, for the dashboard's Agents view (never in the way of the verdict).
+    void c.get('deps').sessions?.onHook(principal, adapter.name, p);
     const parsed = adapter.parse(p);
     if (parsed.kind === 'ignore') return adapter.renderNothing(parsed.event);
     if (parsed.kind === 'session-end') {

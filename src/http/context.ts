@@ -18,6 +18,8 @@ export interface HttpDeps {
   logger: Logger;
   /** The server's policy (dry runs); absent in bare test apps. */
   policy?: PolicyService;
+  /** Agent sessions: hooked agents' reports are recorded there (absent in bare test apps). */
+  sessions?: { onHook(principal: Principal, host: string, payload: Record<string, unknown>): Promise<void> };
   /** Whether the server is ready to serve (store open, migrations done). */
   ready: () => Promise<boolean>;
   version: string;

@@ -36,6 +36,8 @@ export const TelegramConfigSchema = z
     poll_timeout_sec: z.number().int().min(0).max(50).default(30),
     /** Pause after an empty poll (for Bot API servers that do not long-poll, such as emulators). */
     poll_interval_ms: z.number().int().min(0).max(60_000).default(0),
+    /** Least time between two edits of a session's streamed output (Telegram allows ~20 messages a minute in a group). */
+    session_edit_interval_ms: z.number().int().min(50).max(60_000).default(3000),
     /** At most this many cards for one /pending. */
     pending_limit: z.number().int().min(1).max(50).default(10),
     webhook: z

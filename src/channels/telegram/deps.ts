@@ -1,6 +1,6 @@
 // What the parts of the Telegram channel share: the channel context, the parsed settings, the bot,
 // conversation state, and a few helpers every part needs.
-import type { Bot } from 'grammy';
+import type { Bot, Context } from 'grammy';
 import type { ApprovalRequest, Principal } from '../../core/types.js';
 import type { ChannelContext } from '../channel.js';
 import type { TelegramSettings } from './config.js';
@@ -24,6 +24,12 @@ export interface TelegramDeps {
   settings: TelegramSettings;
   bot: Bot;
   conv: Conversations;
+  /** The chats the server's routing announces a request in (telegram-channel.ts chatsFor). */
+  chatsFor?: (request: ApprovalRequest) => string[];
+  /** A plain message that is no answer to a prompt: a prompt to the chat's session (false: not one). */
+  sessionText?: (c: Context) => Promise<boolean>;
+  /** Stops streaming session output (set when sessions are wired). */
+  detachSessions?: () => void;
 }
 
 /** The Bot API takes numeric chat ids as numbers and public channels as @names. */

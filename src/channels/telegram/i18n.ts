@@ -181,7 +181,7 @@ const en: Messages = {
   pendingSending: (n, more) => `${n} pending request${n === 1 ? '' : 's'}: cards follow.${more ? ` ${more} more are waiting (see the dashboard).` : ''}`,
   clearDone: (n, sessions) => `Ended ${n} session grant${n === 1 ? '' : 's'} in ${sessions} session${sessions === 1 ? '' : 's'} approved from this chat.`,
   clearNone: 'No session grants from this chat to end.',
-  help: '/pending: list requests waiting for you\n/clear: end the session grants approved from this chat\n/start: show this chat\'s and your ids',
+  help: '/pending: list requests waiting for you\n/clear: end the session grants approved from this chat\n/start: show this chat\'s and your ids\n\nAgent sessions: /context NAME picks a context, then every message is a prompt; /new starts afresh, /stop interrupts, /resume continues the last session, /status.',
 };
 
 const zh: Messages = {
@@ -268,7 +268,7 @@ const zh: Messages = {
   pendingSending: (n, more) => `有 ${n} 个待处理请求，卡片随后发送。${more ? `另有 ${more} 个在等待（请看控制台）。` : ''}`,
   clearDone: (n, sessions) => `已结束在此聊天批准的 ${sessions} 个会话中的 ${n} 项会话授权。`,
   clearNone: '此聊天没有可结束的会话授权。',
-  help: '/pending：列出等待你处理的请求\n/clear：结束在此聊天批准的会话授权\n/start：显示本聊天和你的 ID',
+  help: '/pending：列出等待你处理的请求\n/clear：结束在此聊天批准的会话授权\n/start：显示本聊天和你的 ID\n\n智能体会话：/context 名称 选择上下文，之后每条消息都是给它的提示；/new 重新开始，/stop 中断，/resume 继续上一个会话，/status 查看状态。',
 };
 
 export const MESSAGES: Record<Locale, Messages> = { en, zh };

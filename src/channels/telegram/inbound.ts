@@ -24,9 +24,11 @@ import {
   type Tap,
 } from './flows.js';
 import { decodeCallback, grantButtonsFor, keyboardFor } from './keyboard.js';
+import { installSessionHandlers } from './sessions.js';
 
 export function installHandlers(deps: TelegramDeps, bot: Bot): void {
   registerCommands(deps, bot);
+  if (deps.ctx.sessions) deps.detachSessions = installSessionHandlers(deps, bot, deps.ctx.sessions);
   bot.on('callback_query:data', (c) => onTap(deps, c));
   bot.on('callback_query', (c) => c.answerCallbackQuery().catch(() => undefined));
   bot.on('message:text', (c) => onReply(deps, c));
@@ -153,7 +155,7 @@ async function onReply(deps: TelegramDeps, c: Context): Promise<void> {
   if (!msg.from || text.startsWith('/')) return;
   const chat = String(msg.chat.id);
   const promptId = msg.reply_to_message?.message_id ?? (await deps.conv.awaiting(chat, msg.from.id));
-  if (!promptId) return;
+  if (!promptId) return void (await deps.sessionText?.(c));
   const prompt = await deps.conv.getPrompt(chat, promptId);
   if (!prompt || prompt.user_id !== msg.from.id) return;
   const m = messagesOf(deps, chat);

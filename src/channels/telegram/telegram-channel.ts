@@ -17,6 +17,7 @@ import { installHandlers } from './inbound.js';
 import { createOutbound } from './outbound.js';
 import { createPoller } from './polling.js';
 import { telegramRoutes } from './routes.js';
+import { contextOfAgent } from '../../config/contexts.js';
 
 export interface TelegramChannelOptions {
   /** grammY API transformers, outermost last (tests record calls and stand in for methods an emulator lacks). */
@@ -31,7 +32,10 @@ export interface TelegramChannelOptions {
  */
 export function chatsFor(request: ApprovalRequest, settings: TelegramSettings, ctx: Pick<ChannelContext, 'config' | 'approversFor'>): string[] {
   const project = request.project ? ctx.config.projects.find((p) => p.name === request.project) : undefined;
-  const routes = (project?.routes ?? []).filter((r) => r.channel === CHANNEL).map((r) => r.target);
+  // A context's own chats come first for its sessions' requests (src/sessions/), then the project's routes.
+  const context = contextOfAgent(ctx.config, request.agent);
+  const contextChats = (context?.chats ?? []).filter((r) => r.channel === CHANNEL).map((r) => r.target);
+  const routes = contextChats.length ? contextChats : (project?.routes ?? []).filter((r) => r.channel === CHANNEL).map((r) => r.target);
   let chats: string[];
   if (request.target && (request.channel === null || request.channel === CHANNEL) && routes.includes(request.target)) chats = [request.target];
   else if (routes.length) chats = routes;
@@ -69,7 +73,7 @@ export function createTelegramChannelFactory(options: TelegramChannelOptions = {
     const settings = parseTelegramSettings(ctx.config);
     if (!settings) return null;
     const bot = createBot(settings, options.transformers);
-    const deps: TelegramDeps = { ctx, settings, bot, conv: new Conversations(ctx.store) };
+    const deps: TelegramDeps = { ctx, settings, bot, conv: new Conversations(ctx.store), chatsFor: (r) => chatsFor(r, settings, ctx) };
     const outbound = createOutbound(deps);
     installHandlers(deps, bot);
 
@@ -123,6 +127,7 @@ export function createTelegramChannelFactory(options: TelegramChannelOptions = {
         }
       },
       async stop() {
+        deps.detachSessions?.();
         await poller.stop();
       },
     };
