@@ -64,8 +64,11 @@ function groupedEntries(o: InstallOptions): Record<string, Json[]> {
     return {
       PreToolUse: [{ matcher: '*', hooks: [hook] }],
       PermissionRequest: [{ matcher: '*', hooks: [hook] }],
-      SessionStart: [{ matcher: 'clear', hooks: [hook] }],
+      // Every start (a /clear ends the session's grants), and the reports the Agents view shows.
+      SessionStart: [{ hooks: [hook] }],
       SessionEnd: [{ hooks: [hook] }],
+      Stop: [{ hooks: [hook] }],
+      Notification: [{ hooks: [hook] }],
     };
   }
   if (o.host === 'codex') {

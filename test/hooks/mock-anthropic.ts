@@ -91,9 +91,12 @@ export async function startMockAnthropic(): Promise<MockAnthropic> {
       res.end(JSON.stringify({ input_tokens: 10 }));
       return;
     }
-    const last = Array.isArray(body.messages) ? body.messages[body.messages.length - 1] : null;
-    const blocks = last && Array.isArray(last.content) ? last.content : [];
-    const result = blocks.find((b: any) => b.type === 'tool_result');
+    // The tool_result is in the turn after the last assistant message (Claude Code may add text
+    // blocks, or a system message such as the budget left, after it).
+    const messages: any[] = Array.isArray(body.messages) ? body.messages : [];
+    const trailing: any[] = [];
+    for (let i = messages.length - 1; i >= 0 && messages[i]?.role !== 'assistant'; i--) trailing.unshift(...(Array.isArray(messages[i].content) ? messages[i].content : []));
+    const result = trailing.find((b: any) => b.type === 'tool_result');
     const offersTool = Array.isArray(body.tools) && body.tools.some((t: any) => t.name === tool.name);
     if (result) {
       const text = resultText(result);

@@ -14,6 +14,14 @@ export function sessionsContract(h: StoreHandle): void {
     assert.equal(await h.store.getAgentSession('ses_missing'), null);
   });
 
+  it('keeps the transcript when the session is saved again', async () => {
+    const s = makeAgentSession();
+    await h.store.saveAgentSession(s);
+    await h.store.appendSessionEvents(s.id, [makeSessionEvent({ text: 'before' })], 100);
+    await h.store.saveAgentSession({ ...s, status: 'working', updated_at: T0 + 1 });
+    assert.deepEqual((await h.store.listSessionEvents(s.id, { limit: 10 })).map((e) => e.text), ['before']);
+  });
+
   it('finds a session by agent and host session id, and by nothing else', async () => {
     const a = makeAgentSession({ agent: 'agent-a', kind: 'hook', context: null, external_id: 'cc-1' });
     const b = makeAgentSession({ agent: 'agent-b', kind: 'hook', context: null, external_id: 'cc-1', created_at: T0 + 1 });

@@ -24,7 +24,10 @@ export type SessionStatements = Record<(typeof NAMES)[number], Database.Statemen
 
 export function prepareSessionStatements(db: Database.Database): SessionStatements {
   return {
-    save: db.prepare(`INSERT OR REPLACE INTO agent_sessions (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`),
+    // An upsert, not INSERT OR REPLACE: a replace deletes the row first, and the delete cascades to the transcript.
+    save: db.prepare(
+      `INSERT INTO agent_sessions (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    ),
     get: db.prepare('SELECT * FROM agent_sessions WHERE id = ?'),
     find: db.prepare('SELECT * FROM agent_sessions WHERE agent = ? AND external_id = ? ORDER BY updated_at DESC LIMIT 1'),
     lastSeq: db.prepare('SELECT max(seq) AS seq FROM session_events WHERE session_id = ?'),
