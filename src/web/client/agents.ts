@@ -1,5 +1,7 @@
-// Agents and sessions: who is active, when each was last seen, what waits for them, their grants.
-// Built from the most recent 1000 requests and the live queue (the v1 API has no agent registry).
+// Agents and sessions: the agent sessions (live, agent-sessions.ts), then per agent who is active,
+// when each was last seen, what waits for them, their grants — built from the most recent 1000
+// requests and the live queue.
+import { sessionsSection } from './agent-sessions.js';
 import { api } from './api.js';
 import type { Me } from './types.js';
 import { confirmButton, h, replace, table, toast } from './dom.js';
@@ -46,7 +48,8 @@ function aggregate(requests: Req[]): AgentRow[] {
 
 export function mountAgents(root: HTMLElement, me: Me): () => void {
   const body = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
-  replace(root, h('div', { class: 'page' }, h('h2', null, 'Agents and sessions'), h('p', { class: 'muted' }, 'From the latest 1000 requests. Active: asked within 15 minutes.'), body));
+  const sessions = sessionsSection();
+  replace(root, h('div', { class: 'page' }, h('h2', null, 'Agents and sessions'), sessions.el, h('h3', null, 'Agents by their requests'), h('p', { class: 'muted' }, 'From the latest 1000 requests. Active: asked within 15 minutes.'), body));
 
   async function load(): Promise<void> {
     try {
@@ -102,5 +105,5 @@ export function mountAgents(root: HTMLElement, me: Me): () => void {
   }
 
   void load();
-  return () => {};
+  return () => sessions.close();
 }

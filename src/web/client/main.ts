@@ -1,5 +1,6 @@
 // The dashboard's entry: sign-in or the app shell (header, navigation), a hash router over the
 // pages, the live queue, and the theme.
+import { mountAgentSession } from './agent-sessions.js';
 import { mountAgents } from './agents.js';
 import { api, setSession } from './api.js';
 import { mountAudit } from './audit.js';
@@ -145,6 +146,7 @@ function route(): void {
   } else if (page === 'r' && parts[1]) {
     unmount = mountRequest(main, parts[1]);
   } else if (page === 'history') unmount = mountHistory(main, params);
+  else if (page === 'agents' && parts[1]) unmount = mountAgentSession(main, parts[1]);
   else if (page === 'agents') unmount = mountAgents(main, me);
   else if (page === 'policy') unmount = mountPolicy(main);
   else if (page === 'audit') unmount = mountAudit(main, params);
