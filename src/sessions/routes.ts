@@ -10,15 +10,15 @@
 // Prompting, stopping and resuming need an approver the context allows (manager.ts); agents never.
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { GreenlightError } from '../core/errors.js';
+import { GreenlightError, shuttingDown } from '../core/errors.js';
 import type { Principal } from '../core/types.js';
 import { intQuery, principalOf, readJsonObject, type AppEnv, type Ctx } from '../http/context.js';
 import { requireAuth } from '../http/middleware.js';
+import { pumpEvents } from '../http/sse.js';
 import type { AgentSession, SessionEvent, Store } from '../store/store.js';
 import type { SessionChange, SessionBus } from './live.js';
 import type { SessionManager } from './manager.js';
 
-const SSE_HEARTBEAT_MS = 15_000;
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 export function sessionToWire(s: AgentSession, pending = 0) {
@@ -73,55 +73,32 @@ export function sessionRoutes(deps: { manager: SessionManager; bus: SessionBus; 
     const only = c.req.query('session_id') || null;
     if (only && !/^ses_[0-9a-z]{1,40}$/.test(only)) throw new GreenlightError('VALIDATION_FAILED', 'session_id is not a session id.');
     const afterSeq = intQuery(c, 'after_seq', 0, 0, Number.MAX_SAFE_INTEGER);
+    if (c.get('deps').gate.deps.closing?.aborted) throw shuttingDown();
     c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, async (stream) => {
-      const queue: SessionChange[] = [];
-      let wake: (() => void) | null = null;
-      let closed = false;
-      const unsubscribe = bus.subscribe((change) => {
-        if (change.kind === 'event' && change.session.id !== only) return;
-        queue.push(change);
-        wake?.();
-      });
-      stream.onAbort(() => {
-        closed = true;
-        unsubscribe();
-        wake?.();
-      });
-      await stream.writeSSE({ event: 'ready', data: JSON.stringify({ session_id: only }) });
+    return streamSSE(c, (stream) => {
       let lastSeq = afterSeq;
-      if (only) {
-        // What was stored since the page read the transcript, then live events (seq never repeats).
-        for (const e of await store.listSessionEvents(only, { after_seq: afterSeq, limit: 10_000 })) {
-          lastSeq = e.seq;
-          await stream.writeSSE({ event: 'transcript', data: JSON.stringify(eventToWire(e)) });
-        }
-      }
-      while (!closed) {
-        while (queue.length && !closed) {
-          const change = queue.shift()!;
+      const transcript = (e: SessionEvent) => {
+        lastSeq = e.seq;
+        return stream.writeSSE({ event: 'transcript', data: JSON.stringify(eventToWire(e)) });
+      };
+      return pumpEvents<SessionChange>(stream, {
+        closing: c.get('deps').gate.deps.closing,
+        subscribe: (push) => bus.subscribe((change) => (change.kind !== 'event' || change.session.id === only) && push(change)),
+        async ready() {
+          await stream.writeSSE({ event: 'ready', data: JSON.stringify({ session_id: only }) });
+          // What was stored since the page read the transcript, then live events (a seq never repeats).
+          if (only) for (const e of await store.listSessionEvents(only, { after_seq: afterSeq, limit: 10_000 })) await transcript(e);
+        },
+        async write(change) {
           if (change.kind === 'event') {
-            if (change.event.seq <= lastSeq) continue;
-            lastSeq = change.event.seq;
-            await stream.writeSSE({ event: 'transcript', data: JSON.stringify(eventToWire(change.event)) });
+            if (change.event.seq > lastSeq) await transcript(change.event);
           } else if (change.kind === 'session') {
             await stream.writeSSE({ event: 'session', data: JSON.stringify(sessionToWire(change.session, countOf(await pendingCounts(store), change.session))) });
           } else {
             await stream.writeSSE({ event: 'notice', data: JSON.stringify({ session_id: change.session.id, notice: change.notice, text: change.text }) });
           }
-        }
-        if (closed) break;
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, SSE_HEARTBEAT_MS);
-          wake = () => {
-            clearTimeout(t);
-            wake = null;
-            resolve();
-          };
-        });
-        if (!closed && queue.length === 0) await stream.write(': keep-alive\n\n');
-      }
-      unsubscribe();
+        },
+      });
     });
   });
 
