@@ -131,10 +131,14 @@ export function createSessionManager(deps: SessionManagerDeps) {
     return { ...env, ...limits.env };
   }
 
+  function assertRoomForATurn(): void {
+    if (running.size >= limits.max_concurrent) throw new GreenlightError('SESSION_LIMIT', `${running.size} agent sessions are working already (sessions.max_concurrent is ${limits.max_concurrent}). Wait for one to finish or stop one.`);
+  }
+
   /** Starts one turn of `session` with `text`; returns at once (the turn runs on). */
   async function startTurn(session: AgentSession, context: ContextConfig, text: string, principal: Principal, via: string): Promise<AgentSession> {
     if (running.has(session.id)) throw new GreenlightError('SESSION_BUSY', `Session ${session.id} is still working on its last prompt. Stop it first (/stop, or Stop on the dashboard), or wait until it is idle.`);
-    if (running.size >= limits.max_concurrent) throw new GreenlightError('SESSION_LIMIT', `${running.size} agent sessions are working already (sessions.max_concurrent is ${limits.max_concurrent}). Wait for one to finish or stop one.`);
+    assertRoomForATurn();
     const spent = session.cost_usd ?? 0;
     if (spent >= limits.max_cost_usd) throw new GreenlightError('SESSION_BUDGET_SPENT', `Session ${session.id} has cost $${spent.toFixed(2)}, the most one session may (sessions.max_cost_usd = ${limits.max_cost_usd}). Start a new session (/new).`);
 
@@ -215,6 +219,8 @@ export function createSessionManager(deps: SessionManagerDeps) {
         if (session.kind !== 'run' || session.context !== context.name) throw new GreenlightError('VALIDATION_FAILED', `Session ${session.id} is not a session of context ${context.name}.`);
         if (session.status === 'ended') session = { ...session, status: 'idle', ended_at: null };
       } else {
+        // Refused before a session row exists, so a refusal leaves nothing behind.
+        assertRoomForATurn();
         session = await state.create(newSession(context, principal, input.chat));
         await audit(principal, 'session.started', session, input.via, { chat: input.chat ?? null });
       }

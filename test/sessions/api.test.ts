@@ -7,27 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { RunnerEvent, SessionRunner, TurnOutcome, TurnSpec } from '../../src/sessions/runner.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { makeAgentSession } from '../../src/store/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/harness.js';
 import { eventually } from '../telegram/emulator.js';
-
-/** A runner whose turns end when the test says (or when interrupted). */
-function scriptedRunner() {
-  const turns: { spec: TurnSpec; emit: (e: RunnerEvent) => void; end: (o: TurnOutcome) => void }[] = [];
-  const runner: SessionRunner = {
-    host: 'claude-code',
-    runTurn(spec, onEvent) {
-      let end!: (o: TurnOutcome) => void;
-      const done = new Promise<TurnOutcome>((r) => (end = r));
-      turns.push({ spec, emit: onEvent, end });
-      onEvent({ type: 'session', externalId: `cc-${turns.length}`, model: null });
-      return { done, interrupt: async () => end('stopped') };
-    },
-  };
-  return { runner, turns };
-}
+import { scriptedRunner } from './fixtures.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

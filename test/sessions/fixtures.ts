@@ -1,5 +1,8 @@
 // Shared by the sessions tests: the environment Claude Code runs offline in (a loopback mock of
-// the Messages API, a private HOME, nothing phoned home).
+// the Messages API, a private HOME, nothing phoned home), and a scripted runner for the tests
+// that are about Greenlight's side only.
+import type { RunnerEvent, SessionRunner, TurnOutcome, TurnSpec } from '../../src/sessions/runner.js';
+
 export function claudeEnv(mockUrl: string, home: string): Record<string, string> {
   return {
     HOME: home,
@@ -11,3 +14,20 @@ export function claudeEnv(mockUrl: string, home: string): Record<string, string>
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
   };
 }
+
+/** A runner whose turns end when the test says (or when interrupted). */
+export function scriptedRunner() {
+  const turns: { spec: TurnSpec; emit: (e: RunnerEvent) => void; end: (o: TurnOutcome) => void }[] = [];
+  const runner: SessionRunner = {
+    host: 'claude-code',
+    runTurn(spec, onEvent) {
+      let end!: (o: TurnOutcome) => void;
+      const done = new Promise<TurnOutcome>((r) => (end = r));
+      turns.push({ spec, emit: onEvent, end });
+      onEvent({ type: 'session', externalId: `cc-${turns.length}`, model: null });
+      return { done, interrupt: async () => end('stopped') };
+    },
+  };
+  return { runner, turns };
+}
+

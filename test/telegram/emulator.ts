@@ -198,10 +198,10 @@ export function rigConfig(emu: Emulator, overrides: { telegram?: Record<string, 
 }
 
 /** A real Greenlight server with the Telegram channel, polling the emulator. */
-export async function startRig(overrides: { telegram?: Record<string, unknown>; [k: string]: unknown } = {}, options: { emu?: Emulator; dataDir?: string; clock?: import('../../src/core/ids.js').Clock } = {}): Promise<Rig> {
+export async function startRig(overrides: { telegram?: Record<string, unknown>; [k: string]: unknown } = {}, options: { emu?: Emulator; dataDir?: string; clock?: import('../../src/core/ids.js').Clock; sessionRunner?: import('../../src/sessions/runner.js').SessionRunner } = {}): Promise<Rig> {
   const emu = options.emu ?? (await Emulator.start());
   const factory = createTelegramChannelFactory({ transformers: [emu.transformer] });
-  const srv = await startTestServer(rigConfig(emu, overrides), { channels: [factory], dataDir: options.dataDir, clock: options.clock });
+  const srv = await startTestServer(rigConfig(emu, overrides), { channels: [factory], dataDir: options.dataDir, clock: options.clock, sessionRunner: options.sessionRunner });
   const get = async (id: string) => (await srv.store.getRequest(id))!;
   const card = async (requestId: string, chat = CHAT, kind = 'telegram') => {
     const ref = (await srv.store.listChannelMessages(requestId)).find((r) => r.channel === kind && r.target === String(chat));
