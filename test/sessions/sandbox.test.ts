@@ -3,7 +3,7 @@
 // not a human, bounds it: the policy allows the call at once, the command writes in the context's
 // directory, and a write outside it fails. A dangerous command still goes to a human.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,7 +24,14 @@ describe('a sandboxed context with the real Claude Code', () => {
     mkdirSync(project, { recursive: true });
     mkdirSync(home, { recursive: true });
     mock = await startMockAnthropic();
-    server = await startTestServer({ contexts: [{ name: 'box', directory: project, sandbox: true }], sessions: { env: claudeEnv(mock.url, home) } });
+    writeFileSync(join(project, 'secret.txt'), 'the secret');
+    server = await startTestServer({
+      contexts: [
+        { name: 'box', directory: project, sandbox: true },
+        { name: 'plain', directory: project, deny: ['Bash(cat *)'] },
+      ],
+      sessions: { env: claudeEnv(mock.url, home) },
+    });
   });
   after(async () => {
     await server?.stop();
@@ -32,8 +39,8 @@ describe('a sandboxed context with the real Claude Code', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  const turn = async (prompt: string) => {
-    const res = await server.call('approver', 'POST', '/v1/agent-sessions', { context: 'box', prompt });
+  const turn = async (prompt: string, context = 'box') => {
+    const res = await server.call('approver', 'POST', '/v1/agent-sessions', { context, prompt });
     assert.equal(res.status, 201, res.text);
     return res.body.id as string;
   };
@@ -59,5 +66,16 @@ describe('a sandboxed context with the real Claude Code', () => {
     await server.call('approver', 'POST', `/v1/requests/${pending.id}/decision`, { outcome: 'denied', comment: 'no' });
     await eventually(async () => (await server.store.getAgentSession(id))?.last_outcome, 'the turn to end', 90_000);
     assert.match(mock.toolResults.join('\n'), /denied by alice/);
+  });
+
+  it('sends even a read-only command Claude Code would run on its own through the gate', async () => {
+    // Claude Code runs `cat` of a file in its directory without asking; the context's policy denies it.
+    mock.setTool({ name: 'Bash', input: { command: 'cat secret.txt', description: 'Read the file' } });
+    const id = await turn('read the secret', 'plain');
+    await eventually(async () => (await server.store.getAgentSession(id))?.last_outcome, 'the turn to end', 90_000);
+    const [request] = (await server.store.listRequests({ order: 'newest', agent: 'context:plain', limit: 5 })).items;
+    assert.equal(request.status, 'denied');
+    assert.equal(request.decision?.decided_by, 'Bash(cat *)');
+    assert.doesNotMatch(mock.toolResults.join('\n'), /the secret/);
   });
 });
