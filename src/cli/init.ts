@@ -262,6 +262,59 @@ webhooks: ${v(d.webhooks)}
 #~   secret: "replace-with-a-long-random-secret"
 #~   events: [request.created, request.decided, request.expired, request.cancelled]
 
+# Contexts: directories Greenlight itself runs Claude Code in (through the Agent SDK), driven from
+# Telegram (/context NAME, then every message is a prompt; /new, /stop, /resume, /status) and the
+# dashboard's Agents view. Every tool call of these sessions goes through the policy and approvals
+# like a hooked agent's, filed as the agent context:<name>. See docs/sessions.md.
+#   name, directory            the context's name and its working directory (absolute)
+#   additional_directories     more directories Claude Code may work in
+#   project                    the project its requests belong to (else found from the directory)
+#   model                      the model (null: Claude Code's default)
+#   allow, ask, deny           policy rules for its tool calls, before the project's and global ones
+#   sandbox                    true: Bash runs in Claude Code's sandbox (bubblewrap on Linux), which
+#                              bounds what it touches; what is not dangerous is then allowed
+#   sandbox_allowed_domains    domains sandboxed commands may reach (empty: none)
+#   approvers                  who may prompt, stop and resume it (empty: every approver)
+#   chats                      chats it may be driven from, and where its cards go first
+contexts: ${v(d.contexts)}
+#~ - name: web
+#~   directory: /home/me/src/web
+#~   additional_directories: []
+#~   project: null
+#~   model: null
+#~   allow: ["Bash(npm run test *)"]
+#~   ask: []
+#~   deny: ["Bash(git push *)"]
+#~   sandbox: true
+#~   sandbox_allowed_domains: []
+#~   approvers: [alice]
+#~   chats:
+#~     - channel: telegram
+#~       target: "-1001234567890"
+
+# Limits for context sessions.
+sessions:
+  # Sessions working on a turn at once.
+  # ${where('sessions.max_concurrent')}
+  max_concurrent: ${v(d.sessions.max_concurrent)}
+  # A turn running longer is interrupted.
+  # ${where('sessions.max_turn_sec')}
+  max_turn_sec: ${v(d.sessions.max_turn_sec)}
+  # A session that has cost this much (USD, Claude Code's estimate) takes no more prompts.
+  # ${where('sessions.max_cost_usd')}
+  max_cost_usd: ${v(d.sessions.max_cost_usd)}
+  # Transcript events kept per session, and the characters kept of one event.
+  max_transcript_events: ${v(d.sessions.max_transcript_events)}
+  max_event_chars: ${v(d.sessions.max_event_chars)}
+  # Ended sessions idle this many days are deleted with their transcript (0: keep).
+  keep_days: ${v(d.sessions.keep_days)}
+  # Claude Code's executable (null: the one @anthropic-ai/claude-agent-sdk ships).
+  # ${where('sessions.claude_path')}
+  claude_path: ${v(d.sessions.claude_path)}
+  # Environment for Claude Code on top of the server's own (ANTHROPIC_API_KEY, ...);
+  # GREENLIGHT_* never passes.
+  env: ${v(d.sessions.env)}
+
 # Channels that announce requests to approvers and take their decisions: one section per
 # channel (telegram, email, slack, discord, web, ...), each with the keys that channel documents.
 # A channel without a section is off.

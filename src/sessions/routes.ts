@@ -36,6 +36,14 @@ async function pendingCounts(store: Store): Promise<Map<string, number>> {
 
 const countOf = (counts: Map<string, number>, s: AgentSession) => (s.external_id ? (counts.get(`${s.agent}\n${s.external_id}`) ?? 0) : 0);
 
+/** One session change as sent on every open stream: counted once, however many streams are open. */
+const wireOf = new WeakMap<SessionChange, Promise<string>>();
+function sessionFrame(store: Store, change: SessionChange & { kind: 'session' }): Promise<string> {
+  let frame = wireOf.get(change);
+  if (!frame) wireOf.set(change, (frame = pendingCounts(store).then((counts) => JSON.stringify(sessionToWire(change.session, countOf(counts, change.session))))));
+  return frame;
+}
+
 function textField(body: Record<string, unknown>, key: string, required: boolean): string | null {
   const v = body[key];
   if (v === undefined || v === null) {
@@ -93,7 +101,7 @@ export function sessionRoutes(deps: { manager: SessionManager; bus: SessionBus; 
           if (change.kind === 'event') {
             if (change.event.seq > lastSeq) await transcript(change.event);
           } else if (change.kind === 'session') {
-            await stream.writeSSE({ event: 'session', data: JSON.stringify(sessionToWire(change.session, countOf(await pendingCounts(store), change.session))) });
+            await stream.writeSSE({ event: 'session', data: await sessionFrame(store, change) });
           } else {
             await stream.writeSSE({ event: 'notice', data: JSON.stringify({ session_id: change.session.id, notice: change.notice, text: change.text }) });
           }

@@ -16,6 +16,7 @@ import { extraRouteGroups } from '../../src/http/route-groups.js';
 import { silentLogger } from '../../src/log.js';
 import { createPolicyService, type PolicyService } from '../../src/policy-service.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
+import { createSessions } from '../../src/sessions/service.js';
 
 export const KEYS = {
   agent: 'openapi-agent-key-0123456789',
@@ -87,11 +88,14 @@ function channelRoutes(deps: HttpDeps) {
   return buildChannels(ctx, [createTelegramChannelFactory({ transformers: [fakeBotApi] })]).flatMap((c) => (c.routes ? [c.routes()] : []));
 }
 
-/** The app exactly as main builds it (native routes + extra groups + channels), without the docs routes. */
-export const buildApp = (deps = buildDeps()) => createHttpApp(deps, [...extraRouteGroups(), ...channelRoutes(deps)]);
+/** The agent-sessions routes, as main mounts them (no context: nothing runs). */
+const sessionRoutes = (deps: HttpDeps) => createSessions({ gate: deps.gate, store: deps.gate.deps.store, config: deps.config, clock: systemClock, logger: silentLogger }).routes;
+
+/** The app exactly as main builds it (native routes + extra groups + sessions + channels), without the docs routes. */
+export const buildApp = (deps = buildDeps()) => createHttpApp(deps, [...extraRouteGroups(), sessionRoutes(deps), ...channelRoutes(deps)]);
 
 /** The app with the docs routes mounted, as the lead registers them. */
-export const buildAppWithDocs = (deps = buildDeps()) => createHttpApp(deps, [...extraRouteGroups(), ...channelRoutes(deps), openapiRoutes(TEST_VERSION)]);
+export const buildAppWithDocs = (deps = buildDeps()) => createHttpApp(deps, [...extraRouteGroups(), sessionRoutes(deps), ...channelRoutes(deps), openapiRoutes(TEST_VERSION)]);
 
 export interface Reply {
   status: number;
