@@ -47,5 +47,8 @@ describe('session notices and chat bindings on Telegram', () => {
     await said(CHAT, /^Context ops: Finished\.$/);
     const stream = await said(CHAT, /^ops · ses_\w+\n\ndeployed\n■ Finished\.$/);
     assert.ok(stream);
+    await rig.emu.command(ALICE, CHAT, '/status');
+    const status = await said(CHAT, /^Context: ops\n/);
+    assert.match(status.text, /This chat's session: ses_\w+ \(idle\), last turn completed/);
   });
 });
