@@ -155,9 +155,13 @@ export function createSessionManager(deps: SessionManagerDeps) {
         logger.error('sessions: recording a session event failed', { session_id: current.id, err });
       }
     };
+    let externalId = session.external_id;
     const onEvent = (e: RunnerEvent) => {
       const event = eventFromRunner(e, clock.now());
-      if (e.type === 'session') return void update((s) => ({ ...s, external_id: e.externalId }), []);
+      if (e.type === 'session') {
+        externalId = e.externalId; // at once: the first tool call may come before the row is written
+        return void update((s) => ({ ...s, external_id: e.externalId }), []);
+      }
       if (e.type === 'usage') return void update((s) => ({ ...s, cost_usd: e.costUsd ?? s.cost_usd, input_tokens: e.inputTokens ?? s.input_tokens, output_tokens: e.outputTokens ?? s.output_tokens }), []);
       if (e.type === 'tool') return void update((s) => ({ ...s, current_tool: e.tool }), event ? [event] : []);
       if (e.type === 'tool_result') return void update((s) => ({ ...s, current_tool: null }), event ? [event] : []);
@@ -174,7 +178,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
         sandbox: { enabled: context.sandbox, allowedDomains: context.sandbox_allowed_domains },
         env: agentEnv(),
         maxBudgetUsd: Math.max(0.01, limits.max_cost_usd - spent),
-        authorize: (call) => authorizeTool({ gate: deps.gate, context, sessionId: () => current.external_id, waitSec: config.requests.max_wait_sec }, call),
+        authorize: (call) => authorizeTool({ gate: deps.gate, context, sessionId: () => externalId, waitSec: config.requests.max_wait_sec }, call),
       },
       onEvent,
     );
