@@ -21,6 +21,8 @@ export interface TrackerDeps {
 
 const str = (v: unknown, max: number): string | null => (typeof v === 'string' && v.length > 0 ? v.slice(0, max) : null);
 const WAITING: AgentSessionStatus[] = ['waiting_approval', 'waiting_input'];
+const ACTIVITY_EVERY_MS = 5000;
+const same = (s: AgentSession, change: Partial<AgentSession>): boolean => Object.entries(change).every(([k, v]) => s[k as keyof AgentSession] === v);
 
 export type Tracker = ReturnType<typeof createTracker>;
 
@@ -123,7 +125,9 @@ export function createTracker(deps: TrackerDeps) {
         next = s.status === 'ended' || s.status === 'idle' ? { status: 'working' } : {};
     }
     const change = next;
-    const updated = (await state.mutate(s.id, (x) => ({ ...x, ...change }))) ?? s;
+    // A report that changes nothing but the time of last activity is written at most every few
+    // seconds: a busy agent's stream of tool calls costs its hook one row write, not one each.
+    const updated = (await state.mutate(s.id, (x) => (same(x, change) && clock.now() - x.updated_at < ACTIVITY_EVERY_MS ? null : { ...x, ...change }))) ?? s;
     if (events.length) await state.record(updated, events);
     if (notice) deps.bus.publish({ kind: 'notice', session: updated, notice: notice.kind, text: notice.text });
   }
