@@ -106,7 +106,8 @@ export function createTracker(deps: TrackerDeps) {
         break;
       case 'Notification': {
         const message = str(p.message, 2000) ?? 'The agent needs your attention.';
-        next = { status: 'waiting_input' };
+        // Claude Code's own permission dialog is waiting (a tool the hooks let through to it), or its prompt is idle.
+        next = { status: p.notification_type === 'permission_prompt' ? 'waiting_approval' : 'waiting_input' };
         events = [{ at, kind: 'notice', text: message, data: { notification_type: str(p.notification_type, 60) } }];
         notice = { kind: 'needs_input', text: message };
         break;

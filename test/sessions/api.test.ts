@@ -151,6 +151,8 @@ describe('agent sessions API', () => {
       await waiting;
       await eventually(async () => (await srv.store.getAgentSession(s.id))?.status === 'working', 'working again');
       await hook({ hook_event_name: 'Notification', message: 'Claude needs your permission \u202E', notification_type: 'permission_prompt' });
+      await eventually(async () => (await srv.store.getAgentSession(s.id))?.status === 'waiting_approval', 'waiting_approval');
+      await hook({ hook_event_name: 'Notification', message: 'Claude is waiting for your input', notification_type: 'idle_prompt' });
       await eventually(async () => (await srv.store.getAgentSession(s.id))?.status === 'waiting_input', 'waiting_input');
       await hook({ hook_event_name: 'Stop', stop_hook_active: false });
       await eventually(async () => (await srv.store.getAgentSession(s.id))?.status === 'idle', 'idle');
@@ -158,9 +160,9 @@ describe('agent sessions API', () => {
       await eventually(async () => (await srv.store.getAgentSession(s.id))?.status === 'ended', 'ended');
       const events = await eventually(async () => {
         const e = await srv.store.listSessionEvents(s.id, { limit: 100 });
-        return e.length === 6 ? e : null;
-      }, 'six transcript events');
-      assert.deepEqual(events.map((e) => e.kind), ['status', 'prompt', 'tool', 'notice', 'result', 'status']);
+        return e.length === 7 ? e : null;
+      }, 'seven transcript events');
+      assert.deepEqual(events.map((e) => e.kind), ['status', 'prompt', 'tool', 'notice', 'notice', 'result', 'status']);
       // A hooked session cannot be driven from Greenlight.
       assert.equal((await srv.call('approver', 'POST', `/v1/agent-sessions/${s.id}/prompt`, { text: 'hi' })).status, 400);
     } finally {
