@@ -131,6 +131,33 @@ describe('agent sessions API', () => {
     }
   });
 
+  it('a tool call waits for its human past requests.max_wait_sec, and gets the verdict as the SDK takes it', async () => {
+    const { srv, turns } = await start({ requests: { max_wait_sec: 1 } });
+    try {
+      const a = await srv.call('approver', 'POST', '/v1/agent-sessions', { context: 'web', prompt: 'clean' });
+      const signal = new AbortController().signal;
+      const verdict = turns[0].spec.authorize({ tool: 'Bash', input: { command: 'rm -rf build' }, toolUseId: 'toolu_1', signal });
+      const pending = await eventually(async () => (await srv.store.listRequests({ order: 'queue', status: ['pending'], agent: 'context:web', limit: 5 })).items[0], 'the call filed');
+      assert.equal(pending.session_id, 'cc-1');
+      assert.equal(pending.cwd, '/srv/web');
+      await eventually(async () => (await srv.call('approver', 'GET', '/v1/agent-sessions')).body.items[0]?.status === 'waiting_approval', 'waiting for approval');
+      await new Promise((r) => setTimeout(r, 1500)); // longer than one wait on the gate
+      const decided = await srv.call('approver', 'POST', `/v1/requests/${pending.id}/decision`, { outcome: 'approved', updated_input: { command: 'rm -rf build/tmp' } });
+      assert.equal(decided.status, 200, decided.text);
+      assert.deepEqual(await verdict, { behavior: 'allow', updatedInput: { command: 'rm -rf build/tmp' } });
+      const denied = turns[0].spec.authorize({ tool: 'Bash', input: { command: 'rm -rf dist' }, toolUseId: 'toolu_2', signal });
+      const second = await eventually(async () => (await srv.store.listRequests({ order: 'queue', status: ['pending'], agent: 'context:web', limit: 5 })).items[0], 'the second call filed');
+      await srv.call('approver', 'POST', `/v1/requests/${second.id}/decision`, { outcome: 'denied', comment: 'keep <b>dist</b>' });
+      const d = await denied;
+      assert.equal(d.behavior, 'deny');
+      assert.match((d as { message: string }).message, /denied by alice via api: keep <b>dist<\/b>/);
+      turns[0].end('completed');
+      await idle(srv, a.body.id);
+    } finally {
+      await srv.stop();
+    }
+  });
+
   it('records hooked agents from their hook reports and requests, with status, tool and pending approvals', async () => {
     const { srv } = await start();
     try {
