@@ -4,7 +4,7 @@
 import { AUDIT_GENESIS, auditHash } from '../core/audit-chain.js';
 import { GreenlightError } from '../core/errors.js';
 import type { ApprovalRequest, Priority, Status } from '../core/types.js';
-import type { AuditEntry, AuditInput } from './store.js';
+import type { AuditEntry, AuditInput, ChannelMessageRef, MetaEntry, RowKind, StoreRows } from './store.js';
 
 /** Queue order: higher first. */
 export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { low: 0, normal: 1, high: 2, critical: 3 };
@@ -138,4 +138,51 @@ export function linkAudit(head: AuditHead | null, inputs: readonly AuditInput[])
 /** A deep copy through JSON: what survives a round trip through any store. */
 export function jsonCopy<T>(value: T): T {
   return value === undefined ? (null as T) : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+// ---- export order (db copy) ------------------------------------------------------------------
+
+type ExportKey = (string | number)[];
+
+/** What each kind of row is exported in order of: its unique key, compared bytewise / numerically. */
+export function exportKey<K extends RowKind>(kind: K, row: StoreRows[K]): ExportKey {
+  switch (kind) {
+    case 'audit':
+      return [(row as AuditEntry).seq];
+    case 'channel_messages': {
+      const m = row as ChannelMessageRef;
+      return [m.request_id, m.channel, m.target, m.message_id];
+    }
+    case 'meta':
+      return [(row as MetaEntry).key];
+    default:
+      return [(row as { id: string }).id];
+  }
+}
+
+export function encodeExportCursor(key: ExportKey): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+export function decodeExportCursor(kind: RowKind, cursor: string): ExportKey {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    key = null;
+  }
+  const arity = kind === 'channel_messages' ? 4 : 1;
+  const ok = Array.isArray(key) && key.length === arity && key.every((k) => (kind === 'audit' ? Number.isSafeInteger(k) : typeof k === 'string'));
+  if (!ok) throw new GreenlightError('BAD_REQUEST', `The export cursor is not one this store handed out for ${kind}: pass \`next\` from the previous page unchanged.`);
+  return key as ExportKey;
+}
+
+/** Compares export keys: numbers numerically, strings by UTF-16 code units (SQLite's and Postgres "C" order for these ids). */
+export function compareExportKeys(a: ExportKey, b: ExportKey): number {
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [a[i], b[i]];
+    if (x === y) continue;
+    return x < y ? -1 : 1;
+  }
+  return 0;
 }

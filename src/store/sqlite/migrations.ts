@@ -167,4 +167,13 @@ CREATE TABLE meta (
 );
 `;
 
-export const MIGRATIONS: Migration[] = [{ version: 1, name: 'init', sql: INIT }];
+// Meta entries may expire (sessions, single-use link nonces, rate-limit windows).
+const META_EXPIRY = /* sql */ `
+ALTER TABLE meta ADD COLUMN expires_at INTEGER;
+CREATE INDEX meta_expiry ON meta (expires_at) WHERE expires_at IS NOT NULL;
+`;
+
+export const MIGRATIONS: Migration[] = [
+  { version: 1, name: 'init', sql: INIT },
+  { version: 2, name: 'meta_expiry', sql: META_EXPIRY },
+];

@@ -25,17 +25,22 @@ import type {
   Effects,
   Grant,
   KeyRecord,
+  MetaOptions,
   OutboxInput,
   OutboxItem,
   RequestFilter,
   RequestPage,
+  RowKind,
+  RowPage,
   SettleResult,
   Store,
+  StoreRows,
 } from '../store.js';
 import { applyMigrations, openDatabase } from './sqlite-open.js';
 import { SearchIndex } from './sqlite-search-index.js';
 import { RARE_MATCHES, canUseTextIndex, countQuery, ftsPhrase, pageQuery, type CountFilter, type SqlQuery, type TextPlan } from './sqlite-request-query.js';
 import { prepareAll, type Statements } from './sqlite-statements.js';
+import { exportRows, importRows } from './sqlite-transfer.js';
 import {
   auditToRow,
   decisionToColumn,
@@ -315,12 +320,39 @@ export class SqliteStore implements Store {
 
   // ---- meta ----------------------------------------------------------------------------------
 
-  async getMeta(key: string): Promise<string | null> {
-    return this.#getMeta(key);
+  async getMeta(key: string, now?: number): Promise<string | null> {
+    return this.#getMeta(key, now);
   }
 
-  async setMeta(key: string, value: string): Promise<void> {
-    this.#write(({ st }) => st.setMeta.run(key, value));
+  async setMeta(key: string, value: string, options: MetaOptions = {}): Promise<void> {
+    this.#write(({ st }) => st.setMeta.run({ key, value, expires_at: options.expires_at ?? null }));
+  }
+
+  async swapMeta(key: string, expected: string | null, value: string | null, options: MetaOptions & { now?: number } = {}): Promise<boolean> {
+    return this.#write(({ st }) => {
+      if (this.#getMeta(key, options.now) !== expected) return false;
+      if (value === null) st.deleteMeta.run(key);
+      else st.setMeta.run({ key, value, expires_at: options.expires_at ?? null });
+      return true;
+    });
+  }
+
+  async deleteMeta(key: string): Promise<boolean> {
+    return this.#write(({ st }) => st.deleteMeta.run(key).changes === 1);
+  }
+
+  async purgeExpiredMeta(now: number, limit: number): Promise<number> {
+    return this.#write(({ st }) => st.purgeExpiredMeta.run(now, clampLimit(limit)).changes);
+  }
+
+  // ---- export and import ---------------------------------------------------------------------
+
+  async exportRows<K extends RowKind>(kind: K, after: string | null, limit: number): Promise<RowPage<K>> {
+    return this.#read(() => exportRows(this.#ready.db, kind, after, limit));
+  }
+
+  async importRows<K extends RowKind>(kind: K, rows: readonly StoreRows[K][]): Promise<void> {
+    this.#write(({ db }) => importRows(db, kind, rows));
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -359,8 +391,10 @@ export class SqliteStore implements Store {
     return row ? rowToRequest(row) : null;
   }
 
-  #getMeta(key: string): string | null {
-    return (this.#st.getMeta.get(key) as { value: string } | undefined)?.value ?? null;
+  #getMeta(key: string, now?: number): string | null {
+    const row = this.#st.getMeta.get(key) as { value: string; expires_at: number | null } | undefined;
+    if (!row || (now !== undefined && row.expires_at !== null && row.expires_at <= now)) return null;
+    return row.value;
   }
 
   /** The needle to look for (null: no text filter), with the search index brought up to date. */
@@ -393,7 +427,7 @@ export class SqliteStore implements Store {
     const head = headForAppend(this.#getMeta(AUDIT_HEAD_META_KEY)) ?? ((st.lastAudit.get() as { seq: number; hash: string } | undefined) ?? null);
     const linked = linkAudit(head, inputs);
     for (const entry of linked.entries) st.insertAudit.run(auditToRow(entry));
-    if (linked.head) st.setMeta.run(AUDIT_HEAD_META_KEY, formatAuditHead(linked.head));
+    if (linked.head) st.setMeta.run({ key: AUDIT_HEAD_META_KEY, value: formatAuditHead(linked.head), expires_at: null });
   }
 
   #insertOutbox(items: readonly OutboxInput[]): void {
