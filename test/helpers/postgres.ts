@@ -14,8 +14,8 @@ export interface TestPostgres {
   /** postgres://… of the maintenance database (`postgres`). */
   url: string;
   port: number;
-  /** A new, empty database; returns its URL. */
-  createDatabase(prefix?: string): Promise<string>;
+  /** A new database, empty or a copy of `template` (a database name); returns its URL. */
+  createDatabase(prefix?: string, template?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -108,12 +108,15 @@ export async function startPostgres(): Promise<TestPostgres> {
   return {
     url,
     port,
-    async createDatabase(prefix = 'test') {
+    async createDatabase(prefix = 'test', template?: string) {
       const name = `${prefix}_${process.pid}_${++counter}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        await client.query(`CREATE DATABASE ${name}`);
+        // FILE_COPY (Postgres 15+) copies a migrated template far faster than the default WAL_LOG.
+        const version = Number((await client.query('SHOW server_version_num')).rows[0].server_version_num);
+        const strategy = version >= 150000 ? ' STRATEGY FILE_COPY' : '';
+        await client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}${strategy}` : ''}`);
       } finally {
         await client.end();
       }
