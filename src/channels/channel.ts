@@ -14,6 +14,7 @@
 // then the policy's reason; and it passes every piece of agent text through showInvisible
 // (src/text/invisible.ts) before escaping it for its own format.
 import type { Hono } from 'hono';
+import type { Leadership } from '../cluster/cluster.js';
 import type { Config } from '../config/schema.js';
 import type { Gate } from '../core/gate.js';
 import type { Clock } from '../core/ids.js';
@@ -32,6 +33,8 @@ export interface ChannelContext {
   metrics: Metrics;
   /** Base URL humans reach the server at (links in messages). */
   publicUrl: string;
+  /** Work that must run on one instance at a time (long polling, IMAP polling) registers here. */
+  leader: Leadership;
   /** Approvers (config) who may decide `request` on this server, by routing (never its filer). */
   approversFor(request: ApprovalRequest): ApproverIdentity[];
   /** The approver a channel identity belongs to, as a principal for gate.decide (null: not an approver). */
@@ -61,7 +64,7 @@ export interface Channel {
   destinations?(request: ApprovalRequest): string[];
   /** HTTP routes the channel serves (mounted on the main app). */
   routes?(): Hono<AppEnv>;
-  /** Starts background work (polling). Called once, after the HTTP server listens. */
+  /** Starts background work. Called once, after the HTTP server listens. Polling that must run once across instances registers with `ctx.leader` instead of starting here. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { approverMayDecide } from '../core/authz.js';
 import type { Principal } from '../core/types.js';
 import type { Channel, ChannelContext, ChannelFactory } from './channel.js';
 import type { Config } from '../config/schema.js';
+import { alwaysLeader, type Leadership } from '../cluster/cluster.js';
 import { webChannel } from '../web/web-channel.js';
 
 /**
@@ -26,11 +27,13 @@ export function buildChannels(ctx: ChannelContext, factories: ChannelFactory[]):
   return channels;
 }
 
-export function createChannelContext(deps: Omit<ChannelContext, 'approversFor' | 'principalFor' | 'publicUrl'> & { publicUrl: () => string }): ChannelContext {
+export function createChannelContext(deps: Omit<ChannelContext, 'approversFor' | 'principalFor' | 'publicUrl' | 'leader'> & { publicUrl: () => string; leader?: Leadership }): ChannelContext {
   const { config } = deps;
+  const leader = deps.leader ?? alwaysLeader(deps.logger);
   const routing = { projects: config.projects, approvers: config.approvers };
   return {
     ...deps,
+    leader,
     get publicUrl() {
       return deps.publicUrl();
     },

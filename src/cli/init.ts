@@ -120,12 +120,24 @@ server:
 data_dir: ${v(d.data_dir)}
 
 store:
-  # Storage backend. Only sqlite for now.
+  # sqlite: one instance, one file (the default). postgres: several instances on one PostgreSQL
+  # database (docs/scaling.md). null: postgres when a database URL is set, else sqlite.
+  # ${where('store.kind')}
+  kind: ${v(d.store.kind)}
+  # The older name of kind, still read; give one of the two.
   # ${where('store.driver')}
-  driver: ${v(d.store.driver)}
+  #~ driver: sqlite
   # The SQLite file. null: <data_dir>/greenlight.db.
   # ${where('store.sqlite_path')}
   sqlite_path: ${v(d.store.sqlite_path)}
+  # The PostgreSQL database, postgres://user:password@host:5432/greenlight (add ?sslmode=require
+  # across a network). Keep the password out of this file: GREENLIGHT_DATABASE_URL_FILE names a
+  # file holding the URL.
+  # ${where('store.url')}
+  url: ${v(d.store.url)}
+  # Connections each instance keeps to PostgreSQL, besides one for events and one for leadership.
+  # ${where('store.pool_size')}
+  pool_size: ${v(d.store.pool_size)}
 
 log:
   # debug | info | warn | error | silent.

@@ -113,9 +113,16 @@ export const ConfigSchema = z
     data_dir: z.string().default('./data'),
     store: z
       .object({
-        driver: z.enum(['sqlite']).default('sqlite'),
+        /** sqlite (one instance; the default) or postgres (several instances). null: postgres when url is set. */
+        kind: z.enum(['sqlite', 'postgres']).nullable().default(null),
+        /** The older name of kind. */
+        driver: z.enum(['sqlite', 'postgres']).nullable().default(null),
         /** Defaults to <data_dir>/greenlight.db */
         sqlite_path: z.string().nullable().default(null),
+        /** postgres://user:password@host:port/database (GREENLIGHT_DATABASE_URL). */
+        url: z.string().regex(/^postgres(ql)?:\/\//i, 'a postgres:// or postgresql:// URL').nullable().default(null),
+        /** Connections each instance keeps to Postgres (plus one for events and one for leadership). */
+        pool_size: z.number().int().min(2).max(500).default(10),
       })
       .strict()
       .prefault({}),
@@ -188,6 +195,11 @@ export type ApproverConfig = z.infer<typeof ApproverSchema>;
 export type ProjectConfig = z.infer<typeof ProjectSchema>;
 export type WebhookConfig = z.infer<typeof WebhookSchema>;
 export type DeliveryConfig = Config['delivery'];
+
+/** Which store the config names: `kind`, else its older name `driver`, else postgres when a URL is set. */
+export function storeKind(config: Pick<Config, 'store'>): 'sqlite' | 'postgres' {
+  return config.store.kind ?? config.store.driver ?? (config.store.url ? 'postgres' : 'sqlite');
+}
 
 /** The defaults, as a parsed empty file gives them. */
 export const defaultConfig = (): Config => ConfigSchema.parse({});

@@ -46,7 +46,6 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
   const { ctx } = deps;
   const app = new Hono<AppEnv>();
   /** Nonces being used right now in this process (the store write below covers other instances). */
-  const inflight = new Set<string>();
 
   async function check(token: string): Promise<Checked> {
     const claims = verifyLink(await deps.secret(), token);
@@ -130,11 +129,13 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
     }
 
     const key = nonceMetaKey(claims.nonce);
-    if (inflight.has(claims.nonce) || (await used(claims.nonce))) return refuse(c, { ok: false, status: 410, heading: 'This link was already used', message: 'Each link decides once.' });
-    inflight.add(claims.nonce);
+    const usedUp = JSON.stringify({ at: ctx.clock.now(), request_id: request.id, approver: claims.approver, action: claims.action });
+    // Used up before deciding, by a compare-and-set: a replayed or concurrent POST, on this or any
+    // other instance, finds it used even while the decision is still running. The entry lives as
+    // long as the link could be used. ('released' is how older versions freed a link.)
+    const claim = (from: string | null) => ctx.store.swapMeta(key, from, usedUp, { now: ctx.clock.now(), expires_at: claims.expiresAt });
+    if (!(await claim(null)) && !(await claim('released'))) return refuse(c, { ok: false, status: 410, heading: 'This link was already used', message: 'Each link decides once.' });
     try {
-      // Used up before deciding: a replayed POST finds it used even if the decision is still running.
-      await ctx.store.setMeta(key, JSON.stringify({ at: ctx.clock.now(), request_id: request.id, approver: claims.approver, action: claims.action }));
       const decided = await ctx.gate.decide(principal, request.id, decisionFor(claims.action, form), deps.via);
       const outcome = describeOutcome(decided);
       return c.html(resultPage(`Done: ${outcome.split(' by ')[0]}`, `The request was ${outcome}. The agent has been told.`, decided.title), 200);
@@ -145,12 +146,10 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
         return refuse(c, { ok: false, status: 409, heading: 'Already decided', message: current ? `This request was already ${describeOutcome(current)}.` : err.message });
       }
       if (VALIDATION_CODES.has(err.code)) {
-        await ctx.store.setMeta(key, 'released'); // nothing was decided: the link may be used again
+        await ctx.store.swapMeta(key, usedUp, null); // nothing was decided: the link may be used again
         return again(err.message);
       }
       return refuse(c, { ok: false, status: err.status === 403 ? 403 : 400, heading: 'Refused', message: err.message });
-    } finally {
-      inflight.delete(claims.nonce);
     }
   });
 

@@ -109,10 +109,11 @@ export function checkCsrf(secret: string, linkToken: string, pageNonce: string |
 }
 
 /** The configured secret, or one generated on first use and kept in the store (shared by instances). */
-export async function resolveLinkSecret(store: Pick<Store, 'getMeta' | 'setMeta'>, configured: string | null): Promise<string> {
+export async function resolveLinkSecret(store: Pick<Store, 'getMeta' | 'swapMeta'>, configured: string | null): Promise<string> {
   if (configured) return configured;
   const stored = await store.getMeta(LINK_SECRET_META_KEY);
   if (stored) return stored;
-  await store.setMeta(LINK_SECRET_META_KEY, newSecret('glem'));
+  // Written only if still absent, so every instance signs and checks links with the same secret.
+  await store.swapMeta(LINK_SECRET_META_KEY, null, newSecret('glem'));
   return (await store.getMeta(LINK_SECRET_META_KEY))!;
 }

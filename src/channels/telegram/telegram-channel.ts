@@ -2,7 +2,7 @@
 //   plan   — which chats see a request (server routing, never the agent's choice), and an update
 //            of every message once it is settled; written by the gate with the state change.
 //   send   — the outbox worker's sender (outbound.ts), retried with backoff.
-//   start  — checks the token (getMe), then long-polls (polling mode).
+//   start  — checks the token (getMe), then long-polls (polling mode) while this instance leads.
 //   routes — webhook and its set-up (routes.ts).
 import type { Update } from 'grammy/types';
 import { newId } from '../../core/ids.js';
@@ -117,9 +117,16 @@ export function createTelegramChannelFactory(options: TelegramChannelOptions = {
         }
         if (bot.isInited()) ctx.logger.info('telegram: connected', { bot: bot.botInfo.username, mode: settings.mode });
         if (settings.mode === 'polling') {
-          // Polling and a webhook exclude each other; grammY's own start() does the same.
-          if (bot.isInited()) await bot.api.deleteWebhook().catch((err: unknown) => ctx.logger.warn('telegram: deleteWebhook failed before polling', { err }));
-          poller.start();
+          // Telegram allows one getUpdates caller per bot: on several instances only the leader polls.
+          ctx.leader.register({
+            name: 'telegram long polling',
+            async start() {
+              // Polling and a webhook exclude each other; grammY's own start() does the same.
+              if (bot.isInited()) await bot.api.deleteWebhook().catch((err: unknown) => ctx.logger.warn('telegram: deleteWebhook failed before polling', { err }));
+              poller.start();
+            },
+            stop: () => poller.stop(),
+          });
         }
       },
       async stop() {

@@ -262,7 +262,10 @@ export const SCHEMAS: Record<string, Schema> = {
   CompatError,
   CompatIssue,
   Health: obj({ status: { const: 'ok' }, version: str('Server version.') }),
-  Ready: obj({ status: { type: 'string', enum: ['ready', 'not ready'] } }),
+  Ready: obj({
+    status: { type: 'string', enum: ['ready', 'not ready'] },
+    checks: { type: 'object', description: 'Each check by name (store, migrations, events, draining, ...): `ok`, or what is wrong.', additionalProperties: { type: 'string' } },
+  }),
 };
 
 // ---- error responses -----------------------------------------------------------------------

@@ -156,7 +156,8 @@ CREATE INDEX meta_expiry ON meta (expires_at) WHERE expires_at IS NOT NULL;
 CREATE TABLE rate_buckets (
   key    TEXT COLLATE "C" PRIMARY KEY,
   tokens DOUBLE PRECISION NOT NULL,
-  at     BIGINT NOT NULL
+  at     BIGINT NOT NULL,
+  ok     BOOLEAN NOT NULL     -- whether the last take got a token
 );
 `;
 

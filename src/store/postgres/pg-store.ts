@@ -79,6 +79,10 @@ export class PostgresStore implements Store {
     this.instanceId = options.instanceId ?? Math.random().toString(36).slice(2, 10);
   }
 
+  get url(): string {
+    return this.#options.url;
+  }
+
   /** The pool, for the cluster parts that share it (events, leader, limits). */
   get pool(): pg.Pool {
     if (!this.#pool) throw new Error('PostgresStore is not open: call migrate() first (and not after close()).');

@@ -1,0 +1,61 @@
+// Opening the store the config names: the SQLite file (the default, one instance) or PostgreSQL
+// (several instances). Both are migrated before they are handed out.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { storeKind, type Config } from '../config/schema.js';
+import { PostgresStore } from './postgres/pg-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
+import { PRIVATE_DIR_MODE } from './sqlite/sqlite-open.js';
+import { databaseProblem, dataDirProblem } from '../startup-error.js';
+import type { Store } from './store.js';
+
+export function sqlitePathOf(config: Pick<Config, 'store' | 'data_dir'>): string {
+  return config.store.sqlite_path ?? join(config.data_dir, 'greenlight.db');
+}
+
+/** A URL with its password replaced by ***, safe for logs and messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'an unparseable URL';
+  }
+}
+
+/** Where the store lives, for messages: the SQLite path, or the Postgres URL without its password. */
+export function describeStore(config: Pick<Config, 'store' | 'data_dir'>): string {
+  return storeKind(config) === 'postgres' ? redactUrl(config.store.url!) : sqlitePathOf(config);
+}
+
+/** The configured store, not yet opened (no I/O). */
+export function createStore(config: Pick<Config, 'store' | 'data_dir'>, options: { instanceId?: string } = {}): Store {
+  if (storeKind(config) === 'postgres') return new PostgresStore({ url: config.store.url!, poolSize: config.store.pool_size, instanceId: options.instanceId });
+  return new SqliteStore({ path: sqlitePathOf(config) });
+}
+
+/**
+ * Opens and migrates the configured store. A missing SQLite data directory is created owner-only
+ * (0700); failures a user can fix throw a StartupError that says which setting to change.
+ */
+export async function openStore(config: Pick<Config, 'store' | 'data_dir'>, options: { instanceId?: string } = {}): Promise<Store> {
+  const sqlite = storeKind(config) === 'sqlite';
+  const path = sqlitePathOf(config);
+  if (sqlite && path !== ':memory:') {
+    for (const dir of [config.data_dir, dirname(resolve(path))]) {
+      try {
+        mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+      } catch (err) {
+        throw dataDirProblem(dir, err);
+      }
+    }
+  }
+  const store = createStore(config, options);
+  try {
+    await store.migrate();
+  } catch (err) {
+    throw sqlite ? databaseProblem(path, err) : err;
+  }
+  return store;
+}
