@@ -153,13 +153,18 @@ export function requireAgentKey(): MiddlewareHandler<AppEnv> {
 /** Buckets for apps built without a cluster (tests): one set per deps object. */
 const fallbackBuckets = new WeakMap<object, TokenBuckets>();
 
+/** The rate-limit buckets of this app: the cluster's (shared by every instance), else its own. */
+export function limitsOf(deps: AppEnv['Variables']['deps']): TokenBuckets {
+  let buckets = deps.limits ?? fallbackBuckets.get(deps);
+  if (!buckets) fallbackBuckets.set(deps, (buckets = createTokenBuckets()));
+  return buckets;
+}
+
 /** Per key, shared by every instance when the cluster is (Postgres). */
 async function checkRateLimit(deps: AppEnv['Variables']['deps'], keyId: string): Promise<void> {
   const { per_minute: perMinute, burst } = deps.config.rate_limit;
   if (perMinute <= 0) return;
-  let buckets = deps.limits ?? fallbackBuckets.get(deps);
-  if (!buckets) fallbackBuckets.set(deps, (buckets = createTokenBuckets()));
-  const wait = await buckets.take(`api:${keyId}`, 1, { perMinute, burst }, Date.now());
+  const wait = await limitsOf(deps).take(`api:${keyId}`, 1, { perMinute, burst }, Date.now());
   if (wait > 0) {
     const retry = Math.ceil(wait / 1000);
     throw new GreenlightError('RATE_LIMITED', `Too many requests for this key: the limit is ${perMinute} per minute. Retry in ${retry} s.`, { details: { retry_after_sec: retry } });

@@ -36,21 +36,29 @@ export function createStore(config: Pick<Config, 'store' | 'data_dir'>, options:
 }
 
 /**
- * Opens and migrates the configured store. A missing SQLite data directory is created owner-only
- * (0700); failures a user can fix throw a StartupError that says which setting to change.
+ * Creates the directory a SQLite file goes in, owner-only (0700), if missing (nothing to do for
+ * Postgres). A directory that cannot be made is a StartupError naming the setting to change.
  */
-export async function openStore(config: Pick<Config, 'store' | 'data_dir'>, options: { instanceId?: string } = {}): Promise<Store> {
-  const sqlite = storeKind(config) === 'sqlite';
+export function ensureStoreDir(config: Pick<Config, 'store' | 'data_dir'>): void {
   const path = sqlitePathOf(config);
-  if (sqlite && path !== ':memory:') {
-    for (const dir of [config.data_dir, dirname(resolve(path))]) {
-      try {
-        mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-      } catch (err) {
-        throw dataDirProblem(dir, err);
-      }
+  if (storeKind(config) !== 'sqlite' || path === ':memory:') return;
+  for (const dir of [config.data_dir, dirname(resolve(path))]) {
+    try {
+      mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    } catch (err) {
+      throw dataDirProblem(dir, err);
     }
   }
+}
+
+/**
+ * Opens and migrates the configured store. Failures a user can fix throw a StartupError that says
+ * which setting to change.
+ */
+export async function openStore(config: Pick<Config, 'store' | 'data_dir'>, options: { instanceId?: string } = {}): Promise<Store> {
+  ensureStoreDir(config);
+  const sqlite = storeKind(config) === 'sqlite';
+  const path = sqlitePathOf(config);
   const store = createStore(config, options);
   try {
     await store.migrate();

@@ -9,6 +9,7 @@
 // exact, byte for byte.
 
 import type pg from 'pg';
+import { statusOf, type MigrationStatus } from '../migration-status.js';
 import { ADVISORY_NAMESPACE, LOCK } from './pg-locks.js';
 
 export interface Migration {
@@ -163,23 +164,12 @@ CREATE TABLE rate_buckets (
 
 export const MIGRATIONS: Migration[] = [{ version: 1, name: 'init', sql: INIT }];
 
-export interface MigrationStatus {
-  /** Versions recorded in the database, oldest first. */
-  applied: { version: number; name: string; applied_at: number }[];
-  /** Migrations this Greenlight knows that the database does not have yet. */
-  pending: Migration[];
-  /** The database is newer than this Greenlight. */
-  ahead: boolean;
-}
-
 export async function migrationStatus(client: pg.ClientBase): Promise<MigrationStatus> {
   const exists = await client.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t");
   const applied = exists.rows[0].t
     ? (await client.query<{ version: number; name: string; applied_at: number }>('SELECT version, name, applied_at FROM schema_migrations ORDER BY version')).rows
     : [];
-  const current = applied.at(-1)?.version ?? 0;
-  const known = MIGRATIONS.at(-1)?.version ?? 0;
-  return { applied, pending: MIGRATIONS.filter((m) => m.version > current), ahead: current > known };
+  return statusOf(applied, MIGRATIONS);
 }
 
 /** Applies every migration the database lacks, each in its own transaction, holding the migration lock. */
@@ -192,7 +182,7 @@ export async function applyMigrations(client: pg.ClientBase): Promise<number> {
       const current = status.applied.at(-1)!.version;
       throw new Error(`The database is at schema version ${current}, newer than this Greenlight knows (${MIGRATIONS.at(-1)?.version ?? 0}): upgrade Greenlight, or restore a backup made by this version.`);
     }
-    for (const migration of status.pending) {
+    for (const migration of MIGRATIONS.filter((m) => status.pending.some((p) => p.version === m.version))) {
       await client.query('BEGIN');
       try {
         await client.query(migration.sql);

@@ -41,7 +41,8 @@ import type {
   StoreRows,
 } from '../store.js';
 import { ADVISORY_NAMESPACE, LOCK } from './pg-locks.js';
-import { applyMigrations, migrationStatus, type MigrationStatus } from './pg-migrations.js';
+import type { Migrated, MigrationStatus } from '../migration-status.js';
+import { applyMigrations, migrationStatus } from './pg-migrations.js';
 import { REQUEST_SELECT, countQuery, pageQuery, type CountFilter } from './pg-request-query.js';
 import { INSERT_REQUEST, PG_TYPES, decodeRow, encodeRow, requestParams, toPgText } from './pg-rows.js';
 import { exportRows, importRows, insertAudit, insertGrant, insertKey, insertRequestTags } from './pg-transfer.js';
@@ -68,7 +69,7 @@ export function eventTypeOf(status: Status): RequestEventType {
   return status === 'expired' ? 'request.expired' : status === 'cancelled' ? 'request.cancelled' : 'request.decided';
 }
 
-export class PostgresStore implements Store {
+export class PostgresStore implements Store, Migrated {
   readonly instanceId: string;
   readonly #options: PostgresStoreOptions;
   #pool: pg.Pool | null = null;

@@ -3,7 +3,8 @@
 // start IMMEDIATE: several processes on the same file queue for the write lock (busy_timeout)
 // instead of failing when a read turns into a write.
 
-import type Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import type { ApprovalRequest, Decision, Status } from '../../core/types.js';
 import {
   AUDIT_HEAD_META_KEY,
@@ -36,7 +37,9 @@ import type {
   Store,
   StoreRows,
 } from '../store.js';
-import { applyMigrations, openDatabase } from './sqlite-open.js';
+import { statusOf, type Migrated, type MigrationStatus } from '../migration-status.js';
+import { MIGRATIONS } from './migrations.js';
+import { applyMigrations, migrationStatus, openDatabase } from './sqlite-open.js';
 import { SearchIndex } from './sqlite-search-index.js';
 import { RARE_MATCHES, canUseTextIndex, countQuery, ftsPhrase, pageQuery, type CountFilter, type SqlQuery, type TextPlan } from './sqlite-request-query.js';
 import { prepareAll, type Statements } from './sqlite-statements.js';
@@ -74,7 +77,7 @@ interface Open {
   search: SearchIndex;
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, Migrated {
   readonly #path: string;
   #open: Open | null = null;
 
@@ -93,6 +96,17 @@ export class SqliteStore implements Store {
       throw err;
     }
     if (!this.#open) this.#open = { db, st: prepareAll(db), shaped: new Map(), search: new SearchIndex(db) };
+  }
+
+  async migrationStatus(): Promise<MigrationStatus> {
+    if (this.#open) return migrationStatus(this.#open.db);
+    if (this.#path === ':memory:' || !existsSync(this.#path)) return statusOf([], MIGRATIONS);
+    const db = new Database(this.#path, { readonly: true, fileMustExist: true });
+    try {
+      return migrationStatus(db);
+    } finally {
+      db.close();
+    }
   }
 
   async close(): Promise<void> {
