@@ -306,6 +306,11 @@ delivery:
   # How long one delivery attempt may take, in milliseconds.
   # ${where('delivery.timeout_ms')}
   timeout_ms: ${v(d.delivery.timeout_ms)}
+  # How long a claimed outbox item stays leased to the instance sending it, in seconds. null: long
+  # enough for a whole batch to time out (at least 60). If an instance dies mid-send, another sends
+  # its items when the lease ends; receivers drop the repeat by X-Greenlight-Delivery.
+  # ${where('delivery.lease_sec')}
+  lease_sec: ${v(d.delivery.lease_sec)}
 `;
 }
 

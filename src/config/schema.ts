@@ -183,6 +183,12 @@ export const ConfigSchema = z
         backoff_base_ms: z.number().int().min(10).default(2000),
         backoff_max_ms: z.number().int().min(10).default(3_600_000),
         timeout_ms: z.number().int().min(100).default(10_000),
+        /**
+         * How long a claimed outbox item stays leased to the instance sending it. null: long enough
+         * for a whole batch to time out (at least 60 s). When an instance dies mid-send, another
+         * one sends its items once their lease ends.
+         */
+        lease_sec: z.number().int().min(1).max(3600).nullable().default(null),
       })
       .strict()
       .prefault({}),
