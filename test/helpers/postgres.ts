@@ -56,7 +56,11 @@ export async function freeLoopbackPort(): Promise<number> {
 
 let counter = 0;
 
-export async function startPostgres(): Promise<TestPostgres> {
+/**
+ * `durable`: keep Postgres's own fsync and synchronous_commit (benchmarks); tests turn both off,
+ * which is safe for a throwaway cluster and much faster.
+ */
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   const bin = findPostgresBin();
   const user = serverUser();
   const dir = mkdtempSync(join(tmpdir(), 'greenlight-pg-'));
@@ -81,9 +85,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       port: String(port),
       listen_addresses: '127.0.0.1',
       unix_socket_directories: '',
-      fsync: 'off',
-      synchronous_commit: 'off',
-      full_page_writes: 'off',
+      ...(options.durable ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
       max_connections: '400',
       shared_buffers: '32MB',
       log_min_messages: 'fatal',

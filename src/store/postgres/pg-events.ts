@@ -33,10 +33,8 @@ export function createPgEventBus(deps: { url: string; store: Store; instanceId: 
   let queue: Promise<void> = Promise.resolve();
 
   async function handle(notice: Notice): Promise<void> {
-    if (notice.e === 'outbox') {
-      for (const l of [...outboxListeners]) l();
-      return;
-    }
+    if (notice.e === 'outbox' || notice.o) for (const l of [...outboxListeners]) l();
+    if (notice.e === 'outbox') return;
     if (everyone === 0 && !waited.has(notice.id)) return;
     const request = await deps.store.getRequest(notice.id);
     if (!request) return;

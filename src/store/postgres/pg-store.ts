@@ -20,7 +20,7 @@ import {
   linkAudit,
   searchNeedle,
 } from '../adapter-kit.js';
-import { decisionToColumn, outboxInputToRow, requestToRow, rowToAudit, rowToGrant, rowToKey, rowToOutbox, rowToRequest, type KeyRow, type OutboxRow } from '../rows.js';
+import { decisionToColumn, requestToRow, rowToAudit, rowToGrant, rowToKey, rowToOutbox, rowToRequest, type KeyRow, type OutboxRow } from '../rows.js';
 import type {
   AuditEntry,
   AuditInput,
@@ -45,13 +45,14 @@ import type { Migrated, MigrationStatus } from '../migration-status.js';
 import { applyMigrations, migrationStatus } from './pg-migrations.js';
 import { REQUEST_SELECT, countQuery, pageQuery, type CountFilter } from './pg-request-query.js';
 import { INSERT_REQUEST, PG_TYPES, decodeRow, encodeRow, requestParams, toPgText } from './pg-rows.js';
-import { exportRows, importRows, insertAudit, insertGrant, insertKey, insertRequestTags } from './pg-transfer.js';
+import { exportRows, importRows, insertAudit, insertGrant, insertKey, insertOutbox, insertRequestTags } from './pg-transfer.js';
 
 /** The NOTIFY channel every instance listens on. */
 export const EVENTS_CHANNEL = 'greenlight_events';
 
 /** What a notification says: which instance, and which request changed how (or that outbox items were written). */
-export type Notice = { s: string; e: 'outbox' } | { s: string; e: 'request'; id: string; types: RequestEventType[]; at: number };
+/** `o`: outbox items were written too. */
+export type Notice = { s: string; e: 'outbox' } | { s: string; e: 'request'; id: string; types: RequestEventType[]; at: number; o?: true };
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database?sslmode=... */
@@ -142,9 +143,7 @@ export class PostgresStore implements Store, Migrated {
         return { created: false, request: (await this.#findIdempotent(tx, request))! };
       }
       await insertRequestTags(tx, request);
-      await this.#writeEffects(tx, effects);
-      const types: RequestEventType[] = request.status === 'pending' ? ['request.created'] : ['request.created', eventTypeOf(request.status)];
-      await this.#notify(tx, { s: this.instanceId, e: 'request', id: request.id, types, at: request.created_at });
+      await this.#writeEffects(tx, effects, { id: request.id, types: request.status === 'pending' ? ['request.created'] : ['request.created', eventTypeOf(request.status)], at: request.created_at });
       // The row as written reads back the same as a SELECT would, without one.
       return { created: true, request: rowToRequest(requestToRow(request)) };
     });
@@ -184,8 +183,7 @@ export class PostgresStore implements Store, Migrated {
         id,
       ]);
       if (won.rowCount !== 1) return { ok: false, current: await this.#getRequest(tx, id) };
-      await this.#writeEffects(tx, effects);
-      await this.#notify(tx, { s: this.instanceId, e: 'request', id, types: [eventTypeOf(status)], at });
+      await this.#writeEffects(tx, effects, { id, types: [eventTypeOf(status)], at });
       return { ok: true, request: rowToRequest(decodeRow(won.rows[0] as Row)) };
     });
   }
@@ -252,7 +250,7 @@ export class PostgresStore implements Store, Migrated {
 
   async enqueueOutbox(items: OutboxInput[]): Promise<void> {
     if (items.length === 0) return;
-    await this.#tx((tx) => this.#insertOutbox(tx, items));
+    await this.#tx((tx) => this.#writeEffects(tx, { audit: [], outbox: items }));
   }
 
   async claimOutbox(now: number, limit: number, leaseMs: number, kinds?: string[]): Promise<OutboxItem[]> {
@@ -470,9 +468,15 @@ export class PostgresStore implements Store, Migrated {
     return decodeRow<{ value: string }>(row).value;
   }
 
-  async #writeEffects(tx: Tx, effects: Effects): Promise<void> {
+  /**
+   * Writes the effects, and announces the change with one NOTIFY: the request that changed (if
+   * any), and whether outbox items were written (so other instances' workers re-arm).
+   */
+  async #writeEffects(tx: Tx, effects: Effects, changed: { id: string; types: RequestEventType[]; at: number } | null = null): Promise<void> {
     await this.#insertOutbox(tx, effects.outbox);
     for (const grant of effects.grants ?? []) await insertGrant(tx, grant);
+    const outbox = effects.outbox.length > 0;
+    if (changed || outbox) await this.#notify(tx, changed ? { s: this.instanceId, e: 'request', ...changed, ...(outbox ? { o: true } : {}) } : { s: this.instanceId, e: 'outbox' });
     // Last, so the chain's lock is held for as short a time as possible.
     await this.#appendAudit(tx, effects.audit);
   }
@@ -481,30 +485,21 @@ export class PostgresStore implements Store, Migrated {
     if (inputs.length === 0) return;
     await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [ADVISORY_NAMESPACE, LOCK.audit]);
     // The recorded head wins over the last row, as in the other stores.
-    const last = (await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1')).rows[0] ?? null;
-    const head = headForAppend(await this.#getMeta(tx, AUDIT_HEAD_META_KEY)) ?? last;
+    const read = await tx.query<{ head: string | null; seq: number | null; hash: string | null }>(
+      'SELECT (SELECT value FROM meta WHERE key = $1) AS head, last.seq, last.hash FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) last ON true',
+      [AUDIT_HEAD_META_KEY],
+    );
+    const { head: recorded, seq, hash } = read.rows[0];
+    const head = headForAppend(recorded === null ? null : decodeRow<{ v: string }>({ v: recorded }).v) ?? (seq === null ? null : { seq, hash: hash! });
     const linked = linkAudit(head, inputs);
-    for (const entry of linked.entries) await insertAudit(tx, entry);
+    await insertAudit(tx, linked.entries);
     if (linked.head) {
       await tx.query('INSERT INTO meta (key, value, expires_at) VALUES ($1, $2, NULL) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = NULL', [AUDIT_HEAD_META_KEY, formatAuditHead(linked.head)]);
     }
   }
 
   async #insertOutbox(tx: Tx, items: readonly OutboxInput[]): Promise<void> {
-    if (items.length === 0) return;
-    for (const item of items) {
-      const r = encodeRow(outboxInputToRow(item));
-      await tx.query('INSERT INTO outbox (id, kind, target, request_id, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-        r.id,
-        r.kind,
-        r.target,
-        r.request_id,
-        r.payload,
-        r.created_at,
-        r.next_attempt_at,
-      ]);
-    }
-    await this.#notify(tx, { s: this.instanceId, e: 'outbox' });
+    if (items.length > 0) await insertOutbox(tx, items);
   }
 }
 

@@ -5,16 +5,18 @@
 import type pg from 'pg';
 import type { ApprovalRequest } from '../../core/types.js';
 import { clampLimit, decodeExportCursor, encodeExportCursor, exportKey } from '../adapter-kit.js';
-import { auditToRow, grantToRow, keyToRow, rowToAudit, rowToGrant, rowToKey, rowToOutbox, rowToRequest, type KeyRow, type OutboxRow } from '../rows.js';
-import type { AuditEntry, ChannelMessageRef, Grant, KeyRecord, MetaEntry, OutboxItem, RowKind, RowPage, StoreRows } from '../store.js';
+import { auditToRow, grantToRow, keyToRow, outboxInputToRow, rowToAudit, rowToGrant, rowToKey, rowToOutbox, rowToRequest, type KeyRow, type OutboxRow } from '../rows.js';
+import type { AuditEntry, ChannelMessageRef, Grant, KeyRecord, MetaEntry, OutboxInput, OutboxItem, RowKind, RowPage, StoreRows } from '../store.js';
 import { REQUEST_SELECT } from './pg-request-query.js';
 import { INSERT_REQUEST, decodeRow, encodeRow, requestParams, toPgText } from './pg-rows.js';
 
 type Q = pg.Pool | pg.PoolClient;
 
-/** Runs an INSERT of `row`'s columns, named by `columns`. */
-async function insert(q: Q, table: string, columns: readonly string[], row: Record<string, unknown>): Promise<void> {
-  await q.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, columns.map((c) => row[c] ?? null));
+/** Runs one INSERT of the rows' columns, named by `columns`. */
+async function insert(q: Q, table: string, columns: readonly string[], ...rows: Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const values = rows.map((_, r) => `(${columns.map((_, i) => `$${r * columns.length + i + 1}`).join(', ')})`).join(', ');
+  await q.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`, rows.flatMap((row) => columns.map((c) => row[c] ?? null)));
 }
 
 const KEY_COLUMNS = ['id', 'role', 'name', 'hash', 'projects', 'created_at', 'revoked_at'] as const;
@@ -26,7 +28,9 @@ const META_COLUMNS = ['key', 'value', 'expires_at'] as const;
 
 export const insertKey = (q: Q, key: KeyRecord) => insert(q, 'keys', KEY_COLUMNS, encodeRow(keyToRow(key)) as never);
 export const insertGrant = (q: Q, grant: Grant) => insert(q, 'grants', GRANT_COLUMNS, encodeRow(grantToRow(grant)) as never);
-export const insertAudit = (q: Q, entry: AuditEntry) => insert(q, 'audit', AUDIT_COLUMNS, encodeRow(auditToRow(entry)) as never);
+export const insertAudit = (q: Q, entries: readonly AuditEntry[]) => insert(q, 'audit', AUDIT_COLUMNS, ...entries.map((e) => encodeRow(auditToRow(e)) as never));
+const NEW_OUTBOX_COLUMNS = ['id', 'kind', 'target', 'request_id', 'payload', 'created_at', 'next_attempt_at'] as const;
+export const insertOutbox = (q: Q, items: readonly OutboxInput[]) => insert(q, 'outbox', NEW_OUTBOX_COLUMNS, ...items.map((o) => encodeRow(outboxInputToRow(o)) as never));
 
 export async function insertRequestTags(q: Q, request: ApprovalRequest): Promise<void> {
   for (const tag of new Set(request.tags)) {
@@ -81,7 +85,7 @@ export async function importRows<K extends RowKind>(q: Q, kind: K, rows: readonl
         await insert(q, 'channel_messages', MESSAGE_COLUMNS, encodeRow(row as ChannelMessageRef) as never);
         break;
       case 'audit':
-        await insertAudit(q, row as AuditEntry);
+        await insertAudit(q, [row as AuditEntry]);
         break;
       case 'outbox': {
         const o = row as OutboxItem;
