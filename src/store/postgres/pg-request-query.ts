@@ -1,4 +1,4 @@
-// Builds the SQL for listing, counting and searching requests in Postgres. Filters become
+// Builds the SQL for listing, counting and searching requests (and listing grants) in Postgres. Filters become
 // numbered parameters; the text filter is a byte-substring test on the UTF-8 search text
 // (position() on BYTEA), so it agrees with the other stores to the byte.
 
@@ -53,4 +53,26 @@ export function pageQuery(input: { filter: CountFilter; needle: string | null; o
 export function countQuery(filter: CountFilter, needle: string | null): SqlQuery {
   const p = new Params();
   return { text: `SELECT count(*) AS n FROM requests r${whereSql(whereOf(filter, needle, p))}`, values: p.values };
+}
+
+export interface GrantFilter {
+  agent?: string;
+  project?: string;
+  session_id?: string;
+  include_revoked?: boolean;
+  now?: number;
+}
+
+/** Grants that name the same agent / project / session or none at all; live ones unless asked. */
+export function grantsQuery(options: GrantFilter): SqlQuery {
+  const p = new Params();
+  const clauses: string[] = [];
+  if (options.agent !== undefined) clauses.push(`(agent IS NULL OR agent = ${p.add(toPgText(options.agent))})`);
+  if (options.project !== undefined) clauses.push(`(project IS NULL OR project = ${p.add(toPgText(options.project))})`);
+  if (options.session_id !== undefined) clauses.push(`(session_id IS NULL OR session_id = ${p.add(toPgText(options.session_id))})`);
+  if (!options.include_revoked) {
+    clauses.push('revoked_at IS NULL', '(max_uses IS NULL OR uses < max_uses)');
+    if (options.now !== undefined) clauses.push(`(expires_at IS NULL OR expires_at > ${p.add(options.now)})`);
+  }
+  return { text: `SELECT * FROM grants${whereSql(clauses)} ORDER BY created_at, id`, values: p.values };
 }

@@ -6,8 +6,10 @@
 // transaction, so it is sent only if the change commits) that other instances' event buses turn
 // into local events (pg-events.ts). The notification carries ids; listeners read the row.
 
-import pg from 'pg';
+import type pg from 'pg';
 import type { ApprovalRequest, Decision, RequestEventType, Status } from '../../core/types.js';
+
+export { EVENTS_CHANNEL, eventTypeOf, type Notice } from './pg-notice.js';
 import {
   AUDIT_HEAD_META_KEY,
   assertCursorOrder,
@@ -20,7 +22,7 @@ import {
   linkAudit,
   searchNeedle,
 } from '../adapter-kit.js';
-import { decisionToColumn, requestToRow, rowToAudit, rowToGrant, rowToKey, rowToOutbox, rowToRequest, type KeyRow, type OutboxRow } from '../rows.js';
+import { decisionToColumn, requestToRow, rowToAudit, rowToGrant, rowToKey, rowToRequest, type KeyRow } from '../rows.js';
 import type {
   AuditEntry,
   AuditInput,
@@ -43,16 +45,12 @@ import type {
 import { ADVISORY_NAMESPACE, LOCK } from './pg-locks.js';
 import type { Migrated, MigrationStatus } from '../migration-status.js';
 import { applyMigrations, migrationStatus } from './pg-migrations.js';
-import { REQUEST_SELECT, countQuery, pageQuery, type CountFilter } from './pg-request-query.js';
-import { INSERT_REQUEST, PG_TYPES, decodeRow, encodeRow, requestParams, toPgText } from './pg-rows.js';
+import { REQUEST_SELECT, countQuery, grantsQuery, pageQuery, type CountFilter, type GrantFilter } from './pg-request-query.js';
+import { getMeta, setMeta, swapMeta } from './pg-meta.js';
+import { EVENTS_CHANNEL, createPool, eventTypeOf, type Notice } from './pg-notice.js';
+import * as outbox from './pg-outbox.js';
+import { INSERT_REQUEST, decodeRow, encodeRow, fromPgText, requestParams, toPgText } from './pg-rows.js';
 import { exportRows, importRows, insertAudit, insertGrant, insertKey, insertOutbox, insertRequestTags } from './pg-transfer.js';
-
-/** The NOTIFY channel every instance listens on. */
-export const EVENTS_CHANNEL = 'greenlight_events';
-
-/** What a notification says: which instance, and which request changed how (or that outbox items were written). */
-/** `o`: outbox items were written too. */
-export type Notice = { s: string; e: 'outbox' } | { s: string; e: 'request'; id: string; types: RequestEventType[]; at: number; o?: true };
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database?sslmode=... */
@@ -65,10 +63,6 @@ export interface PostgresStoreOptions {
 
 type Tx = pg.PoolClient;
 type Row = Record<string, unknown>;
-
-export function eventTypeOf(status: Status): RequestEventType {
-  return status === 'expired' ? 'request.expired' : status === 'cancelled' ? 'request.cancelled' : 'request.decided';
-}
 
 export class PostgresStore implements Store, Migrated {
   readonly instanceId: string;
@@ -254,51 +248,27 @@ export class PostgresStore implements Store, Migrated {
   }
 
   async claimOutbox(now: number, limit: number, leaseMs: number, kinds?: string[]): Promise<OutboxItem[]> {
-    if (kinds !== undefined && kinds.length === 0) return [];
-    const n = clampLimit(limit);
-    if (n === 0) return [];
-    // SKIP LOCKED: instances claiming at the same moment take different items instead of queueing.
-    const rows = await this.pool.query(
-      `UPDATE outbox SET locked_until = $1 WHERE id IN (
-         SELECT id FROM outbox
-         WHERE state = 'pending' AND next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until <= $2)
-           AND ($3::text[] IS NULL OR kind = ANY($3::text[]))
-         ORDER BY next_attempt_at, created_at, id LIMIT $4
-         FOR UPDATE SKIP LOCKED)
-       RETURNING *`,
-      [now + leaseMs, now, kinds ?? null, n],
-    );
-    return rows.rows.map((r) => rowToOutbox(decodeRow<OutboxRow>(r as Row))).sort(byDueOrder);
+    return outbox.claim(this.pool, now, limit, leaseMs, kinds);
   }
 
   async completeOutbox(id: string, at: number): Promise<void> {
-    await this.pool.query("UPDATE outbox SET state = 'delivered', delivered_at = $1, attempts = attempts + 1, locked_until = NULL WHERE id = $2 AND state = 'pending'", [at, id]);
+    await outbox.complete(this.pool, id, at);
   }
 
   async failOutbox(id: string, error: string, nextAttemptAt: number | null): Promise<void> {
-    await this.pool.query(
-      `UPDATE outbox SET attempts = attempts + 1, last_error = $2, locked_until = NULL,
-         next_attempt_at = coalesce($3, next_attempt_at), state = CASE WHEN $3::bigint IS NULL THEN 'dead' ELSE 'pending' END
-       WHERE id = $1 AND state = 'pending'`,
-      [id, toPgText(error), nextAttemptAt],
-    );
+    await outbox.fail(this.pool, id, error, nextAttemptAt);
   }
 
   async getOutbox(id: string): Promise<OutboxItem | null> {
-    const row = (await this.pool.query('SELECT * FROM outbox WHERE id = $1', [id])).rows[0] as Row | undefined;
-    return row ? rowToOutbox(decodeRow<OutboxRow>(row)) : null;
+    return outbox.get(this.pool, id);
   }
 
   async listOutbox(options: { request_id?: string; state?: OutboxItem['state']; limit: number }): Promise<OutboxItem[]> {
-    const rows = await this.pool.query(
-      'SELECT * FROM outbox WHERE ($1::text IS NULL OR request_id = $1) AND ($2::text IS NULL OR state = $2) ORDER BY created_at, id LIMIT $3',
-      [options.request_id === undefined ? null : toPgText(options.request_id), options.state ?? null, clampLimit(options.limit)],
-    );
-    return rows.rows.map((r) => rowToOutbox(decodeRow<OutboxRow>(r as Row)));
+    return outbox.list(this.pool, options);
   }
 
   async nextOutboxAttempt(): Promise<number | null> {
-    return (await this.pool.query<{ t: number | null }>("SELECT min(greatest(next_attempt_at, coalesce(locked_until, next_attempt_at))) AS t FROM outbox WHERE state = 'pending'")).rows[0].t;
+    return outbox.nextAttempt(this.pool);
   }
 
   // ---- channel messages ----------------------------------------------------------------------
@@ -322,19 +292,9 @@ export class PostgresStore implements Store, Migrated {
     });
   }
 
-  async listGrants(options: { agent?: string; project?: string; session_id?: string; include_revoked?: boolean; now?: number }): Promise<Grant[]> {
-    const clauses: string[] = [];
-    const values: unknown[] = [];
-    const param = (v: unknown) => (values.push(v), `$${values.length}`);
-    if (options.agent !== undefined) clauses.push(`(agent IS NULL OR agent = ${param(toPgText(options.agent))})`);
-    if (options.project !== undefined) clauses.push(`(project IS NULL OR project = ${param(toPgText(options.project))})`);
-    if (options.session_id !== undefined) clauses.push(`(session_id IS NULL OR session_id = ${param(toPgText(options.session_id))})`);
-    if (!options.include_revoked) {
-      clauses.push('revoked_at IS NULL', '(max_uses IS NULL OR uses < max_uses)');
-      if (options.now !== undefined) clauses.push(`(expires_at IS NULL OR expires_at > ${param(options.now)})`);
-    }
-    const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
-    return (await this.pool.query(`SELECT * FROM grants${where} ORDER BY created_at, id`, values)).rows.map((r) => rowToGrant(decodeRow<Grant>(r as Row)));
+  async listGrants(options: GrantFilter): Promise<Grant[]> {
+    const q = grantsQuery(options);
+    return (await this.pool.query(q.text, q.values)).rows.map((r) => rowToGrant(decodeRow<Grant>(r as Row)));
   }
 
   async getGrant(id: string): Promise<Grant | null> {
@@ -368,37 +328,15 @@ export class PostgresStore implements Store, Migrated {
   // ---- meta ----------------------------------------------------------------------------------
 
   async getMeta(key: string, now?: number): Promise<string | null> {
-    return this.#getMeta(this.pool, key, now);
+    return getMeta(this.pool, key, now);
   }
 
   async setMeta(key: string, value: string, options: MetaOptions = {}): Promise<void> {
-    await this.pool.query('INSERT INTO meta (key, value, expires_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at', [
-      toPgText(key),
-      toPgText(value),
-      options.expires_at ?? null,
-    ]);
+    await setMeta(this.pool, key, value, options);
   }
 
   async swapMeta(key: string, expected: string | null, value: string | null, options: MetaOptions & { now?: number } = {}): Promise<boolean> {
-    // One statement per case, so each is atomic without locking a row that may not exist yet.
-    const k = toPgText(key);
-    const now = options.now ?? null;
-    const expires = options.expires_at ?? null;
-    const live = '(meta.expires_at IS NULL OR $2::bigint IS NULL OR meta.expires_at > $2::bigint)';
-    if (expected === null && value !== null) {
-      const r = await this.pool.query(
-        `INSERT INTO meta (key, value, expires_at) VALUES ($1, $3, $4) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at WHERE NOT ${live}`,
-        [k, now, toPgText(value), expires],
-      );
-      return r.rowCount === 1;
-    }
-    if (expected === null) {
-      await this.pool.query(`DELETE FROM meta WHERE key = $1 AND NOT ${live}`, [k, now]);
-      return (await this.#getMeta(this.pool, key, options.now)) === null;
-    }
-    if (value === null) return (await this.pool.query(`DELETE FROM meta WHERE key = $1 AND value = $3 AND ${live}`, [k, now, toPgText(expected)])).rowCount === 1;
-    const r = await this.pool.query(`UPDATE meta SET value = $4, expires_at = $5 WHERE key = $1 AND value = $3 AND ${live}`, [k, now, toPgText(expected), toPgText(value), expires]);
-    return r.rowCount === 1;
+    return swapMeta(this.pool, key, expected, value, options);
   }
 
   async deleteMeta(key: string): Promise<boolean> {
@@ -462,12 +400,6 @@ export class PostgresStore implements Store, Migrated {
     return row ? rowToGrant(decodeRow<Grant>(row)) : null;
   }
 
-  async #getMeta(q: pg.Pool | Tx, key: string, now?: number): Promise<string | null> {
-    const row = (await q.query<{ value: string; expires_at: number | null }>('SELECT value, expires_at FROM meta WHERE key = $1', [toPgText(key)])).rows[0];
-    if (!row || (now !== undefined && row.expires_at !== null && row.expires_at <= now)) return null;
-    return decodeRow<{ value: string }>(row).value;
-  }
-
   /**
    * Writes the effects, and announces the change with one NOTIFY: the request that changed (if
    * any), and whether outbox items were written (so other instances' workers re-arm).
@@ -490,7 +422,7 @@ export class PostgresStore implements Store, Migrated {
       [AUDIT_HEAD_META_KEY],
     );
     const { head: recorded, seq, hash } = read.rows[0];
-    const head = headForAppend(recorded === null ? null : decodeRow<{ v: string }>({ v: recorded }).v) ?? (seq === null ? null : { seq, hash: hash! });
+    const head = headForAppend(recorded === null ? null : fromPgText(recorded)) ?? (seq === null ? null : { seq, hash: hash! });
     const linked = linkAudit(head, inputs);
     await insertAudit(tx, linked.entries);
     if (linked.head) {
@@ -501,15 +433,4 @@ export class PostgresStore implements Store, Migrated {
   async #insertOutbox(tx: Tx, items: readonly OutboxInput[]): Promise<void> {
     if (items.length > 0) await insertOutbox(tx, items);
   }
-}
-
-export function createPool(url: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, types: PG_TYPES, application_name: 'greenlight', keepAlive: true, connectionTimeoutMillis: 10_000 });
-  // An idle client that loses its connection emits here; without a listener it would crash the process.
-  pool.on('error', () => {});
-  return pool;
-}
-
-function byDueOrder(a: OutboxItem, b: OutboxItem): number {
-  return a.next_attempt_at - b.next_attempt_at || a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
