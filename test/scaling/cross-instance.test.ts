@@ -156,6 +156,22 @@ describe('three instances, one PostgreSQL', () => {
     assert.equal(decided.length, 1, 'one decision in the audit log');
   });
 
+  it('keeps a dashboard session on every instance: signed in on A, used on B, signed out on C, refused on A', async () => {
+    const login = await fetch(`${A.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: KEYS.approver }) });
+    assert.equal(login.status, 200);
+    const token = /greenlight_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')![1];
+    const csrf = ((await login.json()) as { csrf_token: string }).csrf_token;
+    const cookie = `greenlight_session=${token}`;
+    const session = (on: Instance) => fetch(`${on.url}/auth/session`, { headers: { cookie } }).then((r) => r.json() as Promise<{ signed_in?: boolean; name?: string }>);
+    assert.equal((await session(B)).name, 'alice', 'B knows the session A made');
+    const id = await file(A, { title: 'decided with a session cookie', preview: 'echo hi' });
+    const decided = await fetch(`${B.url}/v1/requests/${id}/decision`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'denied' }) });
+    assert.equal(decided.status, 200);
+    const out = await fetch(`${C.url}/auth/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } });
+    assert.equal(out.status, 200);
+    assert.equal((await session(A)).signed_in, false, 'signed out on C is signed out on A');
+  });
+
   it('resumes Telegram polling on another instance within seconds when the leader is killed with SIGKILL', async () => {
     const leaders = await Promise.all(nodes.map((n) => n.metric('greenlight_leader')));
     assert.equal(leaders.filter((v) => v === 1).length, 1, `one leader: ${leaders}`);
