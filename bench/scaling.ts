@@ -6,52 +6,25 @@
 // durable defaults (fsync, synchronous_commit on). Everything shares this machine's cores, so
 // more instances add contention here, not capacity. NODE_EXTRA_CA_CERTS is unset for the servers.
 // Usage: node dist/bench/scaling.js [creates=2000] [waits=200]
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startPostgres } from '../test/helpers/postgres.js';
+import { startBenchServer } from './bench-server.js';
 import { createClient } from './http-client.js';
 import { percentile, printTable } from './stats.js';
 
 const [CREATES, WAITS] = [Number(process.argv[2] ?? 2000), Number(process.argv[3] ?? 200)];
-const ROOT = resolve(import.meta.dirname, '../..');
 const AGENT = 'bench-agent-key-0123456789abc';
 const APPROVER = 'bench-approver-key-0123456789';
 
-function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GREENLIGHT_') && k !== 'NODE_EXTRA_CA_CERTS') env[k] = v;
-  return { ...env, ...extra };
-}
-
-async function startServer(dir: string, name: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const config = join(dir, `${name}.yaml`);
-  writeFileSync(
-    config,
-    [
-      'server: { host: 127.0.0.1, port: 0 }',
-      `data_dir: ${JSON.stringify(join(dir, 'data'))}`,
-      'log: { level: error }',
-      'rate_limit: { per_minute: 0 }',
-      'requests: { max_wait_sec: 600 }',
-      `agents: [{ name: bench, key: ${AGENT} }]`,
-      `approvers: [{ name: alice, key: ${APPROVER} }]`,
-      'admins: [{ name: root, key: bench-admin-key-0123456789ab }]',
-    ].join('\n'),
+const startServer = (dir: string, name: string, env: Record<string, string>) =>
+  startBenchServer(
+    dir,
+    ['requests: { max_wait_sec: 600 }', `agents: [{ name: bench, key: ${AGENT} }]`, `approvers: [{ name: alice, key: ${APPROVER} }]`, 'admins: [{ name: root, key: bench-admin-key-0123456789ab }]'],
+    env,
+    name,
   );
-  const child = spawn(process.execPath, [join(ROOT, 'bin/greenlight.js'), 'serve', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'], env: serverEnv(env) });
-  const url = await new Promise<string>((res, rej) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m) res(m[1]);
-    });
-    child.once('exit', (c) => rej(new Error(`server exited ${c}`)));
-  });
-  return { url, child };
-}
 
 interface Figures {
   label: string;
@@ -113,7 +86,7 @@ async function main() {
     try {
       results.push(await measure('SQLite, 1 instance', [sqlite.url]));
     } finally {
-      sqlite.child.kill('SIGTERM');
+      sqlite.stop();
       rmSync(sqliteDir, { recursive: true, force: true });
     }
     for (const n of [1, 2, 3]) {
@@ -124,7 +97,7 @@ async function main() {
         for (let i = 0; i < n; i++) servers.push(await startServer(dir, `pg${i}`, { GREENLIGHT_DATABASE_URL: url }));
         results.push(await measure(`PostgreSQL, ${n} instance${n > 1 ? 's' : ''}`, servers.map((s) => s.url)));
       } finally {
-        for (const s of servers) s.child.kill('SIGTERM');
+        for (const s of servers) s.stop();
         rmSync(dir, { recursive: true, force: true });
       }
     }

@@ -160,6 +160,32 @@ export function exportKey<K extends RowKind>(kind: K, row: StoreRows[K]): Export
   }
 }
 
+/** The columns of each kind's export order (its unique key), as every SQL store names them. */
+export const EXPORT_KEY_COLUMNS: Readonly<Record<RowKind, readonly string[]>> = {
+  requests: ['id'],
+  channel_messages: ['request_id', 'channel', 'target', 'message_id'],
+  audit: ['seq'],
+  outbox: ['id'],
+  keys: ['id'],
+  grants: ['id'],
+  meta: ['key'],
+};
+
+/** For the SQL stores: what each kind is read as (key columns, selected columns, table aliased r). */
+export function exportSources(requestSelect: string): Record<RowKind, { columns: string; select: string; from: string }> {
+  const kinds = Object.keys(EXPORT_KEY_COLUMNS) as RowKind[];
+  return Object.fromEntries(
+    kinds.map((kind) => [
+      kind,
+      {
+        columns: EXPORT_KEY_COLUMNS[kind].map((c) => `r.${c}`).join(', '),
+        select: kind === 'requests' ? requestSelect : kind === 'meta' ? 'r.key, r.value, r.expires_at' : 'r.*',
+        from: `${kind} r`,
+      },
+    ]),
+  ) as Record<RowKind, { columns: string; select: string; from: string }>;
+}
+
 export function encodeExportCursor(key: ExportKey): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }

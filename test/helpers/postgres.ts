@@ -5,10 +5,10 @@
 // missing: `startPostgres` fails at once and says what to install.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freeLoopbackPort } from './net.js';
 
 export interface TestPostgres {
   /** postgres://… of the maintenance database (`postgres`). */
@@ -41,17 +41,6 @@ function serverUser(): { uid: number; gid: number } | null {
   if (!line) throw new Error(`The tests run as root, and PostgreSQL refuses to: they need the 'postgres' user that Debian's postgresql package creates. ${INSTALL_HINT}`);
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
-}
-
-export async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 let counter = 0;

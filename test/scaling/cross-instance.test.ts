@@ -49,7 +49,7 @@ async function cardOf(on: Instance, id: string): Promise<BotMessage> {
     const request = await on.call(KEYS.approver, 'GET', `/v1/requests/${id}`);
     const title = request.body?.title as string;
     return emu.messages(CHAT).find((m) => m.text.includes(title));
-  }, `the Telegram card of ${id}`);
+  }, `the Telegram card of ${id}`, 10_000);
 }
 
 /** Reads server-sent events from `on` until `match` says stop; resolves with the matching event's data. */
@@ -108,7 +108,7 @@ describe('three instances, one PostgreSQL', () => {
     const hooked = await until(async () => {
       const pending = await B.call(KEYS.approver, 'GET', '/v1/requests/pending?limit=100');
       return pending.body.items.find((r: { preview: string }) => r.preview.includes('x.example/install.sh'));
-    }, 'the hook request to be filed');
+    }, 'the hook request to be filed', 10_000);
     await new Promise((r) => setTimeout(r, 200)); // let A's waiter and C's hook subscribe
     assert.equal((await B.call(KEYS.approver, 'POST', `/v1/requests/${id}/decision`, { outcome: 'approved' })).status, 200);
     assert.equal((await B.call(KEYS.approver, 'POST', `/v1/requests/${hooked.id}/decision`, { outcome: 'denied', comment: 'not from the internet' })).status, 200);
@@ -136,7 +136,7 @@ describe('three instances, one PostgreSQL', () => {
     const settled = await until(async () => {
       const r = await C.call(KEYS.approver, 'GET', `/v1/requests/${id}`);
       return r.body.status !== 'pending' && r.body;
-    }, 'the decision');
+    }, 'the decision', 10_000);
     const apiWins = results.filter((r) => r.status === 200);
     assert.ok(apiWins.length <= 1, `${apiWins.length} API calls won`);
     for (const r of results.filter((x) => x.status !== 200)) {

@@ -105,22 +105,7 @@ export async function startInstances(n: number, dir: string, databaseUrl: string
   return out;
 }
 
-/** Polls `probe` until truthy; fails with `what` after `ms`. */
-export async function until<T>(probe: () => T | Promise<T>, what: string, ms = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v as NonNullable<T>;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { eventually as until } from '../telegram/emulator.js';
 
 export interface BotCall {
   method: string;

@@ -4,7 +4,7 @@
 
 import type pg from 'pg';
 import type { ApprovalRequest } from '../../core/types.js';
-import { clampLimit, decodeExportCursor, encodeExportCursor, exportKey } from '../adapter-kit.js';
+import { clampLimit, decodeExportCursor, encodeExportCursor, exportKey, exportSources } from '../adapter-kit.js';
 import { auditToRow, grantToRow, keyToRow, outboxInputToRow, rowToAudit, rowToGrant, rowToKey, rowToOutbox, rowToRequest, type KeyRow, type OutboxRow } from '../rows.js';
 import type { AuditEntry, ChannelMessageRef, Grant, KeyRecord, MetaEntry, OutboxInput, OutboxItem, RowKind, RowPage, StoreRows } from '../store.js';
 import { REQUEST_SELECT } from './pg-request-query.js';
@@ -38,15 +38,7 @@ export async function insertRequestTags(q: Q, request: ApprovalRequest): Promise
   }
 }
 
-const ORDER: Record<RowKind, { columns: string; select: string; from: string }> = {
-  requests: { columns: 'r.id', select: REQUEST_SELECT, from: 'requests r' },
-  channel_messages: { columns: 'r.request_id, r.channel, r.target, r.message_id', select: 'r.*', from: 'channel_messages r' },
-  audit: { columns: 'r.seq', select: 'r.*', from: 'audit r' },
-  outbox: { columns: 'r.id', select: 'r.*', from: 'outbox r' },
-  keys: { columns: 'r.id', select: 'r.*', from: 'keys r' },
-  grants: { columns: 'r.id', select: 'r.*', from: 'grants r' },
-  meta: { columns: 'r.key', select: 'r.key, r.value, r.expires_at', from: 'meta r' },
-};
+const ORDER = exportSources(REQUEST_SELECT);
 
 const READ: Record<RowKind, (row: Record<string, unknown>) => unknown> = {
   requests: (r) => rowToRequest(decodeRow(r)),

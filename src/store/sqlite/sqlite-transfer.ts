@@ -2,7 +2,7 @@
 // its key order after a cursor, and written back exactly as it was, with no effects of its own.
 
 import type Database from 'better-sqlite3';
-import { clampLimit, decodeExportCursor, encodeExportCursor, exportKey } from '../adapter-kit.js';
+import { clampLimit, decodeExportCursor, encodeExportCursor, exportKey, exportSources } from '../adapter-kit.js';
 import type { ApprovalRequest } from '../../core/types.js';
 import type { AuditEntry, ChannelMessageRef, Grant, KeyRecord, MetaEntry, OutboxItem, RowKind, RowPage, StoreRows } from '../store.js';
 import { INSERT_REQUEST_SQL, INSERT_TAG_SQL, REQUEST_SELECT, auditToRow, grantToRow, keyToRow, requestToRow, rowToAudit, rowToGrant, rowToKey, rowToOutbox, rowToRequest } from './sqlite-rows.js';
@@ -15,15 +15,7 @@ interface KindSql {
   read: (row: never) => unknown;
 }
 
-const KEY_ORDER: Record<RowKind, { columns: string; select: string; from: string }> = {
-  requests: { columns: 'r.id', select: REQUEST_SELECT, from: 'requests r' },
-  channel_messages: { columns: 'r.request_id, r.channel, r.target, r.message_id', select: 'r.*', from: 'channel_messages r' },
-  audit: { columns: 'r.seq', select: 'r.*', from: 'audit r' },
-  outbox: { columns: 'r.id', select: 'r.*', from: 'outbox r' },
-  keys: { columns: 'r.id', select: 'r.*', from: 'keys r' },
-  grants: { columns: 'r.id', select: 'r.*', from: 'grants r' },
-  meta: { columns: 'r.key', select: 'r.key, r.value, r.expires_at', from: 'meta r' },
-};
+const KEY_ORDER = exportSources(REQUEST_SELECT);
 
 const READ: Record<RowKind, (row: never) => unknown> = {
   requests: rowToRequest,
