@@ -5,7 +5,8 @@
 // Every server is its own `greenlight serve` process; PostgreSQL is a private cluster with its
 // durable defaults (fsync, synchronous_commit on). Everything shares this machine's cores, so
 // more instances add contention here, not capacity. NODE_EXTRA_CA_CERTS is unset for the servers.
-// Usage: node dist/bench/scaling.js [creates=2000] [waits=200]
+// Usage: node dist/bench/scaling.js [creates=2000] [waits=200] [--no-flush]
+// --no-flush runs PostgreSQL with fsync and synchronous_commit off, to show what the WAL flush costs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,9 @@ import { startBenchServer } from './bench-server.js';
 import { createClient } from './http-client.js';
 import { percentile, printTable } from './stats.js';
 
-const [CREATES, WAITS] = [Number(process.argv[2] ?? 2000), Number(process.argv[3] ?? 200)];
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const NO_FLUSH = process.argv.includes('--no-flush');
+const [CREATES, WAITS] = [Number(args[0] ?? 2000), Number(args[1] ?? 200)];
 const AGENT = 'bench-agent-key-0123456789abc';
 const APPROVER = 'bench-approver-key-0123456789';
 
@@ -78,7 +81,7 @@ async function measure(label: string, urls: string[]): Promise<Figures> {
 }
 
 async function main() {
-  const pg = await startPostgres({ durable: true });
+  const pg = await startPostgres({ durable: !NO_FLUSH });
   const results: Figures[] = [];
   try {
     const sqliteDir = mkdtempSync(join(tmpdir(), 'greenlight-bench-sqlite-'));
@@ -114,7 +117,7 @@ async function main() {
       ],
     ),
   ]);
-  process.stdout.write('\nOne machine (2 cores) runs PostgreSQL, every instance and the client; NODE_EXTRA_CA_CERTS unset for the servers.\n');
+  process.stdout.write(`\nOne machine (2 cores) runs PostgreSQL (${NO_FLUSH ? 'fsync and synchronous_commit off' : 'durable: fsync and synchronous_commit on'}), every instance and the client; NODE_EXTRA_CA_CERTS unset for the servers.\n`);
 }
 
 await main();
