@@ -1,10 +1,12 @@
 // The outbox in Postgres: items are claimed with FOR UPDATE SKIP LOCKED and a lease, so instances
 // claiming at the same moment take different items instead of queueing on each other, and an item
-// whose sender died is claimable again once its lease ends.
+// whose sender died is claimable again once its lease ends. An item given back unsent (its
+// instance is shutting down) is announced, so another instance's worker sends it at once.
 import type pg from 'pg';
 import { clampLimit } from '../adapter-kit.js';
 import { rowToOutbox, type OutboxRow } from '../rows.js';
 import type { OutboxItem } from '../store.js';
+import { EVENTS_CHANNEL, type Notice } from './pg-notice.js';
 import { decodeRow, toPgText } from './pg-rows.js';
 
 type Q = pg.Pool | pg.PoolClient;
@@ -29,6 +31,16 @@ export async function claim(q: Q, now: number, limit: number, leaseMs: number, k
 
 export async function complete(q: Q, id: string, at: number): Promise<void> {
   await q.query("UPDATE outbox SET state = 'delivered', delivered_at = $1, attempts = attempts + 1, locked_until = NULL WHERE id = $2 AND state = 'pending'", [at, id]);
+}
+
+/** Ends the lease of a pending item without an attempt; the NOTIFY (sent on commit, only when a row was released) wakes other instances' workers. */
+export async function release(q: Q, id: string, instanceId: string): Promise<void> {
+  const notice: Notice = { s: instanceId, e: 'outbox' };
+  await q.query(
+    `WITH released AS (UPDATE outbox SET locked_until = NULL WHERE id = $1 AND state = 'pending' RETURNING id)
+     SELECT pg_notify($2, $3) FROM released`,
+    [id, EVENTS_CHANNEL, JSON.stringify(notice)],
+  );
 }
 
 export async function fail(q: Q, id: string, error: string, nextAttemptAt: number | null): Promise<void> {

@@ -255,6 +255,10 @@ export class PostgresStore implements Store, Migrated {
     await outbox.complete(this.pool, id, at);
   }
 
+  async releaseOutbox(id: string): Promise<void> {
+    await outbox.release(this.pool, id, this.instanceId);
+  }
+
   async failOutbox(id: string, error: string, nextAttemptAt: number | null): Promise<void> {
     await outbox.fail(this.pool, id, error, nextAttemptAt);
   }
