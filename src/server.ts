@@ -24,6 +24,7 @@ import type { Channel, ChannelFactory } from './channels/channel.js';
 import { buildChannels, createChannelContext, loadChannelFactories } from './channels/registry.js';
 import { extraRouteGroups } from './http/route-groups.js';
 import { VERSION } from './version.js';
+import { cli } from './invocation.js';
 import { createPolicyService } from './policy-service.js';
 
 export interface ServerOptions {
@@ -132,7 +133,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
     const r = await cluster.readiness();
     const checks = {
       store: r.store ? 'ok' : 'the store does not answer',
-      migrations: r.migrations ? 'ok' : 'the database schema is not this version\'s: run greenlight db migrate (or upgrade this instance)',
+      migrations: r.migrations ? 'ok' : `the database schema is not this version's: run ${cli('db migrate')} (or upgrade this instance)`,
       events: r.events ? 'ok' : 'not listening for other instances\' events (reconnecting)',
       draining: closing.signal.aborted ? 'shutting down' : 'ok',
     };

@@ -5,16 +5,17 @@ import type { Config } from '../config/schema.js';
 import { storeKind } from '../config/schema.js';
 import { copyStore, nonEmptyKinds } from '../store/copy.js';
 import type { Migrated, MigrationStatus } from '../store/migration-status.js';
-import { createStore, describeStore, ensureStoreDir, redactUrl } from '../store/open.js';
+import { createStore, describeStore, ensureStoreDir, redactUrl, storeProblem } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { verifyStore } from './audit.js';
 import type { Command } from './commands.js';
+import { cli } from '../invocation.js';
 import { fail as failWith, optionsHelp, runSubcommand, usageErrorFor, type Subcommand } from './store-commands.js';
 
 const USAGE = `Usage:
-  greenlight db migrate                         apply the migrations the database lacks
-  greenlight db status                          show the schema version and pending migrations
-  greenlight db copy --from SOURCE --to TARGET  copy every row into an empty database
+  ${cli('db migrate')}                         apply the migrations the database lacks
+  ${cli('db status')}                          show the schema version and pending migrations
+  ${cli('db copy')} --from SOURCE --to TARGET  copy every row into an empty database
 
 SOURCE and TARGET are sqlite:PATH (a file) or postgres://user:password@host:port/database.
 Stop the server before copying: rows written during the copy would be missed.
@@ -61,7 +62,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       );
       return 0;
     } catch (err) {
-      return fail('migrate', `${describeStore(config)}: ${(err as Error).message}`);
+      return fail('migrate', storeProblem(config, err).message);
     } finally {
       await store.close();
     }
@@ -73,7 +74,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     try {
       status = await store.migrationStatus();
     } catch (err) {
-      return fail('status', `cannot read ${describeStore(config)}: ${(err as Error).message}`);
+      return fail('status', storeProblem(config, err).message);
     } finally {
       await store.close();
     }
@@ -81,7 +82,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     for (const m of status.applied) lines.push(`  applied ${m.version} ${m.name} (${new Date(m.applied_at).toISOString()})`);
     for (const m of status.pending) lines.push(`  pending ${m.version} ${m.name}`);
     if (status.ahead) lines.push('The database is newer than this Greenlight: upgrade Greenlight before starting it against this database.');
-    else if (status.pending.length) lines.push('Run `greenlight db migrate` (or start the server: it migrates on start).');
+    else if (status.pending.length) lines.push(`Run ${cli('db migrate')} (or start the server: it migrates on start).`);
     else lines.push('Up to date.');
     process.stdout.write(`${lines.join('\n')}\n`);
     return status.ahead || status.pending.length ? 1 : 0;
@@ -105,7 +106,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     try {
       await source.migrate();
       const verified = await verifyStore(source);
-      if (!verified.result.ok) return fail('copy', `the audit log of ${from.label} does not verify (${verified.result.problem}); a copy would hide that. Run greenlight audit verify on it first.`);
+      if (!verified.result.ok) return fail('copy', `the audit log of ${from.label} does not verify (${verified.result.problem}); a copy would hide that. Run ${cli('audit verify')} on it first.`);
       await target.migrate();
       const busy = await nonEmptyKinds(target);
       if (busy.length) return fail('copy', `${to.label} is not empty (it holds ${busy.join(', ')}); copy into an empty database.`);

@@ -64,7 +64,12 @@ export async function runSubcommand(set: SubcommandSet, args: string[]): Promise
     process.stderr.write(`greenlight ${set.command} ${sub}: ${err.message}\n`);
     return 2;
   }
-  return run(parsed, loaded);
+  try {
+    return await run(parsed, loaded);
+  } catch (err) {
+    if (err instanceof StartupError) return fail(set.command, sub, err.message);
+    throw err;
+  }
 }
 
 /** Prints `greenlight <command> <sub>: <message>.` and the usage; exit code 2. */

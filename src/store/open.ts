@@ -6,7 +6,7 @@ import { storeKind, type Config } from '../config/schema.js';
 import { PostgresStore } from './postgres/pg-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { PRIVATE_DIR_MODE } from './sqlite/sqlite-open.js';
-import { databaseProblem, dataDirProblem } from '../startup-error.js';
+import { databaseProblem, dataDirProblem, postgresProblem, type StartupError } from '../startup-error.js';
 import type { Store } from './store.js';
 
 export function sqlitePathOf(config: Pick<Config, 'store' | 'data_dir'>): string {
@@ -51,19 +51,23 @@ export function ensureStoreDir(config: Pick<Config, 'store' | 'data_dir'>): void
   }
 }
 
+/** A failure to open or migrate the configured store, as a StartupError that says what to change. */
+export function storeProblem(config: Pick<Config, 'store' | 'data_dir'>, err: unknown): StartupError {
+  return storeKind(config) === 'postgres' ? postgresProblem(config.store.url!, err) : databaseProblem(sqlitePathOf(config), err);
+}
+
 /**
  * Opens and migrates the configured store. Failures a user can fix throw a StartupError that says
  * which setting to change.
  */
 export async function openStore(config: Pick<Config, 'store' | 'data_dir'>, options: { instanceId?: string } = {}): Promise<Store> {
   ensureStoreDir(config);
-  const sqlite = storeKind(config) === 'sqlite';
-  const path = sqlitePathOf(config);
   const store = createStore(config, options);
   try {
     await store.migrate();
   } catch (err) {
-    throw sqlite ? databaseProblem(path, err) : err;
+    await store.close().catch(() => {});
+    throw storeProblem(config, err);
   }
   return store;
 }

@@ -133,4 +133,21 @@ describe('greenlight db', () => {
     assert.equal(unreachable.code, 1);
     assert.doesNotMatch(unreachable.stderr + unreachable.stdout, /secret-pw/);
   });
+
+  it('a database that does not exist, or a user PostgreSQL does not know, is one line naming it (serve and db migrate)', async () => {
+    const missing = `postgres://greenlight@127.0.0.1:${pg.port}/no_such_db`;
+    const stranger = `postgres://stranger:secret-pw-456@127.0.0.1:${pg.port}/postgres`;
+    for (const args of [['serve', '--port', '0'], ['db', 'migrate']]) {
+      const a = await runCli([...args, '--database-url', missing]);
+      assert.equal(a.code, 1, a.stderr);
+      assert.match(a.stderr, new RegExp(`^greenlight ${args[0]}\\b.*the database "no_such_db" does not exist on PostgreSQL at 127\\.0\\.0\\.1:${pg.port}\\. Create it \\(createdb no_such_db`));
+      const b = await runCli([...args, '--database-url', stranger]);
+      assert.equal(b.code, 1, b.stderr);
+      assert.match(b.stderr, /refused the login of user "stranger" \(PostgreSQL: role "stranger" does not exist\)\. Fix the user name and password in --database-url/);
+      for (const r of [a, b]) {
+        assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+        assert.doesNotMatch(r.stderr + r.stdout, /secret-pw-456|^\s+at /m);
+      }
+    }
+  });
 });

@@ -7,6 +7,7 @@ import { createPgEventBus } from './pg-events.js';
 import { createPgLeadership } from './pg-leader.js';
 import { createPgTokenBuckets } from './pg-limits.js';
 import type { PostgresStore } from './pg-store.js';
+import { postgresProblem } from '../../startup-error.js';
 
 /** Needs the store open (migrated): the limits share its pool. */
 export function createPostgresCluster(deps: { store: PostgresStore; url: string; logger: Logger }): Cluster {
@@ -20,7 +21,10 @@ export function createPostgresCluster(deps: { store: PostgresStore; url: string;
     limits: createPgTokenBuckets(store.pool),
     onRemoteOutbox: (listener) => events.onRemoteOutbox(listener),
     async start() {
-      await events.start();
+      // The pool connected a moment ago; a failure here is still one line saying what to change.
+      await events.start().catch((err: unknown) => {
+        throw postgresProblem(url, err);
+      });
       leader.start();
     },
     async close() {
