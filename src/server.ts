@@ -134,7 +134,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
     const checks = {
       store: r.store ? 'ok' : 'the store does not answer',
       migrations: r.migrations ? 'ok' : `the database schema is not this version's: run ${cli('db migrate')} (or upgrade this instance)`,
-      events: r.events ? 'ok' : 'not listening for other instances\' events (reconnecting)',
+      events: r.events ? 'ok' : closing.signal.aborted ? 'closed (shutting down)' : 'not listening for other instances\' events (reconnecting)',
       draining: closing.signal.aborted ? 'shutting down' : 'ok',
     };
     return { ready: Object.values(checks).every((v) => v === 'ok'), checks };
