@@ -121,9 +121,10 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
     const options = ([] as unknown[]).concat(body.option ?? []).filter((x): x is string => typeof x === 'string');
     const form: ActionForm = { comment: field('comment'), answer: field('answer'), options, conditions };
     const again = (error: string) => showForm(c, token, checked, cookieNonce!, 400, error, values);
+    const decision = decisionFor(request, claims.action, form);
+    if (!decision.ok) return again(claims.action === 'answer' ? 'Write an answer (or pick an option) first.' : decision.error);
     try {
       if (claims.action === 'conditional') validateConditions(request.conditions_schema, conditions);
-      if (claims.action === 'answer' && !options.length && !form.answer?.trim()) return again('Write an answer (or pick an option) first.');
     } catch (err) {
       if (err instanceof GreenlightError) return again(err.message);
       throw err;
@@ -135,7 +136,7 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
     try {
       // Used up before deciding: a replayed POST finds it used even if the decision is still running.
       await ctx.store.setMeta(key, JSON.stringify({ at: ctx.clock.now(), request_id: request.id, approver: claims.approver, action: claims.action }));
-      const decided = await ctx.gate.decide(principal, request.id, decisionFor(claims.action, form), deps.via);
+      const decided = await ctx.gate.decide(principal, request.id, decision.input, deps.via);
       const outcome = describeOutcome(decided);
       return c.html(resultPage(`Done: ${outcome.split(' by ')[0]}`, `The request was ${outcome}. The agent has been told.`, decided.title), 200);
     } catch (err) {
