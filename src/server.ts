@@ -23,6 +23,8 @@ import { createDelivery, type DeliveryWiring } from './delivery-wiring.js';
 import type { Channel, ChannelFactory } from './channels/channel.js';
 import { buildChannels, createChannelContext, loadChannelFactories } from './channels/registry.js';
 import { extraRouteGroups } from './http/route-groups.js';
+import { channelRoutes } from './http/routes/channels.js';
+import { createHealthBook } from './channels/health.js';
 import { VERSION } from './version.js';
 import { createPolicyService } from './policy-service.js';
 
@@ -134,14 +136,15 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   const publicUrl = () => config.server.public_url ?? boundUrl;
   let boundUrl = `http://${config.server.host}:${config.server.port}`;
   channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl }), options.channels ?? (await loadChannelFactories(config)));
-  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, senders: Object.fromEntries(channels.map((c) => [c.name, (item) => c.send(item)])) });
+  const health = createHealthBook({ store, clock });
+  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, senders: Object.fromEntries(channels.map((c) => [c.name, health.counted(c)])) });
   const expiry = createExpiryScheduler({ gate, store, clock, events, logger });
 
   metrics.gauge('greenlight_requests_pending', 'Requests waiting for a decision.', () => store.countRequests({ status: ['pending'] }));
   metrics.gauge('greenlight_waiters', 'Callers blocked in wait / SSE on one request.', () => events.waiterCount());
   metrics.gauge('process_resident_memory_bytes', 'Resident set size.', () => process.memoryUsage.rss());
 
-  const extra: RouteGroup[] = [...extraRouteGroups(), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
+  const extra: RouteGroup[] = [...extraRouteGroups(), channelRoutes(() => health.report(channels)), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
   const app = createHttpApp({ gate, keyring, config, metrics, logger, version: VERSION, policy, ready: async () => !closing.signal.aborted }, extra);
 
   const server: ServerType = await listen(app.fetch, config.server.host, config.server.port);
