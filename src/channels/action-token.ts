@@ -121,9 +121,11 @@ export function singleUse(store: Pick<Store, 'getMeta' | 'setMeta'>, namespace: 
      * spent here or on another instance, or is being spent right now.
      */
     async spend<T>(nonce: string, record: Record<string, unknown>, decide: () => Promise<T>): Promise<{ spent: false } | { spent: true; value: T }> {
-      if (inflight.has(nonce) || (await used(nonce))) return { spent: false };
+      // Claimed here before anything is awaited, so two presses in this process cannot both pass.
+      if (inflight.has(nonce)) return { spent: false };
       inflight.add(nonce);
       try {
+        if (await used(nonce)) return { spent: false };
         // Spent before deciding: a replay finds it spent even while the decision still runs.
         await store.setMeta(key(nonce), JSON.stringify(record));
         return { spent: true, value: await decide() };
