@@ -2,6 +2,7 @@
 // any listener opens. Every problem is named with the key to change.
 import { z } from 'zod';
 import { ConfigError } from '../../config/load.js';
+import { parseSection } from '../config-section.js';
 import type { Config } from '../../config/schema.js';
 
 /** ntfy's own rule for topic names. */
@@ -52,12 +53,7 @@ export type NtfySettings = z.output<typeof NtfyConfigSchema>;
 export function parseNtfySettings(config: Pick<Config, 'channels' | 'approvers' | 'admins' | 'projects' | 'server'>): NtfySettings | null {
   const raw = config.channels.ntfy;
   if (raw === undefined || raw === null) return null;
-  const parsed = NtfyConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - channels.ntfy${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`);
-    throw new ConfigError(`The ntfy channel is not configured correctly:\n${lines.join('\n')}`);
-  }
-  const s = parsed.data;
+  const s = parseSection(NtfyConfigSchema, raw, 'ntfy', 'ntfy');
   const problems: string[] = [];
   if (s.access_token && (s.username || s.password)) problems.push('give either access_token or username and password, not both.');
   if (Boolean(s.username) !== Boolean(s.password)) problems.push('username and password go together: set both, or neither.');
