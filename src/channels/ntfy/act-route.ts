@@ -4,6 +4,7 @@
 // key, no cookie, no GET: a link preview or a scanner that fetches the URL decides nothing.
 // Refusals are audited and answered with the error catalogue's codes.
 import { Hono } from 'hono';
+import { parseJson } from '../../core/bounded-json.js';
 import { GreenlightError, isGreenlightError } from '../../core/errors.js';
 import type { AppEnv } from '../../http/context.js';
 import { checkToken, type SingleUse, type TokenKit } from '../action-token.js';
@@ -31,12 +32,7 @@ async function tokenOf(req: Request): Promise<string> {
   if (!/^application\/json\b/i.test(type)) throw new GreenlightError('UNSUPPORTED_MEDIA_TYPE', 'Send {"token": "…"} as application/json, as the notification\'s button does.');
   const text = await req.text();
   if (text.length > MAX_BODY) throw new GreenlightError('PAYLOAD_TOO_LARGE', `A button sends a few hundred bytes; this body has ${text.length}.`);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (cause) {
-    throw new GreenlightError('INVALID_JSON', 'The body is not valid JSON.', { cause });
-  }
+  const body = parseJson(text);
   const token = (body as { token?: unknown } | null)?.token;
   if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof token !== 'string' || Object.keys(body).length !== 1) {
     throw new GreenlightError('ACTION_TOKEN_INVALID', 'The body must be exactly {"token": "<the token from the notification>"}.');

@@ -60,7 +60,7 @@ export function channelPaths(): Record<string, Json> {
         body: { schema: { $ref: '#/components/schemas/NtfyAct' }, example: { token: 'eyJ2IjoxLCJyIjoi….Xj4…' } },
         responses: { '200': jsonResponse('Decided, as the approver the token names, via ntfy.', { $ref: '#/components/schemas/NtfyActed' }) },
         errors: {
-          400: 'ACTION_TOKEN_INVALID (forged, changed, or a choice the request does not offer by button), INVALID_JSON.',
+          400: 'ACTION_TOKEN_INVALID (forged, changed, or a choice the request does not offer by button), INVALID_JSON, JSON_TOO_DEEP.',
           403: 'NOT_ROUTED_TO_YOU: the token\'s approver does not decide this request (any more).',
           404: 'NOT_FOUND: the request does not exist.',
           409: '',
