@@ -70,7 +70,10 @@ export interface Choice {
   /** The same on every channel: `approve`, `session`, `always`, `grant:1`, `conditional`, `edit`, `deny`, `deny_reason`, `option:B`, `select`, `answer`. */
   id: string;
   kind: ChoiceKind;
-  /** It approves the action, so the approver must have seen all of it. */
+  /**
+   * It approves the action as the agent sent it, so the approver must have seen all of it. An edit
+   * approves what the approver wrote instead, so it does not count.
+   */
   approves: boolean;
   /** What the approver gives after choosing; null: choosing decides. */
   input: InputSpec | null;
@@ -200,7 +203,7 @@ export function offerFor(r: OfferSource, options: OfferOptions = {}): Offer {
     for (const g of grantOffers(r)) choices.push(choice(`grant:${g.index}`, 'grant', true, null, { grant: g }));
     if (r.conditions_schema?.length) choices.push(choice('conditional', 'conditional', true, { kind: 'conditions', fields: r.conditions_schema }));
     const format = editFormatOf(r);
-    if (format) choices.push(choice('edit', 'edit', true, { kind: 'edit', format, current: editStart(r) }));
+    if (format) choices.push(choice('edit', 'edit', false, { kind: 'edit', format, current: editStart(r) }));
   }
   choices.push(choice('deny', 'deny', false, null));
   choices.push(choice('deny_reason', 'deny_reason', false, { kind: 'reason' }));

@@ -36,7 +36,7 @@ function ntfySuite() {
           { name: 'bob', key: KEYS.otherApprover, projects: ['ops'] },
         ],
         projects: [{ name: 'ops' }, { name: 'web', routes: [{ channel: 'ntfy', target: TEAM_TOPIC }] }],
-        delivery: { backoff_base_ms: 10, backoff_max_ms: 40 },
+        delivery: { backoff_base_ms: 10, backoff_max_ms: 40, max_attempts: 100 },
         channels: {
           ntfy: {
             server_url: rig.ntfy.url,
@@ -75,7 +75,7 @@ const button = (p: Published, label: string): NtfyAction => {
 const tokenOf = (a: NtfyAction): string => JSON.parse(a.body!).token;
 const act = (s: TestServer, body: string, type = 'application/json') => fetch(`${s.url}/v1/ntfy/act`, { method: 'POST', headers: { 'content-type': type }, body });
 
-describe('ntfy: what Greenlight publishes', () => {
+describe('ntfy: what Greenlight publishes', { timeout: 120_000 }, () => {
   const rig = ntfySuite();
 
   it('publishes one JSON message per routed topic: the action first, Approve / Deny that post a token, and Open', async () => {
@@ -133,7 +133,7 @@ describe('ntfy: what Greenlight publishes', () => {
   });
 });
 
-describe('ntfy: the buttons decide, once, as the approver they were made for', () => {
+describe('ntfy: the buttons decide, once, as the approver they were made for', { timeout: 120_000 }, () => {
   const rig = ntfySuite();
 
   for (const [label, status] of [['Approve', 'approved'], ['Deny', 'denied']] as const) {
@@ -254,7 +254,7 @@ describe('ntfy: the buttons decide, once, as the approver they were made for', (
   });
 });
 
-describe('ntfy: outages', () => {
+describe('ntfy: outages', { timeout: 120_000 }, () => {
   const rig = ntfySuite();
 
   it('ntfy down for a while: the request waits in the outbox, is delivered once when ntfy is back, and /v1/channels says so meanwhile', async () => {

@@ -22,7 +22,8 @@ before(async () => {
     startDashboardServer(
       {
         approvers: [{ name: 'alice', key: KEYS.approver }],
-        delivery: { backoff_base_ms: 10, backoff_max_ms: 40 },
+        // Retries stay quick, but never run out while the page loads on a busy machine.
+        delivery: { backoff_base_ms: 50, backoff_max_ms: 200, max_attempts: 100 },
         channels: { ntfy: { server_url: ntfy.url, topics: [{ topic: 'gl-alice-page', approver: 'alice' }] } },
       },
       { channels: [webChannel, ntfyChannelFactory] },
@@ -39,7 +40,7 @@ after(async () => {
 
 const file = async () => (await server.call('agent', 'POST', '/v1/requests', { title: 'Push me', tool: 'Bash', input: { command: 'make deploy' } })).body.id as string;
 
-describe('the channels page', () => {
+describe('the channels page', { timeout: 120_000 }, () => {
   it('shows each channel, a failing send with its error and backlog, then OK once it delivers', async () => {
     ntfy.outage = 503;
     const id = await file();
