@@ -23,6 +23,8 @@ import { createDelivery, type DeliveryWiring } from './delivery-wiring.js';
 import type { Channel, ChannelFactory } from './channels/channel.js';
 import { buildChannels, createChannelContext, loadChannelFactories } from './channels/registry.js';
 import { extraRouteGroups } from './http/route-groups.js';
+import { channelRoutes } from './http/routes/channels.js';
+import { createHealthBook } from './channels/health.js';
 import { VERSION } from './version.js';
 import { cli } from './invocation.js';
 import { createPolicyService } from './policy-service.js';
@@ -118,7 +120,8 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   const publicUrl = () => config.server.public_url ?? boundUrl;
   let boundUrl = `http://${config.server.host}:${config.server.port}`;
   channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, leader: cluster.leader }), options.channels ?? (await loadChannelFactories(config)));
-  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, senders: Object.fromEntries(channels.map((c) => [c.name, (item) => c.send(item)])) });
+  const health = createHealthBook({ store, clock });
+  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, senders: Object.fromEntries(channels.map((c) => [c.name, health.counted(c)])) });
   const expiry = createExpiryScheduler({ gate, store, clock, events, logger });
   cluster.leader.register({ name: 'expiry sweeper', start: () => expiry.start(), stop: () => expiry.stop() });
   const stopRemoteOutbox = cluster.onRemoteOutbox(() => delivery?.nudge());
@@ -128,7 +131,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   metrics.gauge('greenlight_leader', 'Whether this instance runs the leader\'s work (polling, the expiry sweeper): 1 or 0.', () => (cluster.leader.isLeader() ? 1 : 0));
   metrics.gauge('process_resident_memory_bytes', 'Resident set size.', () => process.memoryUsage.rss());
 
-  const extra: RouteGroup[] = [...extraRouteGroups(), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
+  const extra: RouteGroup[] = [...extraRouteGroups(), channelRoutes(() => health.report(channels)), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
   const ready = async () => {
     const r = await cluster.readiness();
     const checks = {

@@ -203,6 +203,8 @@ export function createEmailChannel(ctx: ChannelContext, cfg: EmailConfig, option
 
     pollInbox: () => poller?.pollOnce() ?? Promise.resolve(0),
 
+    health: () => ({ detail: { smtp: new URL(cfg.smtp_url).hostname, from: cfg.fromAddress, imap: cfg.imap !== null } }),
+
     async stop() {
       await poller?.stop();
       poller = null;

@@ -3,6 +3,7 @@
 import type { Bot } from 'grammy';
 import type { ApprovalRequest, Principal } from '../../core/types.js';
 import type { ChannelContext } from '../channel.js';
+import type { InboundTracker } from '../health.js';
 import type { TelegramSettings } from './config.js';
 import type { Conversations } from './conversation.js';
 import { messagesFor, type Messages } from './i18n.js';
@@ -24,6 +25,8 @@ export interface TelegramDeps {
   settings: TelegramSettings;
   bot: Bot;
   conv: Conversations;
+  /** Whether updates reach the bot (polls succeed, webhook calls arrive), for the channel's health. */
+  inbound: InboundTracker;
 }
 
 /** The Bot API takes numeric chat ids as numbers and public channels as @names. */

@@ -10,6 +10,7 @@ import type { ApprovalRequest, RequestEvent } from '../../core/types.js';
 import type { OutboxInput } from '../../store/store.js';
 import type { Channel, ChannelContext, ChannelFactory } from '../channel.js';
 import { createBot, startupProblem, type ApiTransformer } from './api.js';
+import { inboundTracker } from '../health.js';
 import { parseTelegramSettings, type TelegramSettings } from './config.js';
 import { Conversations } from './conversation.js';
 import { CHANNEL, type TelegramDeps } from './deps.js';
@@ -69,7 +70,7 @@ export function createTelegramChannelFactory(options: TelegramChannelOptions = {
     const settings = parseTelegramSettings(ctx.config);
     if (!settings) return null;
     const bot = createBot(settings, options.transformers);
-    const deps: TelegramDeps = { ctx, settings, bot, conv: new Conversations(ctx.store) };
+    const deps: TelegramDeps = { ctx, settings, bot, conv: new Conversations(ctx.store), inbound: inboundTracker(ctx.clock) };
     const outbound = createOutbound(deps);
     installHandlers(deps, bot);
 
@@ -92,6 +93,7 @@ export function createTelegramChannelFactory(options: TelegramChannelOptions = {
     /** Handles one update; false when the bot is not initialised yet (so a webhook asks Telegram to retry). */
     const handle = async (update: Update): Promise<boolean> => {
       if ((await ready()) === null) return false;
+      if (settings.mode === 'webhook') deps.inbound.ok();
       try {
         await bot.handleUpdate(update);
       } catch (err) {
@@ -132,6 +134,7 @@ export function createTelegramChannelFactory(options: TelegramChannelOptions = {
       async stop() {
         await poller.stop();
       },
+      health: () => ({ inbound: deps.inbound.snapshot(), detail: { mode: settings.mode, bot: bot.isInited() ? bot.botInfo.username : null, chats: settings.chats.length } }),
     };
     return channel;
   };
