@@ -31,6 +31,7 @@ export async function createDelivery(deps: { config: Config; store: Store; clock
     version: deps.version,
     guard,
     senders: deps.senders ?? {},
+    ...(config.delivery.lease_sec !== null ? { leaseMs: config.delivery.lease_sec * 1000 } : {}),
   });
   return {
     plan: (event) => planDeliveries(event, { webhooks: config.webhooks, now: clock.now() }),

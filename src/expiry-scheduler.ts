@@ -1,5 +1,7 @@
 // Expiry is swept by the server, not checked lazily: one timer set for the earliest deadline,
-// re-armed when a request with an earlier deadline is created.
+// re-armed when a request with an earlier deadline is created. On several instances it runs on
+// the leader only (the server registers it with the cluster); gate.decide still fails closed on
+// an overdue request anywhere.
 import type { EventBus } from './core/events.js';
 import type { Gate } from './core/gate.js';
 import type { Clock } from './core/ids.js';
@@ -34,6 +36,8 @@ export function createExpiryScheduler(deps: { gate: Gate; store: Store; clock: C
     try {
       const n = await deps.gate.expireDue();
       if (n) deps.logger.info('expired requests', { count: n });
+      // Meta entries past their expiry (sessions, used link nonces) go in the same sweep.
+      await deps.store.purgeExpiredMeta(deps.clock.now(), 1000);
       const next = await deps.store.nextExpiry();
       arm(next ?? deps.clock.now() + MAX_SLEEP_MS);
     } catch (err) {

@@ -5,6 +5,8 @@ import type { Config } from './config/schema.js';
 import type { Clock } from './core/ids.js';
 import type { Store } from './store/store.js';
 
+const FIRST_ADMIN_META_KEY = 'first_admin_created';
+
 export interface FirstRunKey {
   id: string;
   name: string;
@@ -13,10 +15,17 @@ export interface FirstRunKey {
 
 export async function ensureFirstAdmin(config: Config, store: Store, clock: Clock): Promise<FirstRunKey | null> {
   if (config.admins.length > 0) return null;
-  if (await store.getMeta('first_admin_created')) return null;
+  if (await store.getMeta(FIRST_ADMIN_META_KEY)) return null;
   const existing = (await store.listKeys()).some((k) => k.role === 'admin' && k.revoked_at === null);
   if (existing) return null;
-  const { record, secret } = await createKey(store, clock, { kind: 'system', name: 'first-run' }, { role: 'admin', name: 'admin' });
-  await store.setMeta('first_admin_created', String(clock.now()));
-  return { id: record.id, name: record.name, secret };
+  // Claimed before the key is made: of several instances starting on one empty database, one
+  // creates (and prints) the admin key.
+  if (!(await store.swapMeta(FIRST_ADMIN_META_KEY, null, String(clock.now())))) return null;
+  try {
+    const { record, secret } = await createKey(store, clock, { kind: 'system', name: 'first-run' }, { role: 'admin', name: 'admin' });
+    return { id: record.id, name: record.name, secret };
+  } catch (err) {
+    await store.deleteMeta(FIRST_ADMIN_META_KEY).catch(() => {});
+    throw err;
+  }
 }

@@ -1,21 +1,21 @@
 // Wiring: config → store → gate → delivery → HTTP listener. `greenlight serve` calls startServer.
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import type { ServerType } from '@hono/node-server';
 import { createKeyring } from './auth/keyring.js';
 import type { Config } from './config/schema.js';
 import { createGate, type Gate, type GateDeps, type PolicyOutcome } from './core/gate.js';
 import type { ApprovalRequest } from './core/types.js';
-import { createLocalEventBus, type EventBus } from './core/events.js';
+import type { EventBus } from './core/events.js';
+import { createLocalCluster, type Cluster } from './cluster/cluster.js';
+import { createPostgresCluster } from './store/postgres/pg-cluster.js';
+import { PostgresStore } from './store/postgres/pg-store.js';
 import { systemClock, type Clock } from './core/ids.js';
 import { createHttpApp, type RouteGroup } from './http/app.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createLogger, type Logger } from './log.js';
 import { ensureFirstAdmin, type FirstRunKey } from './first-run.js';
 import { createExpiryScheduler } from './expiry-scheduler.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
-import { PRIVATE_DIR_MODE } from './store/sqlite/sqlite-open.js';
-import { databaseProblem, dataDirProblem, StartupError } from './startup-error.js';
+import { describeStore, openStore } from './store/open.js';
+import { StartupError } from './startup-error.js';
 import { closeListener, listen, within } from './listener.js';
 import { ConfigError } from './config/load.js';
 import type { Store } from './store/store.js';
@@ -23,7 +23,10 @@ import { createDelivery, type DeliveryWiring } from './delivery-wiring.js';
 import type { Channel, ChannelFactory } from './channels/channel.js';
 import { buildChannels, createChannelContext, loadChannelFactories } from './channels/registry.js';
 import { extraRouteGroups } from './http/route-groups.js';
+import { channelRoutes } from './http/routes/channels.js';
+import { createHealthBook } from './channels/health.js';
 import { VERSION } from './version.js';
+import { cli } from './invocation.js';
 import { createPolicyService } from './policy-service.js';
 import { createSessions, type Sessions } from './sessions/service.js';
 import type { SessionRunner } from './sessions/runner.js';
@@ -31,7 +34,7 @@ import type { SessionRunner } from './sessions/runner.js';
 export interface ServerOptions {
   clock?: Clock;
   logger?: Logger;
-  /** Use this store instead of opening SQLite (tests). */
+  /** Use this store instead of opening the configured one (tests). It is migrated already. */
   store?: Store;
   /** Print the first-run admin key (serve does; tests read it from the result). */
   onFirstRunKey?: (key: FirstRunKey, url: string) => void;
@@ -51,44 +54,26 @@ export interface RunningServer {
   gate: Gate;
   store: Store;
   events: EventBus;
+  cluster: Cluster;
   metrics: Metrics;
   channels: Channel[];
   sessions: Sessions;
   firstRunKey: FirstRunKey | null;
   /**
    * Graceful shutdown: stops accepting, answers every waiter (503 SHUTTING_DOWN with Retry-After;
-   * event streams get a `shutdown` event), lets answers and outbox sends under way finish within
-   * `graceMs` (default server.shutdown_grace_sec), stops the channels, closes the store.
+   * event streams get a `shutdown` event), hands leader work to another instance, lets answers and
+   * outbox sends under way finish within `graceMs` (default server.shutdown_grace_sec), stops the
+   * channels, closes the store.
    */
   close(graceMs?: number): Promise<void>;
 }
 
-export function sqlitePathOf(config: Config): string {
-  return config.store.sqlite_path ?? join(config.data_dir, 'greenlight.db');
-}
+export { openStore, sqlitePathOf } from './store/open.js';
 
-/**
- * Opens the configured SQLite store; a missing data directory is created owner-only (0700).
- * Failures a user can fix throw a StartupError that says which setting to change.
- */
-export async function openStore(config: Config): Promise<Store> {
-  const path = sqlitePathOf(config);
-  if (path !== ':memory:') {
-    for (const dir of [config.data_dir, dirname(resolve(path))]) {
-      try {
-        mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-      } catch (err) {
-        throw dataDirProblem(dir, err);
-      }
-    }
-  }
-  const store = new SqliteStore({ path });
-  try {
-    await store.migrate();
-  } catch (err) {
-    throw databaseProblem(path, err);
-  }
-  return store;
+/** Several instances on Postgres, or one on its own. */
+function clusterFor(store: Store, logger: Logger): Cluster {
+  if (store instanceof PostgresStore) return createPostgresCluster({ store, url: store.url, logger });
+  return createLocalCluster({ logger, ping: () => store.getMeta('ready') });
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
@@ -105,8 +90,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
 async function startOn(store: Store, config: Config, options: ServerOptions, clock: Clock, logger: Logger): Promise<RunningServer> {
   const metrics = createMetrics();
-  const events = createLocalEventBus((err) => logger.error('event listener failed', { err }));
-  // Aborted by close(): the gate files nothing new and answers every waiter; streams end.
+  const cluster = clusterFor(store, logger);
+  const events = cluster.events;
+  // Aborted by close(): the gate files nothing new and answers every waiter; streams end; /ready says draining.
   const closing = new AbortController();
 
   // The gate, channels and delivery refer to each other: the gate plans outbox items with the
@@ -138,17 +124,31 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   const keyring = createKeyring(config, store);
   const publicUrl = () => config.server.public_url ?? boundUrl;
   let boundUrl = `http://${config.server.host}:${config.server.port}`;
-  const sessions = createSessions({ gate, store, config, clock, logger, runner: options.sessionRunner });
-  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, sessions }), options.channels ?? (await loadChannelFactories(config)));
-  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, senders: Object.fromEntries(channels.map((c) => [c.name, (item) => c.send(item)])) });
+  const sessions = createSessions({ gate, store, config, clock, logger, cluster, runner: options.sessionRunner });
+  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, leader: cluster.leader, sessions }), options.channels ?? (await loadChannelFactories(config)));
+  const health = createHealthBook({ store, clock });
+  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, senders: Object.fromEntries(channels.map((c) => [c.name, health.counted(c)])) });
   const expiry = createExpiryScheduler({ gate, store, clock, events, logger });
+  cluster.leader.register({ name: 'expiry sweeper', start: () => expiry.start(), stop: () => expiry.stop() });
+  const stopRemoteOutbox = cluster.onRemoteOutbox(() => delivery?.nudge());
 
   metrics.gauge('greenlight_requests_pending', 'Requests waiting for a decision.', () => store.countRequests({ status: ['pending'] }));
   metrics.gauge('greenlight_waiters', 'Callers blocked in wait / SSE on one request.', () => events.waiterCount());
+  metrics.gauge('greenlight_leader', 'Whether this instance runs the leader\'s work (polling, the expiry sweeper): 1 or 0.', () => (cluster.leader.isLeader() ? 1 : 0));
   metrics.gauge('process_resident_memory_bytes', 'Resident set size.', () => process.memoryUsage.rss());
 
-  const extra: RouteGroup[] = [...extraRouteGroups(), sessions.routes, ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
-  const app = createHttpApp({ gate, keyring, config, metrics, logger, version: VERSION, policy, sessions, ready: async () => !closing.signal.aborted }, extra);
+  const extra: RouteGroup[] = [...extraRouteGroups(), sessions.routes, channelRoutes(() => health.report(channels)), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
+  const ready = async () => {
+    const r = await cluster.readiness();
+    const checks = {
+      store: r.store ? 'ok' : 'the store does not answer',
+      migrations: r.migrations ? 'ok' : `the database schema is not this version's: run ${cli('db migrate')} (or upgrade this instance)`,
+      events: r.events ? 'ok' : closing.signal.aborted ? 'closed (shutting down)' : 'not listening for other instances\' events (reconnecting)',
+      draining: closing.signal.aborted ? 'shutting down' : 'ok',
+    };
+    return { ready: Object.values(checks).every((v) => v === 'ok'), checks };
+  };
+  const app = createHttpApp({ gate, keyring, config, metrics, logger, version: VERSION, policy, sessions, ready, limits: cluster.limits }, extra);
 
   const server: ServerType = await listen(app.fetch, config.server.host, config.server.port);
   const address = server.address();
@@ -158,14 +158,19 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   boundUrl = url;
 
   // Stop accepting and answer every waiter; let answers and sends under way finish until the
-  // grace period ends; then stop the channels and close the store.
+  // grace period ends; then stop the channels, leave the cluster and close the store.
   let closed: Promise<void> | null = null;
   const close = (graceMs = config.server.shutdown_grace_sec * 1000): Promise<void> =>
     (closed ??= (async () => {
       const deadline = Date.now() + graceMs;
       closing.abort();
-      expiry.stop();
-      await sessions.close().catch((err: unknown) => logger.warn('stopping agent sessions failed', { err }));
+      stopRemoteOutbox();
+      // Turns of agent sessions running here are interrupted and marked cut off, as a restart would.
+      const sessionsStopped = within(sessions.close().catch((err: unknown) => logger.warn('shutdown: stopping agent sessions failed', { err })), Math.max(deadline, Date.now() + 1000));
+      // Hand the leader's work (polling, the expiry sweeper) on at once rather than after the
+      // drain: it stops here and the leader lock is released, so another instance takes over
+      // while this one finishes its answers and sends.
+      const handover = within(cluster.close().catch((err: unknown) => logger.warn('shutdown: leaving the cluster failed', { err })), Math.max(deadline, Date.now() + 1000));
       if (!(await closeListener(server, deadline))) logger.warn('shutdown: connections still open when the grace period ended were cut', { grace_sec: graceMs / 1000 });
       if (delivery && !(await within(delivery.stop(), deadline))) logger.warn('shutdown: outbox sends still under way when the grace period ended; they are retried on the next start', { grace_sec: graceMs / 1000 });
       for (const c of channels) {
@@ -173,13 +178,14 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
           logger.warn('shutdown: a channel did not stop in time', { channel: c.name });
         }
       }
+      if (!(await handover)) logger.warn('shutdown: leader work did not stop in time');
+      if (!(await sessionsStopped)) logger.warn('shutdown: agent session turns did not stop in time; the next start marks them cut off');
       if (!options.store) await store.close();
     })());
 
   try {
     // Only once the port is open: a key created for a server that failed to start would never be shown.
     const firstRunKey = await ensureFirstAdmin(config, store, clock);
-    expiry.start();
     delivery.start();
     await sessions.start();
     for (const c of channels) {
@@ -189,9 +195,12 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
         throw err instanceof ConfigError || err instanceof StartupError ? err : new StartupError(`the ${c.name} channel did not start: ${(err as Error)?.message ?? String(err)}`, { cause: err });
       }
     }
+    // Leader work (the expiry sweeper, polling channels) starts here: at once on one instance, on
+    // Postgres once this instance holds the leader lock.
+    await cluster.start();
     if (firstRunKey) options.onFirstRunKey?.(firstRunKey, config.server.public_url ?? url);
-    logger.info('greenlight listening', { url, store: options.store ? 'custom' : sqlitePathOf(config) });
-    return { url, port, gate, store, events, metrics, channels, sessions, firstRunKey, close };
+    logger.info('greenlight listening', { url, store: options.store ? 'custom' : describeStore(config) });
+    return { url, port, gate, store, events, cluster, metrics, channels, sessions, firstRunKey, close };
   } catch (err) {
     await close(0);
     throw err;

@@ -8,12 +8,19 @@
 //     principal and `via` = its name;
 //   - says where the server's routing sends a request (`destinations`), so an agent's `target`
 //     that names one of them is accepted as a hint (the same mechanism for every channel);
-//   - may serve HTTP routes (webhooks, confirmation pages).
+//   - may serve HTTP routes (webhooks, confirmation pages);
+//   - may say how it is doing (`health`: inbound traffic, facts worth showing); what it sent and
+//     failed to send, and its outbox backlog, are counted for it (./health.ts).
+// What it offers an approver is not its own to decide: the choices, the inputs they need and what
+// is held back when the action was cut come from ./offer.ts, the card's pieces from ./card.ts, and
+// a button or link that decides without a sign-in carries a token from ./action-token.ts. A new
+// channel is a renderer of those plus a transport.
 // What a channel shows of a request must be what runs: it leads with the action from
 // actionAsItRuns (./action.ts), shows the agent's own description second and labelled as such,
 // then the policy's reason; and it passes every piece of agent text through showInvisible
 // (src/text/invisible.ts) before escaping it for its own format.
 import type { Hono } from 'hono';
+import type { Leadership } from '../cluster/cluster.js';
 import type { Config } from '../config/schema.js';
 import type { Gate } from '../core/gate.js';
 import type { Clock } from '../core/ids.js';
@@ -35,6 +42,8 @@ export interface ChannelContext {
   sessions?: Sessions;
   /** Base URL humans reach the server at (links in messages). */
   publicUrl: string;
+  /** Work that must run on one instance at a time (long polling, IMAP polling) registers here. */
+  leader: Leadership;
   /** Approvers (config) who may decide `request` on this server, by routing (never its filer). */
   approversFor(request: ApprovalRequest): ApproverIdentity[];
   /** The approver a channel identity belongs to, as a principal for gate.decide (null: not an approver). */
@@ -62,11 +71,28 @@ export interface Channel {
    * breach. Pure, like `plan`; a channel without addressable destinations leaves it out.
    */
   destinations?(request: ApprovalRequest): string[];
+  /** How the channel is doing, beyond what is counted for it (optional). Must not do I/O. */
+  health?(): ChannelHealth;
   /** HTTP routes the channel serves (mounted on the main app). */
   routes?(): Hono<AppEnv>;
-  /** Starts background work (polling). Called once, after the HTTP server listens. */
+  /** Starts background work. Called once, after the HTTP server listens. Polling that must run once across instances registers with `ctx.leader` instead of starting here. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
+}
+
+/** Whether inbound traffic (clicks, replies, webhook calls) reaches the channel. */
+export interface InboundHealth {
+  /** `idle`: nothing has come in since the start; `ok`: the last did; `failing`: the last failed. */
+  state: 'idle' | 'ok' | 'failing';
+  /** When the last inbound traffic came (epoch ms), or null. */
+  at: number | null;
+  detail: string | null;
+}
+
+export interface ChannelHealth {
+  inbound?: InboundHealth;
+  /** Facts worth showing an operator (mode, server, how many chats): short values, no secrets. */
+  detail?: Record<string, string | number | boolean | null>;
 }
 
 /** A channel factory: validates its config section and builds the channel without I/O. */

@@ -3,16 +3,18 @@ import { approverMayDecide } from '../core/authz.js';
 import type { Principal } from '../core/types.js';
 import type { Channel, ChannelContext, ChannelFactory } from './channel.js';
 import type { Config } from '../config/schema.js';
+import { alwaysLeader, type Leadership } from '../cluster/cluster.js';
 import { webChannel } from '../web/web-channel.js';
 
 /**
  * The built-in channel factories this config needs; each returns null when its config section is
- * absent. Telegram and email load their modules (grammY, nodemailer, ...) only when configured.
+ * absent. Telegram, email and ntfy load their modules (grammY, nodemailer, ...) only when configured.
  */
 export async function loadChannelFactories(config: Pick<Config, 'channels'>): Promise<ChannelFactory[]> {
   const factories: ChannelFactory[] = [];
   if (config.channels.telegram !== undefined) factories.push((await import('./telegram/telegram-channel.js')).telegramChannelFactory);
   if (config.channels.email !== undefined) factories.push((await import('./email/email-channel.js')).emailChannelFactory);
+  if (config.channels.ntfy !== undefined) factories.push((await import('./ntfy/ntfy-channel.js')).ntfyChannelFactory);
   factories.push(webChannel);
   return factories;
 }
@@ -26,11 +28,13 @@ export function buildChannels(ctx: ChannelContext, factories: ChannelFactory[]):
   return channels;
 }
 
-export function createChannelContext(deps: Omit<ChannelContext, 'approversFor' | 'principalFor' | 'publicUrl'> & { publicUrl: () => string }): ChannelContext {
+export function createChannelContext(deps: Omit<ChannelContext, 'approversFor' | 'principalFor' | 'publicUrl' | 'leader'> & { publicUrl: () => string; leader?: Leadership }): ChannelContext {
   const { config } = deps;
+  const leader = deps.leader ?? alwaysLeader(deps.logger);
   const routing = { projects: config.projects, approvers: config.approvers };
   return {
     ...deps,
+    leader,
     get publicUrl() {
       return deps.publicUrl();
     },

@@ -1,6 +1,6 @@
 // `greenlight audit verify|tail`: checks the hash chain of the audit log, and shows recent rows.
 import { createChainVerifier, type AuditVerifyResult } from '../core/audit-chain.js';
-import { sqlitePathOf } from '../server.js';
+import { describeStore } from '../store/open.js';
 import { AUDIT_HEAD_META_KEY, parseAuditHead, type AuditHead } from '../store/adapter-kit.js';
 import type { AuditEntry, Store } from '../store/store.js';
 import type { Command } from './commands.js';
@@ -30,7 +30,7 @@ export const auditCommand: Command = {
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
   async verify(_parsed, { config }) {
-    const path = sqlitePathOf(config);
+    const path = describeStore(config);
     return withStore(
       'verify',
       config,
@@ -67,7 +67,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
           return 0;
         }
         if (rows.length === 0) {
-          process.stdout.write(`The audit log in ${sqlitePathOf(config)} is empty.\n`);
+          process.stdout.write(`The audit log in ${describeStore(config)} is empty.\n`);
           return 0;
         }
         process.stdout.write(table(['SEQ', 'AT', 'WHO', 'ACTION', 'VIA', 'REQUEST', 'DETAIL'], rows.map(readable)));

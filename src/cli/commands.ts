@@ -31,6 +31,7 @@ export const COMMANDS: Record<string, Command> = {
   init: initCommand,
   keys: keysCommand,
   audit: auditCommand,
+  db: lazy('migrate the database, show its status, or copy an install to another store (migrate | status | copy)', () => import('./db.js').then((m) => m.dbCommand)),
   policy: policyCommand,
   grants: grantsCommand,
   telegram: lazy('set up or delete the Telegram webhook (setup-webhook | delete-webhook)', () => import('./telegram.js').then((m) => m.telegramCommand)),

@@ -5,7 +5,7 @@ import { isGreenlightError } from '../core/errors.js';
 import { systemClock } from '../core/ids.js';
 import { buildManualGrant, createManualGrant, grantState, revokeManualGrant } from '../grants-admin.js';
 import { grantToWire } from '../http/wire.js';
-import { sqlitePathOf } from '../server.js';
+import { describeStore } from '../store/open.js';
 import type { Grant } from '../store/store.js';
 import type { Command } from './commands.js';
 import { cliActor, databaseExists, optionsHelp, runSubcommand, table, usageErrorFor, withStore, type Subcommand } from './store-commands.js';
@@ -67,7 +67,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     if (positionals.length) return usageError('list', `unexpected argument "${positionals[0]}"`);
     if (!databaseExists(config)) {
       if (values.json) process.stdout.write(`${JSON.stringify({ items: [] })}\n`);
-      else process.stdout.write(`No grants: there is no database at ${sqlitePathOf(config)} yet (the server creates it on its first start).\n`);
+      else process.stdout.write(`No grants: there is no database at ${describeStore(config)} yet (the server creates it on its first start).\n`);
       return 0;
     }
     return withStore(
@@ -148,7 +148,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       async (store) => {
         const grant = await store.getGrant(id);
         if (!grant) {
-          process.stderr.write(`greenlight grants revoke: there is no grant ${id} in ${sqlitePathOf(config)}. List them with: ${cli('grants list --all')}\n`);
+          process.stderr.write(`greenlight grants revoke: there is no grant ${id} in ${describeStore(config)}. List them with: ${cli('grants list --all')}\n`);
           return 1;
         }
         const { already } = await revokeManualGrant(store, id, cliActor(), 'cli', systemClock.now());

@@ -1,12 +1,15 @@
 // `greenlight init`: writes a fully commented greenlight.yaml with fresh keys. The same template,
 // with placeholder keys, is the committed greenlight.example.yaml (src/cli/init.test.ts keeps the
 // two and the schema in step).
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { newSecret } from '../core/ids.js';
 import { defaultConfig } from '../config/schema.js';
 import { SETTINGS } from '../config/settings.js';
+import { stringify as stringifyYaml } from 'yaml';
+import { askChannels, parseChannelList, type ChannelAnswers } from './init-channels.js';
+import { SETUPS, type ChannelSetup } from '../channels/setup.js';
 import type { Command } from './commands.js';
 import { cli } from '../invocation.js';
 
@@ -38,8 +41,8 @@ const EXAMPLE_MARK = '#~ ';
  * out (`# `), or live when `examples: 'active'` (tests use that to prove every schema key is
  * shown and every example is valid).
  */
-export function renderConfigTemplate(keys: TemplateKeys, options: { examples?: 'commented' | 'active' } = {}): string {
-  const text = template(keys);
+export function renderConfigTemplate(keys: TemplateKeys, options: { examples?: 'commented' | 'active'; channels?: ChannelAnswers } = {}): string {
+  const text = template(keys, options.channels ?? { sections: {}, approver: {} });
   return options.examples === 'active' ? activateExamples(text) : text.replaceAll(EXAMPLE_MARK, '# ');
 }
 
@@ -76,7 +79,13 @@ function v(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function template(keys: TemplateKeys): string {
+/** YAML lines at `indent` for a mapping (none for an empty one). */
+function yamlLines(value: Record<string, unknown>, indent: string): string {
+  if (Object.keys(value).length === 0) return '';
+  return stringifyYaml(value, { lineWidth: 0 }).trimEnd().split('\n').map((l) => indent + l).join('\n') + '\n';
+}
+
+function template(keys: TemplateKeys, channels: ChannelAnswers): string {
   const d = defaultConfig();
   const q = JSON.stringify;
   return `# Greenlight configuration: every key, with its default and what it does.
@@ -120,12 +129,24 @@ server:
 data_dir: ${v(d.data_dir)}
 
 store:
-  # Storage backend. Only sqlite for now.
+  # sqlite: one instance, one file (the default). postgres: several instances on one PostgreSQL
+  # database (docs/scaling.md). null: postgres when a database URL is set, else sqlite.
+  # ${where('store.kind')}
+  kind: ${v(d.store.kind)}
+  # The older name of kind, still read; give one of the two.
   # ${where('store.driver')}
-  driver: ${v(d.store.driver)}
+  #~ driver: sqlite
   # The SQLite file. null: <data_dir>/greenlight.db.
   # ${where('store.sqlite_path')}
   sqlite_path: ${v(d.store.sqlite_path)}
+  # The PostgreSQL database, postgres://user:password@host:5432/greenlight (add ?sslmode=require
+  # across a network). Keep the password out of this file: GREENLIGHT_DATABASE_URL_FILE names a
+  # file holding the URL.
+  # ${where('store.url')}
+  url: ${v(d.store.url)}
+  # Connections each instance keeps to PostgreSQL, besides one for events and one for leadership.
+  # ${where('store.pool_size')}
+  pool_size: ${v(d.store.pool_size)}
 
 log:
   # debug | info | warn | error | silent.
@@ -160,7 +181,7 @@ agents:
 approvers:
   - name: ${INIT_NAMES.approver}
     key: ${q(keys.approver)}
-    projects: []
+${yamlLines(channels.approver, '    ')}    projects: []
   #~ - name: alice
   #~   key_sha256: "f7d66ba0e36cd32b58c7b110bc217e215a7259711488e69b397d61cab0d203b8"
   #~   telegram_user_id: 42
@@ -294,7 +315,7 @@ contexts: ${v(d.contexts)}
 
 # Limits for context sessions.
 sessions:
-  # Sessions working on a turn at once.
+  # Sessions working on a turn at once (on each instance).
   # ${where('sessions.max_concurrent')}
   max_concurrent: ${v(d.sessions.max_concurrent)}
   # A turn running longer is interrupted.
@@ -317,8 +338,8 @@ sessions:
 
 # Channels that announce requests to approvers and take their decisions: one section per
 # channel (telegram, email, slack, discord, web, ...), each with the keys that channel documents.
-# A channel without a section is off.
-channels: {}
+# A channel without a section is off. \`greenlight init --channels ntfy\` asks for a channel's settings.
+${Object.keys(channels.sections).length ? `channels:\n${yamlLines(channels.sections, '  ').trimEnd()}` : 'channels: {}'}
 
 delivery:
   # Secret that signs per-request callbacks (header X-Greenlight-Signature), at least 16
@@ -347,25 +368,43 @@ delivery:
   # How long one delivery attempt may take, in milliseconds.
   # ${where('delivery.timeout_ms')}
   timeout_ms: ${v(d.delivery.timeout_ms)}
+  # How long a claimed outbox item stays leased to the instance sending it, in seconds. null: long
+  # enough for a whole batch to time out (at least 60). If an instance dies mid-send, another sends
+  # its items when the lease ends; receivers drop the repeat by X-Greenlight-Delivery.
+  # ${where('delivery.lease_sec')}
+  lease_sec: ${v(d.delivery.lease_sec)}
 `;
 }
 
-const USAGE = `Usage: ${cli('init')} [--config FILE] [--force]
+const USAGE = `Usage: ${cli('init')} [--config FILE] [--force] [--channels LIST | --no-channels]
 
-Writes a fully commented config with fresh keys for one admin, one approver and one agent.
+Writes a fully commented config with fresh keys for one admin, one approver and one agent. In a
+terminal it asks which channels to set up, and their settings; --channels ntfy asks for the
+named ones (answers may be piped in, one per line), --no-channels asks nothing.
 
 Options:
   --config, -c FILE  where to write it (default: $GREENLIGHT_CONFIG, else ./greenlight.yaml)
   --force            overwrite an existing file (its keys stop working)
+  --channels LIST    set up these channels (comma-separated: ${SETUPS.map((s) => s.channel).join(', ')})
+  --no-channels      ask nothing about channels
   --help, -h         show this help
 `;
+
+function refuseExisting(path: string, given: string): number {
+  process.stderr.write(
+    `greenlight init: ${path} already exists; nothing was written.\n` +
+      `Keep it and run "${cli('serve --config')} ${given}", write elsewhere with --config FILE, ` +
+      `or pass --force to replace it (the keys in it stop working).\n`,
+  );
+  return 1;
+}
 
 export const initCommand: Command = {
   summary: 'write a commented greenlight.yaml with fresh keys',
   async run(args) {
     let values;
     try {
-      ({ values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+      ({ values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, force: { type: 'boolean' }, channels: { type: 'string' }, 'no-channels': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
     } catch (err) {
       process.stderr.write(`greenlight init: ${(err as Error).message}\n\n${USAGE}`);
       return 2;
@@ -376,19 +415,33 @@ export const initCommand: Command = {
     }
     const given = values.config ?? process.env.GREENLIGHT_CONFIG ?? 'greenlight.yaml';
     const path = resolve(given);
+    if (!values.force && existsSync(path)) return refuseExisting(path, given);
+    let chosen: ChannelSetup[] | null = [];
+    if (values.channels !== undefined) {
+      const parsed = parseChannelList(values.channels);
+      if ('error' in parsed) {
+        process.stderr.write(`greenlight init: ${parsed.error}\n`);
+        return 2;
+      }
+      chosen = parsed.channels;
+    } else if (!values['no-channels'] && process.stdin.isTTY) chosen = null;
+    let channels: Awaited<ReturnType<typeof askChannels>> = { sections: {}, approver: {}, next: [] };
+    if (chosen === null || chosen.length) {
+      try {
+        channels = await askChannels(chosen, INIT_NAMES.approver, { input: process.stdin, output: process.stdout });
+      } catch (err) {
+        process.stderr.write(`greenlight init: ${(err as Error).message}. Nothing was written.\n`);
+        return 1;
+      }
+    }
     const keys = freshKeys();
     try {
-      writeFileSync(path, renderConfigTemplate(keys), { mode: 0o600, flag: values.force ? 'w' : 'wx' });
+      writeFileSync(path, renderConfigTemplate(keys, { channels }), { mode: 0o600, flag: values.force ? 'w' : 'wx' });
       chmodSync(path, 0o600); // an overwritten file keeps its old mode otherwise
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') {
-        process.stderr.write(
-          `greenlight init: ${path} already exists; nothing was written.\n` +
-            `Keep it and run "${cli('serve --config')} ${given}", write elsewhere with --config FILE, ` +
-            `or pass --force to replace it (the keys in it stop working).\n`,
-        );
-      } else {
+      if (code === 'EEXIST') return refuseExisting(path, given);
+      else {
         process.stderr.write(`greenlight init: cannot write ${path}: ${(err as Error).message}. Check the directory exists and is writable, or pick another path with --config FILE.\n`);
       }
       return 1;
@@ -399,7 +452,8 @@ export const initCommand: Command = {
         `  admin    ${INIT_NAMES.admin.padEnd(9)} ${keys.admin}\n` +
         `  approver ${INIT_NAMES.approver.padEnd(9)} ${keys.approver}\n` +
         `  agent    ${INIT_NAMES.agent.padEnd(9)} ${keys.agent}\n\n` +
-        `Send a key as "Authorization: Bearer <key>". Next:\n\n    ${cli('serve --config')} ${given}\n`,
+        `Send a key as "Authorization: Bearer <key>". Next:\n\n    ${cli('serve --config')} ${given}\n` +
+        channels.next.map((n) => `\n${n}\n`).join(''),
     );
     return 0;
   },

@@ -4,7 +4,7 @@ import { createKey, keyToWire, revokeKey } from '../auth/keys-service.js';
 import type { Config } from '../config/schema.js';
 import { systemClock } from '../core/ids.js';
 import { ROLES, type Role } from '../core/types.js';
-import { sqlitePathOf } from '../server.js';
+import { describeStore } from '../store/open.js';
 import type { KeyRecord } from '../store/store.js';
 import type { Command } from './commands.js';
 import { cliActor, databaseExists, fail as failWith, optionsHelp, runSubcommand, table, usageErrorFor, withStore, type Subcommand } from './store-commands.js';
@@ -81,7 +81,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
         return 0;
       }
       process.stdout.write(
-        `Created ${record.role} key "${record.name}" (${record.id}) in ${sqlitePathOf(config)}.\n\n    ${secret}\n\n` +
+        `Created ${record.role} key "${record.name}" (${record.id}) in ${describeStore(config)}.\n\n    ${secret}\n\n` +
           `This key is shown once: Greenlight keeps only its SHA-256 hash, so store it now.\n` +
           `Send it as "Authorization: Bearer <key>". Revoke it with: ${cli('keys revoke')} ${record.id}\n`,
       );
@@ -93,7 +93,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     if (positionals.length) return usageError('list', `unexpected argument "${positionals[0]}"`);
     const fromFile = configKeys(config);
     if (!databaseExists(config)) {
-      process.stderr.write(`(no database at ${sqlitePathOf(config)} yet: showing the keys of the config file only)\n`);
+      process.stderr.write(`(no database at ${describeStore(config)} yet: showing the keys of the config file only)\n`);
       return printKeys(fromFile, Boolean(values.json), config, file);
     }
     return withStore('list', config, async (store) => printKeys([...fromFile, ...(await store.listKeys()).map(storedKey)], Boolean(values.json), config, file));
@@ -108,7 +108,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     }
     return withStore('revoke', config, async (store) => {
       const before = (await store.listKeys()).find((k) => k.id === id);
-      if (!before) return fail('revoke', `there is no key ${id} in ${sqlitePathOf(config)}. List the keys with: ${cli('keys list')}`);
+      if (!before) return fail('revoke', `there is no key ${id} in ${describeStore(config)}. List the keys with: ${cli('keys list')}`);
       if (before.revoked_at !== null) {
         process.stdout.write(`${before.role} key "${before.name}" (${id}) was already revoked at ${new Date(before.revoked_at).toISOString()}; nothing changed.\n`);
         return 0;
@@ -126,7 +126,7 @@ function printKeys(rows: KeyRow[], json: boolean, config: Config, file: string |
     return 0;
   }
   if (rows.length === 0) {
-    process.stdout.write(`No keys yet in ${sqlitePathOf(config)}${file ? ` or ${file}` : ''}. Create one with: ${cli('keys create --role agent --name NAME')}\n`);
+    process.stdout.write(`No keys yet in ${describeStore(config)}${file ? ` or ${file}` : ''}. Create one with: ${cli('keys create --role agent --name NAME')}\n`);
     return 0;
   }
   process.stdout.write(table(['ID', 'ROLE', 'NAME', 'PROJECTS', 'SOURCE', 'CREATED', 'REVOKED'], rows.map((r) => [r.id, r.role, r.name, r.projects.join(',') || '*', r.source, r.created_at ?? '-', r.revoked_at ?? '-'])));

@@ -12,7 +12,7 @@ import { actionFromText } from '../http/routes/policy.js';
 import { silentLogger } from '../log.js';
 import { createPolicyService } from '../policy-service.js';
 import { formatEvaluation, type Evaluation, type PolicyAction } from '../policy/index.js';
-import { openStore, sqlitePathOf } from '../server.js';
+import { describeStore, openStore } from '../store/open.js';
 import { MemoryStore } from '../store/memory/memory-store.js';
 import type { Store } from '../store/store.js';
 import type { Command } from './commands.js';
@@ -110,14 +110,14 @@ export const policyCommand: Command = {
         process.stderr.write(`greenlight policy test: ${err.message}\n`);
         return 1;
       }
-      process.stderr.write(`greenlight policy test: cannot open the database ${sqlitePathOf(config)}: ${(err as Error).message}\nCheck --data-dir / --sqlite-path (or the config file), or move it aside to test the config's rules alone.\n`);
+      process.stderr.write(`greenlight policy test: cannot open the database ${describeStore(config)}: ${(err as Error).message}\nCheck --data-dir / --sqlite-path (or the config file), or move it aside to test the config's rules alone.\n`);
       return 1;
     }
     try {
       const policy = await createPolicyService({ config, configFile: loaded.file, store, logger: silentLogger, now: () => systemClock.now() });
       const ev = await policy.dryRun(action, scope);
       if (values.json) process.stdout.write(`${JSON.stringify({ action, ...ev })}\n`);
-      else process.stdout.write(report(positionals[0], action, scope, named === null, stored ? sqlitePathOf(config) : null, ev));
+      else process.stdout.write(report(positionals[0], action, scope, named === null, stored ? describeStore(config) : null, ev));
       return VERDICT_EXIT[ev.verdict];
     } finally {
       await store.close();

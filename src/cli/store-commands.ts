@@ -4,11 +4,11 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { ParseArgsConfig } from 'node:util';
 import { ConfigError, type LoadedConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
+import { storeKind, type Config } from '../config/schema.js';
 import { SETTINGS } from '../config/settings.js';
 import { isGreenlightError } from '../core/errors.js';
 import type { Actor } from '../core/types.js';
-import { openStore, sqlitePathOf } from '../server.js';
+import { describeStore, openStore, sqlitePathOf } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { configHelp, parseWithConfig } from './config-flags.js';
 import { StartupError } from '../startup-error.js';
@@ -64,7 +64,12 @@ export async function runSubcommand(set: SubcommandSet, args: string[]): Promise
     process.stderr.write(`greenlight ${set.command} ${sub}: ${err.message}\n`);
     return 2;
   }
-  return run(parsed, loaded);
+  try {
+    return await run(parsed, loaded);
+  } catch (err) {
+    if (err instanceof StartupError) return fail(set.command, sub, err.message);
+    throw err;
+  }
 }
 
 /** Prints `greenlight <command> <sub>: <message>.` and the usage; exit code 2. */
@@ -101,7 +106,7 @@ export function table(head: string[], rows: string[][]): string {
 /** Opens the store, runs `fn`, closes it; store failures become exit code 1 with what to do. */
 export async function withStore(sub: string, config: Config, fn: (store: Store) => Promise<number>, options: { command?: string; mustExist?: boolean } = {}): Promise<number> {
   const command = options.command ?? 'keys';
-  const path = sqlitePathOf(config);
+  const path = describeStore(config);
   if (options.mustExist && !databaseExists(config)) {
     return fail(command, sub, `there is no database at ${path}. Point --config, --data-dir or --sqlite-path at the server's data (the server creates the database on its first start).`);
   }
@@ -110,7 +115,7 @@ export async function withStore(sub: string, config: Config, fn: (store: Store) 
     store = await openStore(config);
   } catch (err) {
     if (err instanceof StartupError) return fail(command, sub, err.message);
-    process.stderr.write(`greenlight ${command} ${sub}: cannot open the database ${path}: ${(err as Error).message}\nCheck --data-dir / --sqlite-path (or the config file) point at the server's data, and that you may read and write it.\n`);
+    process.stderr.write(`greenlight ${command} ${sub}: cannot open the database ${path}: ${(err as Error).message}\nCheck --data-dir / --sqlite-path / --database-url (or the config file) point at the server's data, and that you may read and write it.\n`);
     return 1;
   }
   try {
@@ -124,7 +129,9 @@ export async function withStore(sub: string, config: Config, fn: (store: Store) 
   }
 }
 
+/** Whether the SQLite file exists (a Postgres database is assumed to: opening it says otherwise). */
 export function databaseExists(config: Config): boolean {
+  if (storeKind(config) === 'postgres') return true;
   const path = sqlitePathOf(config);
   return path === ':memory:' || existsSync(path);
 }

@@ -164,6 +164,11 @@ function checkCrossReferences(config: Config): void {
       }
     }
   };
+  const { kind, driver, url } = config.store;
+  if (kind && driver && kind !== driver) problems.push(`store.kind is ${kind} but store.driver (its older name) is ${driver}; keep only store.kind.`);
+  const resolved = kind ?? driver ?? (url ? 'postgres' : 'sqlite');
+  if (resolved === 'postgres' && !url) problems.push('store.kind is postgres but no database URL is set: set store.url or GREENLIGHT_DATABASE_URL (postgres://user:password@host:port/database).');
+  if (resolved === 'sqlite' && url) problems.push(`store.${kind ? 'kind' : 'driver'} is sqlite but a database URL is set (store.url / GREENLIGHT_DATABASE_URL): remove the URL, or set store.kind to postgres.`);
   checkRules('policy', config.policy);
   for (const p of config.projects) checkRules(`projects[${p.name}]`, p);
   unique('context', config.contexts.map((c) => c.name));

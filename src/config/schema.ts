@@ -147,9 +147,16 @@ export const ConfigSchema = z
     data_dir: z.string().default('./data'),
     store: z
       .object({
-        driver: z.enum(['sqlite']).default('sqlite'),
+        /** sqlite (one instance; the default) or postgres (several instances). null: postgres when url is set. */
+        kind: z.enum(['sqlite', 'postgres']).nullable().default(null),
+        /** The older name of kind. */
+        driver: z.enum(['sqlite', 'postgres']).nullable().default(null),
         /** Defaults to <data_dir>/greenlight.db */
         sqlite_path: z.string().nullable().default(null),
+        /** postgres://user:password@host:port/database (GREENLIGHT_DATABASE_URL). */
+        url: z.string().regex(/^postgres(ql)?:\/\//i, 'a postgres:// or postgresql:// URL').nullable().default(null),
+        /** Connections each instance keeps to Postgres (plus one for events and one for leadership). */
+        pool_size: z.number().int().min(2).max(500).default(10),
       })
       .strict()
       .prefault({}),
@@ -232,6 +239,12 @@ export const ConfigSchema = z
         backoff_base_ms: z.number().int().min(10).default(2000),
         backoff_max_ms: z.number().int().min(10).default(3_600_000),
         timeout_ms: z.number().int().min(100).default(10_000),
+        /**
+         * How long a claimed outbox item stays leased to the instance sending it. null: long enough
+         * for a whole batch to time out (at least 60 s). When an instance dies mid-send, another
+         * one sends its items once their lease ends.
+         */
+        lease_sec: z.number().int().min(1).max(3600).nullable().default(null),
       })
       .strict()
       .prefault({}),
@@ -246,6 +259,11 @@ export type WebhookConfig = z.infer<typeof WebhookSchema>;
 export type ContextConfig = z.infer<typeof ContextSchema>;
 export type SessionsConfig = Config['sessions'];
 export type DeliveryConfig = Config['delivery'];
+
+/** Which store the config names: `kind`, else its older name `driver`, else postgres when a URL is set. */
+export function storeKind(config: Pick<Config, 'store'>): 'sqlite' | 'postgres' {
+  return config.store.kind ?? config.store.driver ?? (config.store.url ? 'postgres' : 'sqlite');
+}
 
 /** The defaults, as a parsed empty file gives them. */
 export const defaultConfig = (): Config => ConfigSchema.parse({});

@@ -20,6 +20,8 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'server.shutdown_grace_sec', env: 'GREENLIGHT_SHUTDOWN_GRACE_SEC', flag: 'shutdown-grace-sec', type: 'int', help: 'seconds a shutdown may take before Greenlight exits anyway' },
   { path: 'data_dir', env: 'GREENLIGHT_DATA_DIR', flag: 'data-dir', type: 'string', help: 'where the SQLite database lives' },
   { path: 'store.sqlite_path', env: 'GREENLIGHT_SQLITE_PATH', flag: 'sqlite-path', type: 'string', help: 'SQLite file (default <data-dir>/greenlight.db)' },
+  { path: 'store.kind', env: 'GREENLIGHT_STORE', flag: 'store', type: 'string', help: 'sqlite | postgres (default: postgres when a database URL is set)' },
+  { path: 'store.url', env: 'GREENLIGHT_DATABASE_URL', flag: 'database-url', type: 'string', help: 'PostgreSQL URL, postgres://user:password@host:port/db' },
   { path: 'log.level', env: 'GREENLIGHT_LOG_LEVEL', flag: 'log-level', type: 'string', help: 'debug | info | warn | error | silent' },
   { path: 'log.format', env: 'GREENLIGHT_LOG_FORMAT', flag: 'log-format', type: 'string', help: 'text | json' },
   { path: 'rate_limit.per_minute', env: 'GREENLIGHT_RATE_LIMIT_PER_MINUTE', flag: 'rate-limit-per-minute', type: 'int', help: 'requests per minute per key (0: off)' },

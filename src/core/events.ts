@@ -8,6 +8,11 @@ export interface EventBus {
   publish(event: RequestEvent): void;
   /** Every event. Returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void;
+  /**
+   * Only events published on this instance, not those heard from other instances: for work that
+   * must happen once per change (the instance that made the change does it).
+   */
+  subscribeOwn(listener: EventListener): () => void;
   /** Events of one request only (cheap with thousands of waiters). */
   subscribeRequest(requestId: string, listener: EventListener): () => void;
   /** Number of per-request listeners, for /metrics. */
@@ -34,6 +39,11 @@ export function createLocalEventBus(onListenerError: (err: unknown) => void = ()
       for (const l of [...all]) call(l, event);
     },
     subscribe(listener) {
+      all.add(listener);
+      return () => void all.delete(listener);
+    },
+    // One process: every event is its own.
+    subscribeOwn(listener) {
       all.add(listener);
       return () => void all.delete(listener);
     },

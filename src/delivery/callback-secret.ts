@@ -5,12 +5,12 @@ import type { Store } from '../store/store.js';
 
 export const CALLBACK_SECRET_META_KEY = 'delivery.callback_secret';
 
-export async function resolveCallbackSecret(store: Pick<Store, 'getMeta' | 'setMeta'>, configured: string | null): Promise<{ secret: string; source: 'config' | 'store' | 'generated' }> {
+export async function resolveCallbackSecret(store: Pick<Store, 'getMeta' | 'swapMeta'>, configured: string | null): Promise<{ secret: string; source: 'config' | 'store' | 'generated' }> {
   if (configured) return { secret: configured, source: 'config' };
   const stored = await store.getMeta(CALLBACK_SECRET_META_KEY);
   if (stored) return { secret: stored, source: 'store' };
   const secret = newSecret('glcb');
-  await store.setMeta(CALLBACK_SECRET_META_KEY, secret);
-  // Another instance may have written one first: whatever is stored now wins.
-  return { secret: (await store.getMeta(CALLBACK_SECRET_META_KEY)) ?? secret, source: 'generated' };
+  // Written only if still absent: instances starting together all end up with the first one's.
+  if (await store.swapMeta(CALLBACK_SECRET_META_KEY, null, secret)) return { secret, source: 'generated' };
+  return { secret: (await store.getMeta(CALLBACK_SECRET_META_KEY))!, source: 'store' };
 }

@@ -8,6 +8,7 @@ import type { Gate } from '../core/gate.js';
 import type { Principal } from '../core/types.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from './metrics.js';
+import type { TokenBuckets } from '../cluster/token-buckets.js';
 import type { PolicyService } from '../policy-service.js';
 
 export interface HttpDeps {
@@ -20,9 +21,17 @@ export interface HttpDeps {
   policy?: PolicyService;
   /** Agent sessions: hooked agents' reports are recorded there (absent in bare test apps). */
   sessions?: { onHook(principal: Principal, host: string, payload: Record<string, unknown>): Promise<void> };
-  /** Whether the server is ready to serve (store open, migrations done). */
-  ready: () => Promise<boolean>;
+  /** Whether the server is ready to serve: true/false, or a report of each check (store, migrations, draining, ...). */
+  ready: () => Promise<boolean | ReadyReport>;
+  /** Rate-limit buckets shared by every instance (default: in memory, per app). */
+  limits?: TokenBuckets;
   version: string;
+}
+
+export interface ReadyReport {
+  ready: boolean;
+  /** Each check by name: ok, or what is wrong. */
+  checks: Record<string, 'ok' | string>;
 }
 
 export type AppEnv = {

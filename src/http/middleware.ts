@@ -7,7 +7,7 @@ import { assertCanFile } from '../core/authz.js';
 import { GreenlightError, isGreenlightError } from '../core/errors.js';
 import type { Role } from '../core/types.js';
 import type { AppEnv, Ctx } from './context.js';
-import { createRateLimiter } from './rate-limit.js';
+import { createTokenBuckets, type TokenBuckets } from '../cluster/token-buckets.js';
 import { sessionPrincipal } from '../web/session-auth.js';
 
 export const errorBody = (code: string, message: string, requestId: string, details?: Record<string, unknown>) => ({
@@ -129,7 +129,7 @@ export function requireAuth(roles: Role[] = ['agent', 'approver', 'admin']): Mid
       throw new GreenlightError('UNAUTHENTICATED', 'That key is not known to this server, or it was revoked.');
     }
     c.set('principal', principal);
-    limiter(deps).check(principal.keyId);
+    await checkRateLimit(deps, principal.keyId);
     if (!roles.includes(principal.role)) {
       if (principal.role === 'agent' && roles.every((r) => r !== 'agent')) {
         throw new GreenlightError('FORBIDDEN', `Agent keys cannot use ${c.req.method} ${c.req.path}; it needs ${roles.join(' or ')} access.`);
@@ -150,9 +150,23 @@ export function requireAgentKey(): MiddlewareHandler<AppEnv> {
     });
 }
 
-const limiters = new WeakMap<object, ReturnType<typeof createRateLimiter>>();
-function limiter(deps: AppEnv['Variables']['deps']) {
-  let l = limiters.get(deps);
-  if (!l) limiters.set(deps, (l = createRateLimiter(deps.config.rate_limit.per_minute, deps.config.rate_limit.burst)));
-  return l;
+/** Buckets for apps built without a cluster (tests): one set per deps object. */
+const fallbackBuckets = new WeakMap<object, TokenBuckets>();
+
+/** The rate-limit buckets of this app: the cluster's (shared by every instance), else its own. */
+export function limitsOf(deps: AppEnv['Variables']['deps']): TokenBuckets {
+  let buckets = deps.limits ?? fallbackBuckets.get(deps);
+  if (!buckets) fallbackBuckets.set(deps, (buckets = createTokenBuckets()));
+  return buckets;
+}
+
+/** Per key, shared by every instance when the cluster is (Postgres). */
+async function checkRateLimit(deps: AppEnv['Variables']['deps'], keyId: string): Promise<void> {
+  const { per_minute: perMinute, burst } = deps.config.rate_limit;
+  if (perMinute <= 0) return;
+  const wait = await limitsOf(deps).take(`api:${keyId}`, 1, { perMinute, burst }, Date.now());
+  if (wait > 0) {
+    const retry = Math.ceil(wait / 1000);
+    throw new GreenlightError('RATE_LIMITED', `Too many requests for this key: the limit is ${perMinute} per minute. Retry in ${retry} s.`, { details: { retry_after_sec: retry } });
+  }
 }

@@ -64,4 +64,19 @@ describe('TurnStream', () => {
     await s.finish('push to \u202Eniam\u202C <b>now</b>');
     assert.match(r.calls.at(-1)!.text, /push to ⟪U\+202E⟫niam⟪U\+202C⟫ <b>now<\/b>/);
   });
+
+  it('cuts the kept part of long output between characters, never through a mark or a surrogate pair', async () => {
+    const r = recordingSurface(115, 0);
+    const s = new TurnStream(r.surface, 'chat', 'h', 'out.txt', (e) => assert.fail(String(e)), r.now);
+    for (let i = 0; i < 30; i++) s.add(`${i} \u202E😀\u200B`);
+    await s.finish('end');
+    const message = r.calls.filter((c) => c.op !== 'file').at(-1)!;
+    assert.ok(message.text.length <= 115);
+    const kept = message.text.split('\n\n').slice(1).join('\n\n');
+    const outsideMarks = kept.replace(/⟪U\+[0-9A-F]{4,6}⟫/g, '');
+    assert.doesNotMatch(outsideMarks, /[⟪⟫]/, `a mark was cut: ${JSON.stringify(kept.slice(0, 24))}`);
+    assert.doesNotMatch(outsideMarks, /\p{Surrogate}/u, 'a surrogate pair was cut');
+    assert.match(kept, /end$/);
+    assert.doesNotMatch(r.calls.find((c) => c.op === 'file')!.text, /[\u202E\u200B]/);
+  });
 });

@@ -1,7 +1,10 @@
 // A turn's output in a chat: one message, edited in place as the agent writes and calls tools, no
 // more often than the channel allows; when the output outgrows one message, the message keeps the
 // latest part and the whole output follows as a file once the turn ends. Channel-neutral: the
-// surface says how long a message may be and how often it may be edited.
+// surface says how long a message may be and how often it may be edited. Agent text is kept as it
+// came and cut with the channels' own clip (invisible characters written out, never a cut
+// through a mark or a surrogate pair).
+import { clip } from '../text/clip.js';
 import { showInvisible } from '../text/invisible.js';
 
 /** What a chat channel offers the sessions feature (Telegram today; Slack, Discord later). */
@@ -40,29 +43,33 @@ export class TurnStream {
 
   add(line: string): void {
     if (this.finished) return;
-    this.lines.push(showInvisible(line));
+    this.lines.push(line);
     this.schedule();
   }
 
   /** The last line, the final edit, and the file when the output did not fit. */
   async finish(line: string): Promise<void> {
     if (this.finished) return;
-    this.lines.push(showInvisible(line));
+    this.lines.push(line);
     this.finished = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const wait = this.lastEdit + this.surface.minEditMs - this.now();
     if (wait > 0 && this.messageId !== null) await new Promise((r) => setTimeout(r, wait));
     await this.queueFlush();
-    const full = this.fullText();
-    if (full.length > this.budget()) {
-      const content = full.length > FILE_MAX_CHARS ? `${full.slice(0, FILE_MAX_CHARS)}\n… [cut at ${FILE_MAX_CHARS} characters]` : full;
+    if (this.whole().length > this.budget()) {
+      const content = `${this.header}\n\n${clip(this.output(), FILE_MAX_CHARS, { mark: `\n… [cut at ${FILE_MAX_CHARS} characters]` }).text}`;
       await this.surface.sendFile(this.target, this.fileName, content, `${this.header}: the whole output`).catch(this.onError);
     }
   }
 
-  private fullText(): string {
-    return `${this.header}\n\n${this.lines.join('\n')}`;
+  /** The agent's output as it came. */
+  private output(): string {
+    return this.lines.join('\n');
+  }
+
+  private whole(): string {
+    return `${this.header}\n\n${showInvisible(this.output())}`;
   }
 
   private budget(): number {
@@ -71,10 +78,10 @@ export class TurnStream {
 
   /** The message as shown: all of it, or the latest part with a note. */
   private render(): string {
-    const full = this.fullText();
-    if (full.length <= this.budget()) return full;
+    const whole = this.whole();
+    if (whole.length <= this.budget()) return whole;
     const note = `${this.header}\n… earlier output cut; ${this.finished ? 'the whole output is in the file below' : 'the whole output follows as a file'}\n\n`;
-    return note + full.slice(full.length - (this.budget() - note.length));
+    return note + clip(this.output(), this.budget() - note.length, { keep: 'end', mark: '' }).text;
   }
 
   private schedule(): void {

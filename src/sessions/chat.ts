@@ -8,7 +8,7 @@ import { isGreenlightError } from '../core/errors.js';
 import type { Principal } from '../core/types.js';
 import type { Logger } from '../log.js';
 import type { AgentSession, Store } from '../store/store.js';
-import { showInvisible } from '../text/invisible.js';
+import { clip } from '../text/clip.js';
 import { TurnStream, type ChatSurface } from './chat-stream.js';
 import type { SessionBus } from './live.js';
 import type { ChatRef, SessionManager } from './manager.js';
@@ -137,7 +137,7 @@ export function createChatController(deps: { manager: SessionManager; bus: Sessi
       if (change.kind === 'notice') {
         const targets = bound ? [bound] : s.kind === 'hook' ? fallbackTargets(s) : [];
         const who = s.context ? `Context ${s.context}` : `Agent ${s.agent}`;
-        for (const t of targets) void surface.send(t, showInvisible(`${who}: ${change.text}`)).catch(onError);
+        for (const t of targets) void surface.send(t, clip(`${who}: ${change.text}`, surface.maxChars).text).catch(onError);
         return;
       }
       if (change.kind !== 'event' || !bound) return;

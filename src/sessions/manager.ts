@@ -3,6 +3,10 @@
 // happens on the session bus. Every entry point (chat, dashboard, API) goes through it, so the
 // rules hold everywhere: only the approvers a context names may drive it, everything is audited,
 // and the bounds (concurrent turns, turn time, cost, transcript size) are enforced here.
+// A turn runs on the instance that started it (turn-lease.ts); on several instances, a stop for
+// a turn running elsewhere reaches it as a cluster signal, and a turn cut off by a shutdown or a
+// crash is marked as such, never left "working".
+import type { InstanceParts } from '../cluster/cluster.js';
 import type { Config, ContextConfig } from '../config/schema.js';
 import { GreenlightError, notFound } from '../core/errors.js';
 import type { Gate } from '../core/gate.js';
@@ -15,7 +19,8 @@ import type { SessionState } from './state.js';
 import type { RunnerEvent, RunningTurn, SessionRunner, TurnOutcome } from './runner.js';
 import { contextAgent } from '../config/contexts.js';
 import { authorizeTool } from './tool-gate.js';
-import { eventFromRunner, turnEndText } from './transcript.js';
+import { createTurnLeases } from './turn-lease.js';
+import { CUT_OFF, eventFromRunner, turnEndText } from './transcript.js';
 
 export const MAX_PROMPT_CHARS = 20_000;
 
@@ -35,6 +40,7 @@ export interface SessionManagerDeps {
   state: SessionState;
   /** The runner, created on first use (the Agent SDK loads only then). */
   runner: () => SessionRunner;
+  cluster: InstanceParts;
 }
 
 export interface PromptInput {
@@ -50,7 +56,12 @@ interface Running {
   turn: RunningTurn;
   timer: NodeJS.Timeout;
   timedOut: boolean;
+  /** Settles once the turn's end is recorded. */
+  ended: Promise<void>;
 }
+
+const STOP_TOPIC = 'session.stop';
+const ACTIVE: AgentSession['status'][] = ['working', 'waiting_approval', 'waiting_input'];
 
 export type SessionManager = ReturnType<typeof createSessionManager>;
 
@@ -58,6 +69,12 @@ export function createSessionManager(deps: SessionManagerDeps) {
   const { store, config, clock, logger, bus } = deps;
   const limits = config.sessions;
   const running = new Map<string, Running>();
+  /** Sessions whose turn is being set up (between the checks and `running`). */
+  const starting = new Set<string>();
+  const leases = createTurnLeases({ store, cluster: deps.cluster, clock, maxTurnSec: limits.max_turn_sec });
+  /** Set by close(): turns interrupted from then on were cut off by the shutdown. */
+  let shuttingDown = false;
+  let unsubscribe: (() => void) | null = null;
 
   const contextNamed = (name: string): ContextConfig => {
     const c = config.contexts.find((x) => x.name === name);
@@ -131,17 +148,56 @@ export function createSessionManager(deps: SessionManagerDeps) {
     return { ...env, ...limits.env };
   }
 
+  const busy = (id: string, where: string) =>
+    new GreenlightError('SESSION_BUSY', `Session ${id} is still working on its last prompt${where}. Stop it first (/stop, or Stop on the dashboard), or wait until it is idle.`);
+
+  /** Interrupts the session's turn wherever it runs; false when none runs. */
+  async function interrupt(id: string): Promise<boolean> {
+    const here = running.get(id);
+    if (here) {
+      await here.turn.interrupt();
+      return true;
+    }
+    const holder = await leases.holder(id);
+    if (holder === null || holder === leases.self) return false;
+    await deps.cluster.signal(STOP_TOPIC, { id });
+    return true;
+  }
+
+  /** Ends a turn that no longer runs anywhere: the row says so, the transcript and the chat hear why. */
+  async function markCutOff(session: AgentSession, text: string): Promise<void> {
+    const saved = await state.mutate(session.id, (s) => (ACTIVE.includes(s.status) ? { ...s, status: 'idle', current_tool: null, last_outcome: 'restarted' } : null));
+    if (!saved || saved.last_outcome !== 'restarted') return;
+    await record(saved, [{ at: clock.now(), kind: 'result', text, data: { outcome: 'restarted' } }]);
+    notice(saved, 'interrupted', text);
+  }
+
   function assertRoomForATurn(): void {
-    if (running.size >= limits.max_concurrent) throw new GreenlightError('SESSION_LIMIT', `${running.size} agent sessions are working already (sessions.max_concurrent is ${limits.max_concurrent}). Wait for one to finish or stop one.`);
+    if (running.size + starting.size >= limits.max_concurrent) throw new GreenlightError('SESSION_LIMIT', `${running.size} agent sessions are working already (sessions.max_concurrent is ${limits.max_concurrent}). Wait for one to finish or stop one.`);
   }
 
   /** Starts one turn of `session` with `text`; returns at once (the turn runs on). */
   async function startTurn(session: AgentSession, context: ContextConfig, text: string, principal: Principal, via: string): Promise<AgentSession> {
-    if (running.has(session.id)) throw new GreenlightError('SESSION_BUSY', `Session ${session.id} is still working on its last prompt. Stop it first (/stop, or Stop on the dashboard), or wait until it is idle.`);
+    if (running.has(session.id) || starting.has(session.id)) throw busy(session.id, '');
     assertRoomForATurn();
     const spent = session.cost_usd ?? 0;
     if (spent >= limits.max_cost_usd) throw new GreenlightError('SESSION_BUDGET_SPENT', `Session ${session.id} has cost $${spent.toFixed(2)}, the most one session may (sessions.max_cost_usd = ${limits.max_cost_usd}). Start a new session (/new).`);
+    starting.add(session.id);
+    try {
+      if (!(await leases.claim(session.id))) throw busy(session.id, ' on another Greenlight instance');
+      try {
+        return await launchTurn(session, context, text, principal, via, spent);
+      } catch (err) {
+        await leases.release(session.id).catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      starting.delete(session.id);
+    }
+  }
 
+  /** With the session's lease held: records the prompt and starts the runner. */
+  async function launchTurn(session: AgentSession, context: ContextConfig, text: string, principal: Principal, via: string, spent: number): Promise<AgentSession> {
     let current: AgentSession = await save({ ...session, status: 'working', current_tool: null, ended_at: null, turns: session.turns + 1 });
     await record(current, [{ at: clock.now(), kind: 'prompt', text, data: { by: principal.name, via } }]);
     await audit(principal, 'session.prompted', current, via, { prompt: text.slice(0, 2000), prompt_chars: text.length, resume: session.external_id });
@@ -182,24 +238,27 @@ export function createSessionManager(deps: SessionManagerDeps) {
       },
       onEvent,
     );
-    const entry: Running = { turn, timedOut: false, timer: setTimeout(() => {
+    const timer = setTimeout(() => {
       entry.timedOut = true;
       void turn.interrupt();
-    }, limits.max_turn_sec * 1000) };
-    entry.timer.unref?.();
-    running.set(session.id, entry);
-    void turn.done
+    }, limits.max_turn_sec * 1000);
+    timer.unref?.();
+    const ended = turn.done
       .catch((err: unknown): TurnOutcome => {
         logger.error('sessions: the runner failed', { session_id: session.id, err });
         return 'failed';
       })
       .then(async (outcome) => {
         clearTimeout(entry.timer);
-        const final = entry.timedOut ? 'timed_out' : outcome;
-        await update((s) => ({ ...s, status: s.status === 'ended' ? 'ended' : 'idle', current_tool: null, last_outcome: final }), [{ at: clock.now(), kind: 'result', text: turnEndText(final, limits.max_turn_sec), data: { outcome: final } }]);
+        const final = entry.timedOut ? 'timed_out' : shuttingDown ? 'restarted' : outcome;
+        const text = turnEndText(final, limits.max_turn_sec);
+        await update((s) => ({ ...s, status: s.status === 'ended' ? 'ended' : 'idle', current_tool: null, last_outcome: final }), [{ at: clock.now(), kind: 'result', text, data: { outcome: final } }]);
         running.delete(session.id);
-        notice(current, final === 'completed' ? 'finished' : final === 'stopped' ? 'interrupted' : 'failed', turnEndText(final, limits.max_turn_sec));
+        await leases.release(session.id).catch((err: unknown) => logger.warn('sessions: releasing a turn lease failed (it expires on its own)', { session_id: session.id, err }));
+        notice(current, final === 'completed' ? 'finished' : final === 'stopped' || final === 'restarted' ? 'interrupted' : 'failed', text);
       });
+    const entry: Running = { turn, timer, timedOut: false, ended };
+    running.set(session.id, entry);
     return current;
   }
 
@@ -207,7 +266,10 @@ export function createSessionManager(deps: SessionManagerDeps) {
     contexts: () => config.contexts,
     contextNamed,
     mayDrive,
+    /** Whether the session's turn runs on this instance. */
     isRunning: (id: string) => running.has(id),
+    /** Whether the session's turn runs on any instance. */
+    runsAnywhere: async (id: string) => running.has(id) || (await leases.holder(id)) !== null,
     get,
 
     /** Sends a prompt: to `sessionId`, else a new session of the context. */
@@ -249,11 +311,9 @@ export function createSessionManager(deps: SessionManagerDeps) {
       const session = await get(id);
       if (session.kind !== 'run' || !session.context) throw new GreenlightError('VALIDATION_FAILED', `Session ${id} is a hooked agent's; Greenlight can only stop the sessions it runs.`);
       await assertMayDrive(principal, contextNamed(session.context), via, chat);
-      const r = running.get(id);
-      if (!r) return false;
+      if (!running.has(id) && (await leases.holder(id)) === null) return false;
       await audit(principal, 'session.stopped', session, via, {});
-      await r.turn.interrupt();
-      return true;
+      return interrupt(id);
     },
 
     /** Ends a session: stops its turn, ends its session grants; it can be resumed later. */
@@ -261,7 +321,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
       let session = await get(id);
       if (session.kind !== 'run' || !session.context) throw new GreenlightError('VALIDATION_FAILED', `Session ${id} is a hooked agent's; end it with POST /v1/sessions/{id}/end.`);
       await assertMayDrive(principal, contextNamed(session.context), via, chat);
-      await running.get(id)?.turn.interrupt();
+      await interrupt(id);
       const now = clock.now();
       let grantsRevoked = 0;
       if (session.external_id) {
@@ -276,22 +336,32 @@ export function createSessionManager(deps: SessionManagerDeps) {
       return { session, grantsRevoked };
     },
 
-    /** Marks turns a restart cut off, and prunes old sessions. Called once at start. */
-    async recover(): Promise<number> {
-      const cut = await store.listAgentSessions({ status: ['working', 'waiting_approval', 'waiting_input'], kind: 'run', limit: 1000 });
-      for (const s of cut) {
-        const text = 'The turn was cut off: Greenlight restarted while it ran. Resume to continue the session.';
-        const saved = await save({ ...s, status: 'idle', current_tool: null, last_outcome: 'restarted' });
-        await record(saved, [{ at: clock.now(), kind: 'result', text, data: { outcome: 'restarted' } }]);
-        notice(saved, 'interrupted', text);
+    /**
+     * Starts hearing stop requests from other instances; marks turns whose instance is gone (a
+     * restart, a crash) and prunes old sessions. Returns how many turns it marked.
+     */
+    async start(): Promise<number> {
+      unsubscribe = deps.cluster.onSignal(STOP_TOPIC, (p) => {
+        const here = typeof p.id === 'string' ? running.get(p.id) : undefined;
+        if (here) void here.turn.interrupt().catch((err: unknown) => logger.warn('sessions: a stop from another instance failed', { err }));
+      });
+      let cut = 0;
+      for (const s of await store.listAgentSessions({ status: ACTIVE, kind: 'run', limit: 1000 })) {
+        if (running.has(s.id) || starting.has(s.id) || (await leases.holder(s.id)) !== null) continue;
+        await markCutOff(s, CUT_OFF.found);
+        cut++;
       }
       if (limits.keep_days > 0) await store.pruneAgentSessions(clock.now() - limits.keep_days * 86_400_000);
-      return cut.length;
+      return cut;
     },
 
-    /** Stops every running turn (server shutdown); the sessions can be resumed. */
+    /** Server shutdown: interrupts every turn running here and waits until each is marked cut off; the sessions can be resumed. */
     async close(): Promise<void> {
-      await Promise.all([...running.values()].map((r) => r.turn.interrupt().catch(() => undefined)));
+      unsubscribe?.();
+      shuttingDown = true;
+      const turns = [...running.values()];
+      await Promise.all(turns.map((r) => r.turn.interrupt().catch(() => undefined)));
+      await Promise.all(turns.map((r) => r.ended));
     },
   };
 }

@@ -91,7 +91,8 @@ export function sessionRoutes(deps: { manager: SessionManager; bus: SessionBus; 
       };
       return pumpEvents<SessionChange>(stream, {
         closing: c.get('deps').gate.deps.closing,
-        subscribe: (push) => bus.subscribe((change) => (change.kind !== 'event' || change.session.id === only) && push(change)),
+        // Every instance's changes: the session may be running on another one.
+        subscribe: (push) => bus.subscribe((change) => (change.kind !== 'event' || change.session.id === only) && push(change), { remote: true }),
         async ready() {
           await stream.writeSSE({ event: 'ready', data: JSON.stringify({ session_id: only }) });
           // What was stored since the page read the transcript, then live events (a seq never repeats).
@@ -114,7 +115,7 @@ export function sessionRoutes(deps: { manager: SessionManager; bus: SessionBus; 
     const session = await manager.get(sessionIdOf(c));
     const events = await store.listSessionEvents(session.id, { after_seq: intQuery(c, 'after_seq', 0, 0, Number.MAX_SAFE_INTEGER), limit: intQuery(c, 'limit', 500, 1, 5000) });
     const counts = await pendingCounts(store);
-    return c.json({ session: sessionToWire(session, countOf(counts, session)), events: events.map(eventToWire), running: manager.isRunning(session.id) });
+    return c.json({ session: sessionToWire(session, countOf(counts, session)), events: events.map(eventToWire), running: await manager.runsAnywhere(session.id) });
   });
 
   const via = (c: Ctx) => (c.req.header('x-greenlight-via') === 'web' ? 'web' : 'api');

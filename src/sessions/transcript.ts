@@ -30,6 +30,12 @@ export function eventFromRunner(e: RunnerEvent, at: number): SessionEventInput |
   }
 }
 
+/** What a turn that Greenlight itself cut off says: at a shutdown (by the instance running it), or found later (its instance is gone). */
+export const CUT_OFF = {
+  shutdown: 'The turn was cut off: Greenlight shut down while it ran. Resume to continue the session.',
+  found: 'The turn was cut off: the Greenlight instance running it stopped (a restart or a crash). Resume to continue the session.',
+} as const;
+
 export function turnEndText(outcome: string, maxTurnSec: number): string {
   switch (outcome) {
     case 'completed':
@@ -40,6 +46,8 @@ export function turnEndText(outcome: string, maxTurnSec: number): string {
       return `Stopped: the turn ran longer than ${maxTurnSec} s (sessions.max_turn_sec).`;
     case 'budget':
       return 'Stopped: the session reached its cost limit (sessions.max_cost_usd).';
+    case 'restarted':
+      return CUT_OFF.shutdown;
     default:
       return 'Failed: the agent stopped with an error (see above).';
   }

@@ -4,7 +4,7 @@
 import { AUDIT_GENESIS, auditHash } from '../core/audit-chain.js';
 import { GreenlightError } from '../core/errors.js';
 import type { ApprovalRequest, Priority, Status } from '../core/types.js';
-import type { AuditEntry, AuditInput } from './store.js';
+import type { AuditEntry, AuditInput, ChannelMessageRef, MetaEntry, RowKind, StoreRows } from './store.js';
 
 /** Queue order: higher first. */
 export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { low: 0, normal: 1, high: 2, critical: 3 };
@@ -138,4 +138,68 @@ export function linkAudit(head: AuditHead | null, inputs: readonly AuditInput[])
 /** A deep copy through JSON: what survives a round trip through any store. */
 export function jsonCopy<T>(value: T): T {
   return value === undefined ? (null as T) : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+// ---- export order (db copy) ------------------------------------------------------------------
+
+type ExportKey = (string | number)[];
+
+/** What each kind of row is exported in order of: its unique key, compared bytewise / numerically. */
+export function exportKey<K extends RowKind>(kind: K, row: StoreRows[K]): ExportKey {
+  return EXPORT_KEY_COLUMNS[kind].map((c) => (row as unknown as Record<string, string | number>)[c]);
+}
+
+/** The columns of each kind's export order (its unique key), as every SQL store names them. */
+export const EXPORT_KEY_COLUMNS: Readonly<Record<RowKind, readonly string[]>> = {
+  requests: ['id'],
+  channel_messages: ['request_id', 'channel', 'target', 'message_id'],
+  audit: ['seq'],
+  outbox: ['id'],
+  keys: ['id'],
+  grants: ['id'],
+  meta: ['key'],
+  agent_sessions: ['id'],
+  session_events: ['session_id', 'seq'],
+};
+
+/** For the SQL stores: what each kind is read as (key columns, selected columns, table aliased r). */
+export function exportSources(requestSelect: string): Record<RowKind, { columns: string; select: string; from: string }> {
+  const kinds = Object.keys(EXPORT_KEY_COLUMNS) as RowKind[];
+  return Object.fromEntries(
+    kinds.map((kind) => [
+      kind,
+      {
+        columns: EXPORT_KEY_COLUMNS[kind].map((c) => `r.${c}`).join(', '),
+        select: kind === 'requests' ? requestSelect : kind === 'meta' ? 'r.key, r.value, r.expires_at' : 'r.*',
+        from: `${kind} r`,
+      },
+    ]),
+  ) as Record<RowKind, { columns: string; select: string; from: string }>;
+}
+
+export function encodeExportCursor(key: ExportKey): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+export function decodeExportCursor(kind: RowKind, cursor: string): ExportKey {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    key = null;
+  }
+  const columns = EXPORT_KEY_COLUMNS[kind];
+  const ok = Array.isArray(key) && key.length === columns.length && key.every((k, i) => (columns[i] === 'seq' ? Number.isSafeInteger(k) : typeof k === 'string'));
+  if (!ok) throw new GreenlightError('BAD_REQUEST', `The export cursor is not one this store handed out for ${kind}: pass \`next\` from the previous page unchanged.`);
+  return key as ExportKey;
+}
+
+/** Compares export keys: numbers numerically, strings by UTF-16 code units (SQLite's and Postgres "C" order for these ids). */
+export function compareExportKeys(a: ExportKey, b: ExportKey): number {
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [a[i], b[i]];
+    if (x === y) continue;
+    return x < y ? -1 : 1;
+  }
+  return 0;
 }

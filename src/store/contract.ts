@@ -1,5 +1,6 @@
 // The adapter-neutral contract every Store must pass. An adapter's test file calls
-// `storeContract('sqlite', () => new SqliteStore(...))`; each test gets a fresh, migrated store.
+// `storeContract('sqlite', () => new SqliteStore(...))`; each test gets a fresh, migrated store
+// (and `h.open()` gives it another one, for tests that move rows between two stores).
 
 import { afterEach, beforeEach, describe } from 'node:test';
 import type { Store } from './store.js';
@@ -11,20 +12,36 @@ import { listingContract } from './contract/listing-contract.js';
 import { outboxContract } from './contract/outbox-contract.js';
 import { requestsContract } from './contract/requests-contract.js';
 import { sessionsContract } from './contract/sessions-contract.js';
+import { metaContract } from './contract/meta-contract.js';
 import { settlingContract } from './contract/settling-contract.js';
+import { transferContract } from './contract/transfer-contract.js';
 
 export function storeContract(name: string, makeStore: () => Promise<Store>, cleanup?: (s: Store) => Promise<void>): void {
   describe(`${name} store contract`, () => {
-    const handle: StoreHandle = { store: null as unknown as Store };
+    const extra: Store[] = [];
+    const open = async () => {
+      const store = await makeStore();
+      await store.migrate();
+      return store;
+    };
+    const handle: StoreHandle = {
+      store: null as unknown as Store,
+      async open() {
+        const store = await open();
+        extra.push(store);
+        return store;
+      },
+    };
 
     beforeEach(async () => {
-      handle.store = await makeStore();
-      await handle.store.migrate();
+      handle.store = await open();
     });
 
     afterEach(async () => {
-      if (cleanup) await cleanup(handle.store);
-      else await handle.store.close();
+      for (const store of [handle.store, ...extra.splice(0)]) {
+        if (cleanup) await cleanup(store);
+        else await store.close();
+      }
     });
 
     describe('requests', () => requestsContract(handle));
@@ -35,5 +52,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, cle
     describe('grants', () => grantsContract(handle));
     describe('keys, channel messages, meta', () => keysChannelsMetaContract(handle));
     describe('agent sessions and transcripts', () => sessionsContract(handle));
+    describe('meta: expiry and compare-and-set', () => metaContract(handle));
+    describe('export and import', () => transferContract(handle));
   });
 }

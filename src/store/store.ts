@@ -1,4 +1,4 @@
-// The one storage interface. Every adapter (memory, SQLite, later Postgres) passes
+// The one storage interface. Every adapter (memory, SQLite, Postgres) passes
 // src/store/contract.ts. Methods are atomic units: a request and the audit row and outbox items
 // that go with it are written together or not at all ("persist, then notify").
 
@@ -245,7 +245,63 @@ export interface Store {
   /** Deletes ended sessions (and their events) without activity since `before`. Returns how many. */
   pruneAgentSessions(before: number): Promise<number>;
 
-  // Small key/value facts (first-run marker, audit head, ...).
-  getMeta(key: string): Promise<string | null>;
-  setMeta(key: string, value: string): Promise<void>;
+  // Small key/value facts shared by every instance: the first-run marker, the audit head,
+  // dashboard sessions, single-use link nonces, channel conversation state, ...
+  /** The value, or null when absent. With `now`, also null once the entry's expires_at ≤ now. */
+  getMeta(key: string, now?: number): Promise<string | null>;
+  /** Writes or overwrites a value; with `expires_at` (epoch ms) it reads as absent from then on. */
+  setMeta(key: string, value: string, options?: MetaOptions): Promise<void>;
+  /**
+   * The compare-and-set, atomic across instances: writes `value` (null: deletes the key) only if
+   * the current value is `expected` (null: absent, or expired at `options.now`). True if it wrote.
+   */
+  swapMeta(key: string, expected: string | null, value: string | null, options?: MetaOptions & { now?: number }): Promise<boolean>;
+  /** Removes a key; true if it was there. */
+  deleteMeta(key: string): Promise<boolean>;
+  /** Removes up to `limit` entries whose expires_at ≤ now; returns how many. */
+  purgeExpiredMeta(now: number, limit: number): Promise<number>;
+
+  // Whole rows, for `greenlight db copy` between stores.
+  /** One page of rows of a kind in a fixed order; pass `next` back to get the page after it. */
+  exportRows<K extends RowKind>(kind: K, after: string | null, limit: number): Promise<RowPage<K>>;
+  /**
+   * Writes rows exactly as exported (audit rows with their own seq and hashes, outbox items with
+   * their state and attempts), in one transaction; refuses the whole batch if a row is already there.
+   */
+  importRows<K extends RowKind>(kind: K, rows: readonly StoreRows[K][]): Promise<void>;
+}
+
+export interface MetaOptions {
+  /** When the entry stops counting (epoch ms); null or absent: never. */
+  expires_at?: number | null;
+}
+
+export interface MetaEntry {
+  key: string;
+  value: string;
+  expires_at: number | null;
+}
+
+/** Everything a store holds, by kind of row. */
+export interface StoreRows {
+  requests: ApprovalRequest;
+  channel_messages: ChannelMessageRef;
+  audit: AuditEntry;
+  outbox: OutboxItem;
+  keys: KeyRecord;
+  grants: Grant;
+  meta: MetaEntry;
+  agent_sessions: AgentSession;
+  session_events: SessionEvent;
+}
+
+export type RowKind = keyof StoreRows;
+
+/** Every kind, in the order a copy writes them (channel messages refer to requests, transcript events to sessions). */
+export const ROW_KINDS: readonly RowKind[] = ['requests', 'channel_messages', 'audit', 'outbox', 'keys', 'grants', 'meta', 'agent_sessions', 'session_events'];
+
+export interface RowPage<K extends RowKind> {
+  rows: StoreRows[K][];
+  /** Pass to exportRows for the next page; null: this was the last. */
+  next: string | null;
 }

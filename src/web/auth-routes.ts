@@ -7,7 +7,7 @@ import { hashKey } from '../auth/keyring.js';
 import { GreenlightError } from '../core/errors.js';
 import type { AppEnv } from '../http/context.js';
 import { readJsonObject } from '../http/context.js';
-import { createFailureLimiter } from './failure-limiter.js';
+import { limitsOf } from '../http/middleware.js';
 import { linkConfirmPage, linkInvalidPage } from './link-page.js';
 import { verifyPassword } from './password.js';
 import { assertCsrf, clearSessionCookie, currentSession, setSessionCookie } from './session-auth.js';
@@ -56,15 +56,25 @@ const sessionBody = (rec: SessionRecord) => ({
 
 export function authRoutes(web: WebConfig, assets: () => string): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  // Per name, and (more loosely: people share addresses) per client address.
-  const byName = createFailureLimiter(web.max_failed_sign_ins, 15 * 60_000);
-  const byAddress = createFailureLimiter(web.max_failed_sign_ins * 5, 15 * 60_000);
+  // Failed sign-ins spend tokens per name, and (more loosely: people share addresses) per client
+  // address: max_failed_sign_ins refill every 15 minutes. Past that, sign-in is refused with 429.
+  // The buckets are the cluster's, so the count holds across instances.
+  const rateOf = (k: string) => {
+    const burst = k.startsWith('ip:') ? web.max_failed_sign_ins * 5 : web.max_failed_sign_ins;
+    return { burst, perMinute: burst / 15 };
+  };
   const failures = {
-    check(keys: string[], now: number) {
-      for (const k of keys) (k.startsWith('ip:') ? byAddress : byName).check([k], now);
+    async check(c: Ctx, keys: string[], now: number) {
+      for (const k of keys) {
+        const wait = await limitsOf(c.get('deps')).take(`signin:${k}`, 0, rateOf(k), now);
+        if (wait > 0) {
+          const retry = Math.ceil(wait / 1000);
+          throw new GreenlightError('RATE_LIMITED', `Too many failed sign-ins; try again in ${retry} s.`, { details: { retry_after_sec: retry } });
+        }
+      }
     },
-    fail(k: string, now: number) {
-      (k.startsWith('ip:') ? byAddress : byName).fail(k, now);
+    async fail(c: Ctx, k: string, now: number) {
+      await limitsOf(c.get('deps')).take(`signin:${k}`, 1, rateOf(k), now);
     },
   };
 
@@ -78,7 +88,7 @@ export function authRoutes(web: WebConfig, assets: () => string): Hono<AppEnv> {
 
   async function failed(c: Ctx, keys: string[], method: SignInMethod, name: string | null, message: string): Promise<never> {
     const now = c.get('deps').gate.deps.clock.now();
-    for (const k of keys) failures.fail(k, now);
+    for (const k of keys) await failures.fail(c, k, now);
     c.get('deps').metrics.inc('greenlight_auth_failures_total', { reason: `web_${method}` });
     await c.get('deps').gate.record({ kind: 'system', name: 'web' }, 'web.sign_in_failed', { method, ...(name ? { name: name.slice(0, 100) } : {}) }, 'web');
     throw new GreenlightError('UNAUTHENTICATED', message);
@@ -100,7 +110,7 @@ export function authRoutes(web: WebConfig, assets: () => string): Hono<AppEnv> {
     const now = deps.gate.deps.clock.now();
     const ip = `ip:${clientAddress(c)}`;
     if (typeof body.key === 'string') {
-      failures.check([ip], now);
+      await failures.check(c, [ip], now);
       const principal = await deps.keyring.authenticate(body.key.trim());
       if (!principal) return failed(c, [ip], 'key', null, 'That key is not known to this server, or it was revoked.');
       if (principal.role === 'agent') {
@@ -113,7 +123,7 @@ export function authRoutes(web: WebConfig, assets: () => string): Hono<AppEnv> {
     if (typeof body.name === 'string' && typeof body.password === 'string') {
       const name = body.name.trim().slice(0, 100);
       const nameKey = `name:${name.toLowerCase()}`;
-      failures.check([ip, nameKey], now);
+      await failures.check(c, [ip, nameKey], now);
       const candidates = [configuredHuman(deps.config, name, 'approver'), configuredHuman(deps.config, name, 'admin')].filter((p) => p?.passwordHash);
       let match = null;
       for (const p of candidates) if (await verifyPassword(body.password, p!.passwordHash)) match = p;

@@ -1,6 +1,7 @@
 // Dashboard sessions and one-time sign-in links, kept in the store's meta table so they survive a
-// restart. Only the SHA-256 of a token is stored: `web:session:<sha256>` and `web:link:<sha256>`.
-// An ended session or used link is overwritten with an empty value (the store has no delete).
+// restart and work on every instance. Only the SHA-256 of a token is stored: `web:session:<sha256>`
+// and `web:link:<sha256>`, each with its expiry (the sweeper purges them after). An ended session
+// is deleted; a link is used up by a compare-and-set, so it signs in once across all instances.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hashKey } from '../auth/keyring.js';
 import type { Config } from '../config/schema.js';
@@ -80,17 +81,18 @@ export async function createSession(
     expires_at: now + ttlSec * 1000,
     ...extra,
   };
-  await store.setMeta(sessionKey(token), JSON.stringify(record));
+  await store.setMeta(sessionKey(token), JSON.stringify(record), { expires_at: record.expires_at });
   return { token, record };
 }
 
 export async function readSession(store: Store, clock: Clock, token: string | undefined): Promise<SessionRecord | null> {
   if (!token || !TOKEN_RE.test(token)) return null;
-  return parse<SessionRecord>(await store.getMeta(sessionKey(token)), clock.now());
+  const now = clock.now();
+  return parse<SessionRecord>(await store.getMeta(sessionKey(token), now), now);
 }
 
 export async function endSession(store: Store, token: string | undefined): Promise<void> {
-  if (token && TOKEN_RE.test(token)) await store.setMeta(sessionKey(token), '');
+  if (token && TOKEN_RE.test(token)) await store.deleteMeta(sessionKey(token));
 }
 
 /** Whether the credential a session was made from still exists (key not revoked, approver still configured, password unchanged). */
@@ -131,30 +133,24 @@ export function configuredHuman(config: Pick<Config, 'approvers' | 'admins'>, na
 export async function createLinkToken(store: Store, clock: Clock, ttlSec: number, name: string, role: HumanRole): Promise<string> {
   const token = newToken();
   const rec: LinkRecord = { v: 1, name, role, expires_at: clock.now() + ttlSec * 1000 };
-  await store.setMeta(linkKey(token), JSON.stringify(rec));
+  await store.setMeta(linkKey(token), JSON.stringify(rec), { expires_at: rec.expires_at });
   return token;
 }
 
 /** Who a link signs in, without using it up (for the confirmation page). */
 export async function peekLink(store: Store, clock: Clock, token: string | undefined): Promise<LinkRecord | null> {
   if (!token || !TOKEN_RE.test(token)) return null;
-  return parse<LinkRecord>(await store.getMeta(linkKey(token)), clock.now());
+  const now = clock.now();
+  return parse<LinkRecord>(await store.getMeta(linkKey(token), now), now);
 }
 
-const consuming = new Set<string>();
-
-/** Uses a link up: the first caller gets who it signs in, every later (or concurrent) one null. */
+/** Uses a link up: the first caller, on any instance, gets who it signs in; every later or concurrent one null. */
 export async function consumeLink(store: Store, clock: Clock, token: string | undefined): Promise<LinkRecord | null> {
   if (!token || !TOKEN_RE.test(token)) return null;
   const key = linkKey(token);
-  if (consuming.has(key)) return null;
-  consuming.add(key);
-  try {
-    const rec = parse<LinkRecord>(await store.getMeta(key), clock.now());
-    if (!rec) return null;
-    await store.setMeta(key, '');
-    return rec;
-  } finally {
-    consuming.delete(key);
-  }
+  const now = clock.now();
+  const raw = await store.getMeta(key, now);
+  const rec = parse<LinkRecord>(raw, now);
+  if (!rec || !(await store.swapMeta(key, raw, null, { now }))) return null;
+  return rec;
 }

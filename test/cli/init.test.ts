@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
+import { parseNtfySettings } from '../../src/channels/ntfy/config.js';
 import { runCli } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'greenlight-cli-init-'));
@@ -45,6 +46,37 @@ describe('greenlight init', () => {
     const r = await runCli(['init'], { env: { GREENLIGHT_CONFIG: file } });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(loadConfig({ file, env: {} }).config.agents.length, 1);
+  });
+
+  it('--channels ntfy asks for the server, topic and token (answers piped in) and writes a section the channel accepts', async () => {
+    const file = join(dir, 'with-ntfy.yaml');
+    const r = await runCli(['init', '--config', file, '--channels', 'ntfy'], { input: 'https://ntfy.example.com\nnot a topic!\ngl-alice-0f3a9c\ntk_abc123\n' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /ntfy server URL \[https:\/\/ntfy\.sh\]: /);
+    assert.match(r.stdout, /1–64 letters, digits, - and _; try again/);
+    assert.match(r.stdout, /Subscribe to the topic in the ntfy app/);
+    const { config } = loadConfig({ file, env: {} });
+    assert.deepEqual(config.channels.ntfy, { server_url: 'https://ntfy.example.com', access_token: 'tk_abc123', topics: [{ topic: 'gl-alice-0f3a9c', approver: 'me' }] });
+    const settings = parseNtfySettings(config);
+    assert.equal(settings?.topics[0].approver, config.approvers[0].name, 'the buttons decide as the approver init created');
+    assert.match(readFileSync(file, 'utf8'), /\nchannels:\n  ntfy:\n    server_url: https:\/\/ntfy\.example\.com\n/);
+  });
+
+  it('takes the defaults on empty answers, and writes nothing when the input ends early or names an unknown channel', async () => {
+    const file = join(dir, 'defaults.yaml');
+    const r = await runCli(['init', '--config', file, '--channels', 'ntfy'], { input: '\n\n\n' });
+    assert.equal(r.code, 0, r.stderr);
+    const ntfy = loadConfig({ file, env: {} }).config.channels.ntfy as { server_url: string; topics: { topic: string }[] };
+    assert.equal(ntfy.server_url, 'https://ntfy.sh');
+    assert.match(ntfy.topics[0].topic, /^greenlight-[0-9a-f]{16}$/, 'a random, unguessable default topic');
+    const early = join(dir, 'early.yaml');
+    const cut = await runCli(['init', '--config', early, '--channels', 'ntfy'], { input: 'https://ntfy.sh\n' });
+    assert.equal(cut.code, 1);
+    assert.match(cut.stderr, /input ended before every question was answered\. Nothing was written/);
+    assert.equal(existsSync(early), false);
+    const bogus = await runCli(['init', '--config', early, '--channels', 'ntfy,carrier-pigeon']);
+    assert.equal(bogus.code, 2);
+    assert.match(bogus.stderr, /cannot set up carrier-pigeon; it knows ntfy/);
   });
 
   it('exits 2 on an unknown option', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { runCli, type CliResult } from './cli-helpers.js';
+import { freeLoopbackPort } from '../helpers/net.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'greenlight-startup-'));
 let busy: Server;
@@ -78,6 +79,16 @@ describe('start-up mistakes get one clear line', { timeout: 120_000 }, () => {
     db.close();
     const r = await runCli(['serve', '--port', '0', '--data-dir', data('newer')]);
     assertOneLine(r, 1, /schema version 999, newer than this Greenlight knows/, /upgrade Greenlight/);
+  });
+
+  it('a PostgreSQL nobody listens on names the address and --database-url, without the password', async () => {
+    const port = await freeLoopbackPort();
+    const url = `postgres://gl:secret-pw-123@127.0.0.1:${port}/greenlight`;
+    for (const args of [['serve', '--port', '0'], ['keys', 'list'], ['db', 'status'], ['db', 'migrate'], ['audit', 'verify']]) {
+      const r = await runCli([...args, '--data-dir', data('pg')], { env: { GREENLIGHT_DATABASE_URL: url } });
+      assertOneLine(r, 1, new RegExp(`cannot reach PostgreSQL at 127\\.0\\.0\\.1:${port}: connection refused`), /--database-url or GREENLIGHT_DATABASE_URL/);
+      assert.doesNotMatch(r.stderr + r.stdout, /secret-pw-123/, args.join(' '));
+    }
   });
 
   it('a missing or broken config file, and a broken channel section, exit 2 with what to fix', async () => {

@@ -44,6 +44,7 @@ export function deliveryConfig(overrides: Partial<DeliveryConfig> = {}): Deliver
     backoff_base_ms: 1000,
     backoff_max_ms: 60_000,
     timeout_ms: 2000,
+    lease_sec: null,
     ...overrides,
   };
 }

@@ -140,9 +140,18 @@ describe('email channel: failed sends', () => {
     smtp.rcptPolicy = () => refusal(451, 'greylisted');
     const id = await fileRequest(s, { title: 'Slow mail' });
     await eventually(async () => (await s.store.listOutbox({ request_id: id, limit: 10 })).find((i) => i.kind === 'email' && i.attempts > 0));
-    smtp.rcptPolicy = () => null;
+    // Decided while the SMTP server still greylists; it recovers only once the announcement's next
+    // attempt has settled, which it can only do by not sending. (Recovering before the decision let
+    // a retry under load mail the announcement before the decision landed.)
     const d = await s.call('approver', 'POST', `/v1/requests/${id}/decision`, { outcome: 'denied', comment: 'no' });
     assert.equal(d.status, 200, d.text);
+    const deadline = Date.now() + 10_000;
+    await eventually(async () => {
+      const announce = (await s.store.listOutbox({ request_id: id, limit: 10 })).find((i) => i.kind === 'email' && (i.payload as { type: string }).type === 'announce');
+      assert.ok(Date.now() < deadline, `the announcement of a decided request was not settled without mail: ${JSON.stringify(announce)}`);
+      return announce?.state === 'delivered' ? announce : undefined;
+    });
+    smtp.rcptPolicy = () => null;
     const items = await eventually(async () => {
       const all = (await s.store.listOutbox({ request_id: id, limit: 10 })).filter((i) => i.kind === 'email');
       return all.length === 2 && all.every((i) => i.state === 'delivered') ? all : undefined;

@@ -4,6 +4,9 @@ import type { Transformer } from 'grammy';
 import { createKeyring } from '../../src/auth/keyring.js';
 import { buildChannels, createChannelContext } from '../../src/channels/registry.js';
 import { createTelegramChannelFactory } from '../../src/channels/telegram/telegram-channel.js';
+import { ntfyChannelFactory } from '../../src/channels/ntfy/ntfy-channel.js';
+import { createHealthBook } from '../../src/channels/health.js';
+import { channelRoutes as channelHealthRoutes } from '../../src/http/routes/channels.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { createLocalEventBus } from '../../src/core/events.js';
 import { createGate } from '../../src/core/gate.js';
@@ -58,7 +61,10 @@ export function buildDeps(withPrincipals = true): HttpDeps {
           admins: [{ name: 'root', key: KEYS.admin }],
           rate_limit: { per_minute: 0 },
           policy: { allow: ['Bash(git *)'], deny: ['Bash(git push --force *)'] },
-          channels: { telegram: { bot_token: '123456:openapi-fixture-token-abcdefghij', api_root: 'http://127.0.0.1:9', chats: [-100123], webhook: { secret_token: TELEGRAM_SECRET } } },
+          channels: {
+            telegram: { bot_token: '123456:openapi-fixture-token-abcdefghij', api_root: 'http://127.0.0.1:9', chats: [-100123], webhook: { secret_token: TELEGRAM_SECRET } },
+            ntfy: { server_url: 'http://127.0.0.1:9', topics: [{ topic: 'openapi-alice', approver: 'alice' }] },
+          },
         }
       : {},
   );
@@ -84,8 +90,10 @@ export function buildDeps(withPrincipals = true): HttpDeps {
 /** The channels' route groups, as main mounts them (the Telegram channel's Bot API stood in for). */
 function channelRoutes(deps: HttpDeps) {
   const ctx = createChannelContext({ gate: deps.gate, store: deps.gate.deps.store, config: deps.config, clock: systemClock, logger: silentLogger, metrics: deps.metrics, publicUrl: () => 'https://greenlight.example.com' });
-  // Only Telegram is configured here; the other channels' factories would return null.
-  return buildChannels(ctx, [createTelegramChannelFactory({ transformers: [fakeBotApi] })]).flatMap((c) => (c.routes ? [c.routes()] : []));
+  // Telegram and ntfy are configured here; the other channels' factories would return null.
+  const channels = buildChannels(ctx, [createTelegramChannelFactory({ transformers: [fakeBotApi] }), ntfyChannelFactory]);
+  const health = createHealthBook({ store: ctx.store, clock: systemClock });
+  return [channelHealthRoutes(() => health.report(channels)), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
 }
 
 /** The agent-sessions routes, as main mounts them (no context: nothing runs). */

@@ -4,8 +4,7 @@
 // approver approves and the turn ends; the session page streams its transcript. Agent text is shown
 // as text, never markup.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -13,20 +12,16 @@ import { startMockAnthropic, type MockAnthropic } from '../hooks/mock-anthropic.
 import type { TestServer } from '../helpers/harness.js';
 import { eventually } from '../telegram/emulator.js';
 import { launchChromium, openTab, screenshot, signIn, startDashboardServer, type Tab } from '../web/browser.js';
-import { claudeEnv } from './fixtures.js';
+import { claudeEnv, claudeWorkspace } from './fixtures.js';
 
 describe('the Agents view in Chromium with a real Claude Code session', () => {
   let browser: Browser;
   let server: TestServer;
   let mock: MockAnthropic;
   let tab: Tab;
-  const root = mkdtempSync(join(tmpdir(), 'greenlight-agents-view-'));
-  const project = join(root, 'project');
-  const home = join(root, 'home');
+  const { project, home, remove } = claudeWorkspace('greenlight-agents-view-');
 
   before(async () => {
-    mkdirSync(project, { recursive: true });
-    mkdirSync(home, { recursive: true });
     mock = await startMockAnthropic();
     server = await startDashboardServer({ contexts: [{ name: 'site', directory: project, approvers: ['alice'] }], sessions: { env: claudeEnv(mock.url, home) } });
     browser = await launchChromium();
@@ -36,7 +31,7 @@ describe('the Agents view in Chromium with a real Claude Code session', () => {
     await browser?.close();
     await server?.stop();
     await mock?.close();
-    rmSync(root, { recursive: true, force: true });
+    remove();
   });
 
   it('shows the session go from working to waiting for approval to idle, live, and its transcript', async () => {

@@ -1,6 +1,9 @@
 // Shared by the sessions tests: the environment Claude Code runs offline in (a loopback mock of
 // the Messages API, a private HOME, nothing phoned home), and a scripted runner for the tests
 // that are about Greenlight's side only.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RunnerEvent, SessionRunner, TurnOutcome, TurnSpec } from '../../src/sessions/runner.js';
 
 export function claudeEnv(mockUrl: string, home: string): Record<string, string> {
@@ -13,6 +16,15 @@ export function claudeEnv(mockUrl: string, home: string): Record<string, string>
     DISABLE_AUTOUPDATER: '1',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
   };
+}
+
+/** Where a real Claude Code session runs in a test: a temp root holding the project and a private HOME. */
+export function claudeWorkspace(prefix: string) {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const project = join(root, 'project');
+  const home = join(root, 'home');
+  for (const d of [project, home]) mkdirSync(d, { recursive: true });
+  return { root, project, home, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 /** A runner whose turns end when the test says (or when interrupted). */

@@ -3,26 +3,21 @@
 // not a human, bounds it: the policy allows the call at once, the command writes in the context's
 // directory, and a write outside it fails. A dangerous command still goes to a human.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startMockAnthropic, type MockAnthropic } from '../hooks/mock-anthropic.js';
 import { startTestServer, type TestServer } from '../helpers/harness.js';
 import { eventually } from '../telegram/emulator.js';
-import { claudeEnv } from './fixtures.js';
+import { claudeEnv, claudeWorkspace } from './fixtures.js';
 
 describe('a sandboxed context with the real Claude Code', () => {
   let server: TestServer;
   let mock: MockAnthropic;
-  const root = mkdtempSync(join(tmpdir(), 'greenlight-sandbox-'));
-  const project = join(root, 'project');
-  const home = join(root, 'home');
+  const { root, project, home, remove } = claudeWorkspace('greenlight-sandbox-');
   const outside = join(root, 'outside.txt');
 
   before(async () => {
-    mkdirSync(project, { recursive: true });
-    mkdirSync(home, { recursive: true });
     mock = await startMockAnthropic();
     writeFileSync(join(project, 'secret.txt'), 'the secret');
     server = await startTestServer({
@@ -36,7 +31,7 @@ describe('a sandboxed context with the real Claude Code', () => {
   after(async () => {
     await server?.stop();
     await mock?.close();
-    rmSync(root, { recursive: true, force: true });
+    remove();
   });
 
   const turn = async (prompt: string, context = 'box') => {

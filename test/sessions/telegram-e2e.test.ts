@@ -5,28 +5,21 @@
 // output streams back, /new ends the session's grants, /stop interrupts a long turn, /resume
 // continues the same Claude Code session; outsiders are refused and audited.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AgentSession } from '../../src/store/store.js';
 import { startMockAnthropic, type MockAnthropic } from '../hooks/mock-anthropic.js';
 import { ALICE, CHAT, MALLORY, buttonData, eventually, startRig, type Rig } from '../telegram/emulator.js';
-import { claudeEnv } from './fixtures.js';
+import { claudeEnv, claudeWorkspace } from './fixtures.js';
 
 describe('agent sessions from Telegram, with the real Agent SDK and Claude Code', () => {
   let rig: Rig;
   let mock: MockAnthropic;
-  const root = mkdtempSync(join(tmpdir(), 'greenlight-sessions-'));
-  const project = join(root, 'project');
-  const home = join(root, 'home');
+  const { project, home, remove } = claudeWorkspace('greenlight-sessions-');
 
   before(async () => {
     mock = await startMockAnthropic();
-    for (const d of [project, home]) rmSync(d, { recursive: true, force: true });
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(project, { recursive: true });
-    mkdirSync(home, { recursive: true });
     rig = await startRig({
       telegram: { session_edit_interval_ms: 100 },
       contexts: [{ name: 'web', directory: project, allow: ['Bash(node -e *)'] }],
@@ -36,7 +29,7 @@ describe('agent sessions from Telegram, with the real Agent SDK and Claude Code'
   after(async () => {
     await rig?.stop();
     await mock?.close();
-    rmSync(root, { recursive: true, force: true });
+    remove();
   });
 
   const said = (chat: number, pattern: RegExp) => eventually(() => rig.emu.messages(chat).find((m) => pattern.test(m.text)), `a message matching ${pattern}`, 60_000);

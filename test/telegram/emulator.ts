@@ -3,12 +3,12 @@
 // (sendDocument, editMessageCaption, ...). Tests act as Telegram users through the emulator's
 // client API and read what the bot posted from its storage.
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import type { Transformer } from 'grammy';
 import type { StoredBotUpdate, TelegramServer as TelegramServerType } from 'telegram-test-api/lib/telegramServer.js';
 import type { ApprovalRequest } from '../../src/core/types.js';
 import { telegramChannelFactory, createTelegramChannelFactory } from '../../src/channels/telegram/telegram-channel.js';
 import { startTestServer, type TestServer } from '../helpers/harness.js';
+import { freeLoopbackPort } from '../helpers/net.js';
 
 export const TOKEN = '123456789:AAHgreenlightEmulatorToken0123456789';
 export const CHAT = -100200; // the default group chat
@@ -17,17 +17,7 @@ export const BOB = 43; // approver
 export const MALLORY = 666; // not an approver
 
 /** A free loopback port: the emulator ignores port 0. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export const freePort = freeLoopbackPort;
 
 export interface Call {
   method: string;

@@ -176,9 +176,14 @@ describe('the dashboard queue in Chromium', () => {
   });
 
   it('names every control for screen readers, and has landmarks and a live region', async () => {
+    // A question is answered or denied; a conditions form belongs to an approval (src/channels/offer.ts).
+    const question = await fileRequest(server, { title: 'Pick', question: { options: ['one', 'two'], multi_select: true, allow_free_text: true } });
+    await tab.page.goto(`${server.url}/#/queue/${question}`);
+    await tab.page.waitForSelector('form.question');
+    assert.deepEqual(await unnamedControls(tab.page), []);
+    await server.call('agent', 'POST', `/v1/requests/${question}/cancel`);
     const id = await fileRequest(server, {
-      title: 'Pick and limit',
-      question: { options: ['one', 'two'], multi_select: true, allow_free_text: true },
+      title: 'Limit',
       conditions_schema: [{ name: 'limit', type: 'number', required: true }, { name: 'mode', type: 'select', options: ['a', 'b'] }, { name: 'ok', type: 'boolean' }],
     });
     await tab.page.goto(`${server.url}/#/queue/${id}`);

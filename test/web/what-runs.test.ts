@@ -86,7 +86,6 @@ describe('the dashboard shows what runs', () => {
       requester: `R ${HOSTILE.zeroWidth}`,
       tags: [HOSTILE.bom],
       cwd: `/srv/${HOSTILE.separators}`,
-      question: { options: [`A ${HOSTILE.lro}`, `B hi${tags('dden')}`], allow_free_text: true },
       conditions_schema: [{ name: 'why', type: 'select', label: `L ${HOSTILE.hidden}`, options: [`O ${HOSTILE.selectors}`] }],
     });
     await tab.page.goto(`${server.url}/#/`);
@@ -95,7 +94,7 @@ describe('the dashboard shows what runs', () => {
     assertShownVisibly(list, `${HOSTILE.rlo}${HOSTILE.rlo}`, 'the queue list (title and summary)');
     await open(tab.page, id);
     const text = await detailText(tab.page);
-    const sources = [`T ${HOSTILE.rlo}`, command, `D ${HOSTILE.isolate}`, `P ${ALL_HOSTILE}`, `C ${ALL_HOSTILE}`, `R ${HOSTILE.zeroWidth}`, HOSTILE.bom, HOSTILE.separators, HOSTILE.lro, tags('dden'), HOSTILE.hidden, HOSTILE.selectors];
+    const sources = [`T ${HOSTILE.rlo}`, command, `D ${HOSTILE.isolate}`, `P ${ALL_HOSTILE}`, `C ${ALL_HOSTILE}`, `R ${HOSTILE.zeroWidth}`, HOSTILE.bom, HOSTILE.separators, HOSTILE.hidden, HOSTILE.selectors];
     assertShownVisibly(text, '', 'the request');
     for (const s of sources) assertShownVisibly(text, s, `the request: ${JSON.stringify(s.slice(0, 20))}`);
     assert.ok(text.includes(EMOJI), 'emoji stay emoji');
@@ -110,6 +109,12 @@ describe('the dashboard shows what runs', () => {
     assert.equal(await tab.page.inputValue('#edit-action'), command);
     await tab.page.click('section.action h3');
     await screenshot(tab.page, 'invisible-characters', true);
+    // A question is answered or denied (src/channels/offer.ts): its options carry marks too.
+    const q = await fileRequest(server, { title: 'Q', preview: 'Which?', question: { options: [`A ${HOSTILE.lro}`, `B hi${tags('dden')}`], allow_free_text: true } });
+    await tab.page.goto(`${server.url}/#/queue/${q}`);
+    await tab.page.waitForSelector(`article.detail[data-id="${q}"] form.question`);
+    const asked = await detailText(tab.page);
+    for (const s of [HOSTILE.lro, tags('dden')]) assertShownVisibly(asked, s, `the question: ${JSON.stringify(s.slice(0, 20))}`);
     assertNoProblems(tab);
   });
 

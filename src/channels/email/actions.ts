@@ -1,25 +1,32 @@
 // What an approver can do with a request by email, as one list shared by the mail (links), the
 // confirmation page and the reply parser: an action not offered here is refused everywhere.
-import type { DecideInput } from '../../core/request-input.js';
 import type { ApprovalRequest } from '../../core/types.js';
-import { actionAsItRuns } from '../action.js';
+import { decisionFor as offerDecision, findChoice, offerFor, type Decision, type Offer } from '../offer.js';
 
 export type EmailAction = 'approve' | 'session' | 'always' | 'deny' | 'conditional' | 'answer' | `option:${string}`;
 
+/** Longest block of text (the action, the agent's description, the input) a mail shows in full; the confirmation page always shows everything. */
+export const MAIL_TEXT_LIMIT = 8000;
+
+/** The request's offer (../offer.ts) as a mail shows it: cut when a block is longer than MAIL_TEXT_LIMIT. */
+export const mailOffer = (r: ApprovalRequest): Offer => offerFor(r, { maxActionChars: MAIL_TEXT_LIMIT });
+
+/**
+ * The links a mail carries, from the channel-neutral offer: every choice a confirmation page can
+ * take (the page always shows the whole action, so a cut mail still links to approvals), less
+ * "accept all" and "edit" (a reply does those), with a multi-select question's options also one
+ * link each (a shortcut for picking one) beside the form that picks several.
+ */
 export function offeredActions(r: ApprovalRequest): EmailAction[] {
-  if (r.question) {
-    const out: EmailAction[] = r.question.options.map((o) => `option:${o.key}` as const);
-    if (r.question.allow_free_text || r.question.multi_select) out.push('answer');
-    out.push('deny');
-    return out;
+  const out: EmailAction[] = [];
+  const add = (a: EmailAction) => (out.includes(a) ? undefined : out.push(a));
+  for (const c of offerFor(r).choices) {
+    if (c.kind === 'option') add(`option:${c.option!.key}`);
+    else if (c.kind === 'select') {
+      for (const o of r.question!.options) add(`option:${o.key}`);
+      add('answer');
+    } else if (c.kind === 'approve' || c.kind === 'session' || c.kind === 'always' || c.kind === 'conditional' || c.kind === 'deny' || c.kind === 'answer') add(c.kind);
   }
-  // A dangerous action is approved once at a time, never for a session or for good.
-  const dangerous = Boolean(r.policy?.dangerous);
-  const out: EmailAction[] = ['approve'];
-  if (r.session_id && !dangerous) out.push('session');
-  if (!dangerous) out.push('always');
-  if (r.conditions_schema?.length) out.push('conditional');
-  out.push('deny');
   return out;
 }
 
@@ -57,34 +64,17 @@ export interface ActionForm {
   conditions?: Record<string, unknown>;
 }
 
-export function decisionFor(action: string, form: ActionForm): DecideInput {
-  const comment = form.comment?.trim() ? form.comment.trim() : null;
-  switch (action) {
-    case 'approve':
-      return { outcome: 'approved', scope: 'once', comment };
-    case 'session':
-      return { outcome: 'approved', scope: 'session', comment };
-    case 'always':
-      return { outcome: 'approved', scope: 'always', comment };
-    case 'deny':
-      return { outcome: 'denied', comment };
-    case 'conditional':
-      return { outcome: 'conditional', conditions: form.conditions ?? {}, comment };
-    case 'answer': {
-      const picked = form.options?.filter(Boolean) ?? [];
-      const text = form.answer?.trim() ?? '';
-      if (picked.length && text) return { outcome: 'answered', answer: picked, comment: text };
-      return { outcome: 'answered', answer: picked.length ? picked : text, comment };
-    }
-  }
-  return { outcome: 'answered', answer: optionKey(action) ?? '', comment };
+/** The decision a filled-in confirmation form (or a parsed reply) stands for, through the offer's decisionFor. */
+export function decisionFor(r: ApprovalRequest, action: string, form: ActionForm): Decision {
+  const offer = offerFor(r);
+  const key = optionKey(action);
+  const multi = r.question?.multi_select === true;
+  const id = key !== null ? (multi ? 'select' : `option:${key}`) : action === 'answer' && multi ? 'select' : action;
+  const choice = findChoice(offer, id);
+  if (!choice || !isOffered(r, action)) return { ok: false, error: 'That choice is not offered for this request.' };
+  const selected = key !== null ? [choice.input?.kind === 'selection' ? (choice.input.options.find((o) => o.key.toLowerCase() === key.toLowerCase())?.key ?? key) : key] : form.options;
+  return offerDecision(r, choice, { comment: form.comment, conditions: form.conditions, selected, answer: form.answer });
 }
-
-/** Longest block of text (the action, the agent's description, the input) a mail shows in full; the confirmation page always shows everything. */
-export const MAIL_TEXT_LIMIT = 8000;
 
 /** Whether a mail about `r` has to cut a block short (then replies may not approve it). */
-export function mailTruncates(r: ApprovalRequest): boolean {
-  const a = actionAsItRuns(r);
-  return [a.text, a.description ?? '', a.inputJson ?? ''].some((t) => t.length > MAIL_TEXT_LIMIT);
-}
+export const mailTruncates = (r: ApprovalRequest): boolean => mailOffer(r).truncated;

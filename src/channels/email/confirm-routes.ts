@@ -12,7 +12,8 @@ import type { AppEnv } from '../../http/context.js';
 import type { ChannelContext } from '../channel.js';
 import { decisionFor, isOffered, type ActionForm } from './actions.js';
 import type { EmailConfig } from './config.js';
-import { checkCsrf, csrfToken, newNonce, nonceMetaKey, verifyLink, type LinkClaims } from './links.js';
+import { checkCsrf, csrfToken, EMAIL_TOKENS, newNonce, type LinkClaims } from './links.js';
+import { checkToken, singleUse } from '../action-token.js';
 import { confirmPage, resultPage } from './pages.js';
 import { describeOutcome } from './render.js';
 
@@ -45,29 +46,30 @@ function secureHeaders(c: Context<AppEnv>) {
 export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
   const { ctx } = deps;
   const app = new Hono<AppEnv>();
-  /** Nonces being used right now in this process (the store write below covers other instances). */
-  const inflight = new Set<string>();
+  const once = singleUse(ctx.store, 'email');
+  const rules = { offers: isOffered, reaches: (a: { email?: string }) => Boolean(a.email) };
 
   async function check(token: string): Promise<Checked> {
-    const claims = verifyLink(await deps.secret(), token);
-    if (!claims) return { ok: false, status: 400, heading: 'This link is not valid', message: 'It was changed or cut short. Use the link exactly as it came in the mail.' };
-    const request = await ctx.store.getRequest(claims.requestId);
-    if (!request) return { ok: false, status: 404, heading: 'Request not found', message: `Request ${claims.requestId} does not exist on this server.` };
-    const now = ctx.clock.now();
-    if (request.status !== 'pending') return { ok: false, status: 409, heading: 'Already decided', message: `This request was already ${describeOutcome(request)}.`, detail: request.title };
-    if (request.expires_at <= now) return { ok: false, status: 409, heading: 'Already decided', message: 'This request was already expired by timeout via timeout: nobody answered before the deadline.', detail: request.title };
-    if (claims.expiresAt <= now) return { ok: false, status: 410, heading: 'This link has expired', message: 'Links in mails work for a limited time. Decide on another channel or the dashboard.' };
-    if (!isOffered(request, claims.action)) return { ok: false, status: 400, heading: 'This link is not valid', message: 'That choice is not offered for this request.' };
-    const routed = ctx.approversFor(request).some((a) => a.name === claims.approver && a.email);
-    const principal = routed ? ctx.principalFor({ name: claims.approver }) : null;
-    if (!principal) return { ok: false, status: 403, heading: 'This link is not for you', message: `It was made for ${claims.approver}, who does not decide this request (any more).` };
-    if (await used(claims.nonce)) return { ok: false, status: 410, heading: 'This link was already used', message: 'Each link decides once.' };
-    return { ok: true, claims, request, principal };
-  }
-
-  async function used(nonce: string): Promise<boolean> {
-    const v = await ctx.store.getMeta(nonceMetaKey(nonce));
-    return v !== null && v !== 'released';
+    const checked = await checkToken(ctx, EMAIL_TOKENS, await deps.secret(), token, rules, once);
+    if (checked.ok) return checked;
+    switch (checked.reason) {
+      case 'invalid':
+        return { ok: false, status: 400, heading: 'This link is not valid', message: 'It was changed or cut short. Use the link exactly as it came in the mail.' };
+      case 'not_found':
+        return { ok: false, status: 404, heading: 'Request not found', message: `Request ${checked.requestId} does not exist on this server.` };
+      case 'decided':
+        return checked.request.status !== 'pending'
+          ? { ok: false, status: 409, heading: 'Already decided', message: `This request was already ${describeOutcome(checked.request)}.`, detail: checked.request.title }
+          : { ok: false, status: 409, heading: 'Already decided', message: 'This request was already expired by timeout via timeout: nobody answered before the deadline.', detail: checked.request.title };
+      case 'expired':
+        return { ok: false, status: 410, heading: 'This link has expired', message: 'Links in mails work for a limited time. Decide on another channel or the dashboard.' };
+      case 'not_offered':
+        return { ok: false, status: 400, heading: 'This link is not valid', message: 'That choice is not offered for this request.' };
+      case 'not_yours':
+        return { ok: false, status: 403, heading: 'This link is not for you', message: `It was made for ${checked.approver}, who does not decide this request (any more).` };
+      case 'used':
+        return { ok: false, status: 410, heading: 'This link was already used', message: 'Each link decides once.' };
+    }
   }
 
   const refuse = (c: Context<AppEnv>, r: Extract<Checked, { ok: false }>) => c.html(resultPage(r.heading, r.message, r.detail), r.status);
@@ -121,23 +123,22 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
     const options = ([] as unknown[]).concat(body.option ?? []).filter((x): x is string => typeof x === 'string');
     const form: ActionForm = { comment: field('comment'), answer: field('answer'), options, conditions };
     const again = (error: string) => showForm(c, token, checked, cookieNonce!, 400, error, values);
+    const decision = decisionFor(request, claims.action, form);
+    if (!decision.ok) return again(claims.action === 'answer' ? 'Write an answer (or pick an option) first.' : decision.error);
     try {
       if (claims.action === 'conditional') validateConditions(request.conditions_schema, conditions);
-      if (claims.action === 'answer' && !options.length && !form.answer?.trim()) return again('Write an answer (or pick an option) first.');
     } catch (err) {
       if (err instanceof GreenlightError) return again(err.message);
       throw err;
     }
 
-    const key = nonceMetaKey(claims.nonce);
-    if (inflight.has(claims.nonce) || (await used(claims.nonce))) return refuse(c, { ok: false, status: 410, heading: 'This link was already used', message: 'Each link decides once.' });
-    inflight.add(claims.nonce);
+    const usedUp = (): Response | Promise<Response> => refuse(c, { ok: false, status: 410, heading: 'This link was already used', message: 'Each link decides once.' });
     try {
-      // Used up before deciding: a replayed POST finds it used even if the decision is still running.
-      await ctx.store.setMeta(key, JSON.stringify({ at: ctx.clock.now(), request_id: request.id, approver: claims.approver, action: claims.action }));
-      const decided = await ctx.gate.decide(principal, request.id, decisionFor(claims.action, form), deps.via);
-      const outcome = describeOutcome(decided);
-      return c.html(resultPage(`Done: ${outcome.split(' by ')[0]}`, `The request was ${outcome}. The agent has been told.`, decided.title), 200);
+      const record = { at: ctx.clock.now(), request_id: request.id, approver: claims.approver, action: claims.action };
+      const result = await once.spend(claims.nonce, record, () => ctx.gate.decide(principal, request.id, decision.input, deps.via), claims.expiresAt);
+      if (!result.spent) return usedUp();
+      const outcome = describeOutcome(result.value);
+      return c.html(resultPage(`Done: ${outcome.split(' by ')[0]}`, `The request was ${outcome}. The agent has been told.`, result.value.title), 200);
     } catch (err) {
       if (!(err instanceof GreenlightError)) throw err;
       if (err.code === 'ALREADY_DECIDED') {
@@ -145,12 +146,10 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
         return refuse(c, { ok: false, status: 409, heading: 'Already decided', message: current ? `This request was already ${describeOutcome(current)}.` : err.message });
       }
       if (VALIDATION_CODES.has(err.code)) {
-        await ctx.store.setMeta(key, 'released'); // nothing was decided: the link may be used again
+        await once.release(claims.nonce); // nothing was decided: the link may be used again
         return again(err.message);
       }
       return refuse(c, { ok: false, status: err.status === 403 ? 403 : 400, heading: 'Refused', message: err.message });
-    } finally {
-      inflight.delete(claims.nonce);
     }
   });
 

@@ -196,10 +196,14 @@ export function createEmailChannel(ctx: ChannelContext, cfg: EmailConfig, option
         intervalMs: (imap?.poll_interval_sec ?? 60) * 1000,
         logger,
       });
-      poller.start();
+      // One mailbox, one reader: on several instances only the leader polls it.
+      const imapPoller = poller;
+      ctx.leader.register({ name: 'email IMAP polling', start: () => imapPoller.start(), stop: () => imapPoller.stop() });
     },
 
     pollInbox: () => poller?.pollOnce() ?? Promise.resolve(0),
+
+    health: () => ({ detail: { smtp: new URL(cfg.smtp_url).hostname, from: cfg.fromAddress, imap: cfg.imap !== null } }),
 
     async stop() {
       await poller?.stop();

@@ -1,62 +1,30 @@
-// Signed, expiring, approver-bound tokens: action links (`/email/a/<token>`), reply addresses
-// (`approvals+<token>@example.com`) and the CSRF token of a confirmation page. One server secret,
-// a separate purpose string for each use, HMAC-SHA256, compared in constant time.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { newSecret } from '../../core/ids.js';
+// Signed, expiring, approver-bound tokens of the email channel: action links (`/email/a/<token>`,
+// the shared action tokens of ../action-token.ts), reply addresses (`approvals+<token>@example.com`)
+// and the CSRF token of a confirmation page. One secret, a separate purpose string for each use,
+// HMAC-SHA256, compared in constant time.
 import type { Store } from '../../store/store.js';
+import { newNonce, resolveTokenSecret, sameBytes, tokenExpiry, tokenKit, type TokenClaims } from '../action-token.js';
 
 export const LINK_SECRET_META_KEY = 'email:link_secret';
 export const nonceMetaKey = (nonce: string) => `email:nonce:${nonce}`;
 
-export interface LinkClaims {
-  requestId: string;
-  /** The approver's configured name: the link decides as them and nobody else. */
-  approver: string;
-  /** `approve`, `session`, `always`, `deny`, `conditional`, `answer`, `option:<KEY>`. */
-  action: string;
-  /** Epoch ms after which the link is refused. */
-  expiresAt: number;
-  /** Makes the link single-use: recorded when the link decides. */
-  nonce: string;
-}
+/** The claims of a link; `action` is `approve`, `session`, `always`, `deny`, `conditional`, `answer` or `option:<KEY>`. */
+export type LinkClaims = TokenClaims;
 
-const MAX_TOKEN = 2048;
+/** The email channel's tokens (the shared mechanism, ../action-token.ts, under the namespace `email`). */
+export const EMAIL_TOKENS = tokenKit('email');
+const mac = EMAIL_TOKENS.mac;
 
-function mac(secret: string, purpose: string, data: string): Buffer {
-  return createHmac('sha256', secret).update(`greenlight.email.${purpose}\n${data}`).digest();
-}
-
-function sameBytes(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-export const newNonce = (): string => randomBytes(12).toString('base64url');
+export { newNonce, sameBytes };
 
 /** token = base64url(JSON payload) "." base64url(HMAC) */
-export function signLink(secret: string, claims: LinkClaims): string {
-  const payload = Buffer.from(JSON.stringify({ v: 1, r: claims.requestId, a: claims.approver, x: claims.action, e: claims.expiresAt, n: claims.nonce })).toString('base64url');
-  return `${payload}.${mac(secret, 'link', payload).toString('base64url')}`;
-}
+export const signLink = (secret: string, claims: LinkClaims): string => EMAIL_TOKENS.sign(secret, claims);
 
 /** The claims of an untampered token (expiry is the caller's check), else null. */
-export function verifyLink(secret: string, token: string): LinkClaims | null {
-  if (typeof token !== 'string' || token.length > MAX_TOKEN) return null;
-  const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!m) return null;
-  if (!sameBytes(Buffer.from(m[2], 'base64url'), mac(secret, 'link', m[1]))) return null;
-  let p: unknown;
-  try {
-    p = JSON.parse(Buffer.from(m[1], 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  const o = p as Record<string, unknown>;
-  if (!o || o.v !== 1 || typeof o.r !== 'string' || typeof o.a !== 'string' || typeof o.x !== 'string' || typeof o.e !== 'number' || typeof o.n !== 'string') return null;
-  return { requestId: o.r, approver: o.a, action: o.x, expiresAt: o.e, nonce: o.n };
-}
+export const verifyLink = (secret: string, token: string): LinkClaims | null => EMAIL_TOKENS.verify(secret, token);
 
 /** A link lives as long as its request, and never longer than the configured TTL. */
-export const linkExpiry = (requestExpiresAt: number, now: number, ttlSec: number): number => Math.min(requestExpiresAt, now + ttlSec * 1000);
+export const linkExpiry = tokenExpiry;
 
 // --- reply addresses: lower case only, since some mail systems fold the local part ---
 
@@ -109,10 +77,4 @@ export function checkCsrf(secret: string, linkToken: string, pageNonce: string |
 }
 
 /** The configured secret, or one generated on first use and kept in the store (shared by instances). */
-export async function resolveLinkSecret(store: Pick<Store, 'getMeta' | 'setMeta'>, configured: string | null): Promise<string> {
-  if (configured) return configured;
-  const stored = await store.getMeta(LINK_SECRET_META_KEY);
-  if (stored) return stored;
-  await store.setMeta(LINK_SECRET_META_KEY, newSecret('glem'));
-  return (await store.getMeta(LINK_SECRET_META_KEY))!;
-}
+export const resolveLinkSecret = (store: Pick<Store, 'getMeta' | 'swapMeta'>, configured: string | null): Promise<string> => resolveTokenSecret(store, configured, LINK_SECRET_META_KEY, 'glem');

@@ -7,6 +7,9 @@
 import type { ApprovalRequest } from '../../core/types.js';
 import { showInvisible } from '../../text/invisible.js';
 import { actionAsItRuns } from '../action.js';
+import { describeOutcome, factRows, fmtTime, whyText } from '../card.js';
+
+export { describeOutcome, factRows, fmtTime, whyText };
 import { actionLabel, MAIL_TEXT_LIMIT, optionKey, type EmailAction } from './actions.js';
 import { clip, escapeAttr, escapeHtml, headerText } from './escape.js';
 
@@ -16,22 +19,10 @@ export interface RenderedMail {
   html: string;
 }
 
-export const fmtTime = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-
 export function announceSubject(r: ApprovalRequest): string {
   const urgent = r.priority === 'high' || r.priority === 'critical' ? `[${r.priority.toUpperCase()}] ` : '';
   const verb = r.question ? 'Question' : 'Approve?';
   return `[Greenlight] ${urgent}${verb} ${headerText(r.title, 120)} (${r.id})`;
-}
-
-/** "approved by alice via email" — the outcome of a settled request, as every page and mail says it. */
-export function describeOutcome(r: ApprovalRequest): string {
-  const d = r.decision;
-  if (r.status === 'cancelled') return 'cancelled by the agent';
-  if (!d) return r.status;
-  const scope = r.status === 'approved' && d.scope !== 'once' ? ` (${d.scope})` : '';
-  const what = r.status === 'conditional' ? 'approved with conditions' : `${r.status}${scope}`;
-  return `${what} by ${d.decided_by} via ${d.via}`;
 }
 
 function outcomeDetails(r: ApprovalRequest): [string, string][] {
@@ -44,33 +35,12 @@ function outcomeDetails(r: ApprovalRequest): [string, string][] {
   return rows;
 }
 
-/** The facts of a request as label/value rows (values are raw text; callers escape). */
-export function factRows(r: ApprovalRequest): [string, string][] {
-  const rows: [string, string][] = [['Action', r.tool ? `${r.action_type} (${r.tool})` : r.action_type], ['Agent', r.requester ? `${r.agent} (for ${r.requester})` : r.agent]];
-  if (r.project) rows.push(['Project', r.project]);
-  if (r.cwd) rows.push(['Directory', r.cwd]);
-  if (r.session_id) rows.push(['Session', r.session_id]);
-  rows.push(['Priority', r.priority]);
-  rows.push(['Expires', fmtTime(r.expires_at)], ['Request', r.id]);
-  return rows;
-}
-
 export interface Block {
   title: string;
   body: string;
   note?: string;
   /** The action itself: shown strictly left to right, so no bidi rule can reorder it. */
   code?: boolean;
-}
-
-/** "Why you are asked": the policy's reason, its rule, and the dangers it found. */
-export function whyText(r: ApprovalRequest): string | null {
-  const p = r.policy;
-  if (!p) return null;
-  const lines = [p.reason];
-  if (p.rule) lines.push(`Rule: ${p.rule}`);
-  if (p.dangerous) lines.push(`Flagged as dangerous: never approved automatically${p.danger_reasons?.length ? ` (${p.danger_reasons.join('; ')})` : ''}.`);
-  return lines.join('\n');
 }
 
 /**

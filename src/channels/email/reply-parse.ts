@@ -4,6 +4,7 @@
 import type { DecideInput } from '../../core/request-input.js';
 import type { ApprovalRequest } from '../../core/types.js';
 import { decisionFor, isOffered, mailTruncates, type EmailAction } from './actions.js';
+import { editedAction } from '../offer.js';
 
 /** "On Tue, 6 Jan 2026 at 10:00, Greenlight <a@b> wrote:", "Am …, schrieb Greenlight <a@b>:" and other languages. */
 const ATTRIBUTION = /^(on|am|le|el|il|op|em|den|på)\b.*\b(wrote|writes|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev)\b.*:\s*$/i;
@@ -111,24 +112,28 @@ export function parseReply(text: string, request: ApprovalRequest): ReplyParse {
     if (truncated && action !== 'deny') return { ok: false, reason: 'The mail could not show the whole action, so a reply cannot approve it: open a link in the mail to see all of it.' };
     return { ok: true, action, input };
   };
+  const menu = (action: 'approve' | 'session' | 'always' | 'deny'): ReplyParse => {
+    const d = decisionFor(request, action, { comment: payload });
+    return d.ok ? offer(action, d.input) : { ok: false, reason: `"${word}" is not one of the choices for this request.` };
+  };
   switch (code) {
     case '1':
-      return offer('approve', decisionFor('approve', { comment: payload }));
+      return menu('approve');
     case '2':
-      return offer('session', decisionFor('session', { comment: payload }));
+      return menu('session');
     case '3':
-      return offer('deny', decisionFor('deny', { comment: payload }));
+      return menu('deny');
     case '6':
-      return offer('always', decisionFor('always', { comment: payload }));
+      return menu('always');
     case '4':
       if (!payload) return { ok: false, reason: '4 needs text after it: "4 <your note or answer>".' };
-      return q ? offer('answer', { outcome: 'answered', answer: payload }) : offer('approve', decisionFor('approve', { comment: payload }));
+      return q ? offer('answer', { outcome: 'answered', answer: payload }) : menu('approve');
     case '5': {
       if (!payload) return { ok: false, reason: '5 needs the edited action after it: "5 <command>".' };
       if (q) return { ok: false, reason: 'A question cannot be answered with an edited action.' };
-      const input = request.input;
-      const edited = input && typeof input === 'object' && typeof (input as { command?: unknown }).command === 'string' ? { ...(input as object), command: payload } : payload;
-      const r = offer('approve', { outcome: 'approved', scope: 'once', updated_input: edited });
+      const edited = editedAction(request, payload);
+      if ('error' in edited) return { ok: false, reason: edited.error };
+      const r = offer('approve', { outcome: 'approved', scope: 'once', updated_input: edited.value });
       return r.ok ? { ...r, action: 'edit' } : r;
     }
   }

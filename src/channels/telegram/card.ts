@@ -5,6 +5,7 @@
 // full text as a file and holds back one-tap approval.
 import type { ApprovalRequest } from '../../core/types.js';
 import { actionAsItRuns } from '../action.js';
+import { fmtTime } from '../card.js';
 import { clipHtml, escapeHtml, showInvisible } from './escape.js';
 import type { Messages } from './i18n.js';
 
@@ -23,7 +24,6 @@ export interface CardOptions {
   limit?: number;
 }
 
-export const formatTime = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** Spends a budget on sections (in the order they are clipped, not shown), remembering what had to be cut. */
 class Layout {
@@ -71,7 +71,7 @@ export function renderCard(request: ApprovalRequest, opts: CardOptions): Rendere
 function layOut(request: ApprovalRequest, m: Messages, now: number, limit: number): RenderedCard {
   const pending = request.status === 'pending';
   const action = actionAsItRuns(request);
-  const footerWith = (rel: string) => (pending ? `⏳ ${escapeHtml(m.expires(formatTime(request.expires_at), rel))} · <code>${escapeHtml(request.id)}</code>` : `<code>${escapeHtml(request.id)}</code>`);
+  const footerWith = (rel: string) => (pending ? `⏳ ${escapeHtml(m.expires(fmtTime(request.expires_at), rel))} · <code>${escapeHtml(request.id)}</code>` : `<code>${escapeHtml(request.id)}</code>`);
   const footer = footerWith(m.inTime(request.expires_at - now));
   // Budget for the longest relative time, so whether a card is cut never depends on the clock.
   const footerMax = Math.max(...REL_SAMPLES.map((ms) => footerWith(m.inTime(ms)).length), footer.length);

@@ -2,6 +2,7 @@
 // `channels` as an open record). Parsed once by the factory, before any listener opens.
 import { z } from 'zod';
 import { ConfigError } from '../../config/load.js';
+import { parseSection } from '../config-section.js';
 import type { Config } from '../../config/schema.js';
 import { LOCALES } from './i18n.js';
 
@@ -66,12 +67,7 @@ export interface TelegramSettings extends TelegramConfig {
 export function parseTelegramSettings(config: Config): TelegramSettings | null {
   const raw = config.channels.telegram;
   if (raw === undefined || raw === null) return null;
-  const parsed = TelegramConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - channels.telegram${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`);
-    throw new ConfigError(`The Telegram channel is not configured correctly:\n${lines.join('\n')}`);
-  }
-  const settings = parsed.data;
+  const settings = parseSection(TelegramConfigSchema, raw, 'telegram', 'Telegram');
   const actorIds = [...config.approvers, ...config.admins].flatMap((a) => (a.telegram_user_id === undefined ? [] : [a.telegram_user_id]));
   if (actorIds.length === 0) {
     throw new ConfigError(

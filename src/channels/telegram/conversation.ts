@@ -1,7 +1,7 @@
 // Conversation state that must survive a restart, kept in the store's meta table as JSON:
 // force-reply prompts waiting for an answer, conditional walk-throughs, multi-select toggles, the
 // sessions a chat approved (for /clear), what an announce already sent, and the polling offset.
-// Meta has no delete: a finished entry is overwritten with '' (read back as absent).
+// A finished entry is deleted (an empty value, as older versions left, also reads as absent).
 import type { ConditionValue } from '../../core/types.js';
 import type { Store } from '../../store/store.js';
 
@@ -51,8 +51,9 @@ export class Conversations {
     }
   }
 
-  private write(key: string, value: unknown): Promise<void> {
-    return this.store.setMeta(key, value === null ? '' : JSON.stringify(value));
+  private async write(key: string, value: unknown): Promise<void> {
+    if (value === null) await this.store.deleteMeta(key);
+    else await this.store.setMeta(key, JSON.stringify(value));
   }
 
   // Force-reply prompts: by the prompt's message, plus the latest one per user and chat so a reply

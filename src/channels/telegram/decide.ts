@@ -1,9 +1,10 @@
 // Turning a tap or a reply into gate.decide, and the gate's answer into words for the approver.
 import { isGreenlightError } from '../../core/errors.js';
-import type { ApprovalRequest, Principal, Scope, Status } from '../../core/types.js';
+import type { DecideInput } from '../../core/request-input.js';
+import type { ApprovalRequest, Principal, Status } from '../../core/types.js';
+import { decisionFor, type Choice, type Given } from '../offer.js';
 import { auditRefusal, CHANNEL, type TelegramDeps } from './deps.js';
 import type { Messages } from './i18n.js';
-import type { GrantButton } from './keyboard.js';
 
 /** One approver acting on one request in one chat. */
 export interface Turn {
@@ -17,24 +18,11 @@ export interface Turn {
 
 export type DecideResult = { ok: true; request: ApprovalRequest; text: string } | { ok: false; text: string };
 
-export interface DecisionInput {
-  outcome: 'approved' | 'denied' | 'conditional' | 'answered';
-  scope?: Scope;
-  comment?: string;
-  conditions?: Record<string, unknown>;
-  answer?: string | string[];
-  updated_input?: unknown;
-  grant_rule?: string;
-}
-
-
-/** The decision an approve-family button stands for. */
-export function approvalFor(action: 'a' | 's' | 'w' | 'g', grant?: GrantButton): DecisionInput {
-  if (action === 'g') {
-    if (!grant) throw new Error('a grant button needs its suggestion');
-    return { outcome: 'approved', scope: 'session', grant_rule: grant.rule };
-  }
-  return { outcome: 'approved', scope: action === 'a' ? 'once' : action === 's' ? 'session' : 'always' };
+/** Decides a choice of the offer (../offer.ts) with what the approver gave; a missing input is said, not decided. */
+export async function decideChoice(turn: Turn, choice: Choice, given: Given = {}): Promise<DecideResult> {
+  const d = decisionFor(turn.request, choice, given);
+  if (!d.ok) return { ok: false, text: turn.m.failed(d.error) };
+  return decideAs(turn, d.input);
 }
 
 export function alreadyDecidedText(m: Messages, request: Pick<ApprovalRequest, 'status' | 'decision' | 'agent'>): string {
@@ -43,7 +31,7 @@ export function alreadyDecidedText(m: Messages, request: Pick<ApprovalRequest, '
   return m.alreadyDecided(request.status, who, via);
 }
 
-export async function decideAs(turn: Turn, input: DecisionInput): Promise<DecideResult> {
+export async function decideAs(turn: Turn, input: DecideInput): Promise<DecideResult> {
   const { deps, m, request } = turn;
   try {
     const decided = await deps.ctx.gate.decide(turn.principal, request.id, input, CHANNEL);

@@ -3,6 +3,7 @@
 import type { Bot, Context } from 'grammy';
 import type { ApprovalRequest, Principal } from '../../core/types.js';
 import type { ChannelContext } from '../channel.js';
+import type { InboundTracker } from '../health.js';
 import type { TelegramSettings } from './config.js';
 import type { Conversations } from './conversation.js';
 import { messagesFor, type Messages } from './i18n.js';
@@ -30,6 +31,8 @@ export interface TelegramDeps {
   sessionText?: (c: Context) => Promise<boolean>;
   /** Stops streaming session output (set when sessions are wired). */
   detachSessions?: () => void;
+  /** Whether updates reach the bot (polls succeed, webhook calls arrive), for the channel's health. */
+  inbound: InboundTracker;
 }
 
 /** The Bot API takes numeric chat ids as numbers and public channels as @names. */

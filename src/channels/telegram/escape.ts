@@ -3,7 +3,8 @@
 // without being seen (bidi overrides, zero-width characters, tag characters, control characters)
 // are written out as ⟪U+202E⟫ by the one function every channel uses (src/text/invisible.ts), so
 // an approver reads the command that will run, not a disguised one.
-import { segments, showInvisible } from '../../text/invisible.js';
+import { clip } from '../../text/clip.js';
+import { showInvisible } from '../../text/invisible.js';
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
@@ -23,50 +24,16 @@ export interface Clipped {
   shown: number;
 }
 
-/**
- * Escapes at most as much of `text` as fits in `max` characters of HTML (the mark counted), never
- * splitting a surrogate pair. `keep: 'end'` keeps the tail (for paths).
- */
-export function clipHtml(text: string, max: number, keep: 'start' | 'end' = 'start', mark = '…'): Clipped {
-  const whole = escapeHtml(text);
-  if (whole.length <= max) return { html: whole, cut: false, shown: text.length };
-  const budget = Math.max(0, max - mark.length);
-  const units = pieces(text);
-  const parts: string[] = [];
-  let used = 0;
-  let shown = 0;
-  for (let i = 0; i < units.length; i++) {
-    const p = units[keep === 'start' ? i : units.length - 1 - i];
-    const e = escapeVisible(p.shown);
-    if (used + e.length > budget) break;
-    parts.push(e);
-    used += e.length;
-    shown += p.units;
-  }
-  const body = keep === 'start' ? parts.join('') : parts.reverse().join('');
-  return { html: keep === 'start' ? body + mark : mark + body, cut: true, shown };
-}
-
 const escapeVisible = (shown: string): string => shown.replace(/[&<>"]/g, (c) => HTML[c]);
 
-/** The text as the smallest pieces a cut may fall between: characters, and whole ⟪U+…⟫ marks. */
-function pieces(text: string): { shown: string; units: number }[] {
-  const out: { shown: string; units: number }[] = [];
-  for (const s of segments(text)) {
-    if (s.codePoint !== undefined) out.push({ shown: s.text, units: s.codePoint > 0xffff ? 2 : 1 });
-    else for (const ch of s.text) out.push({ shown: ch, units: ch.length });
-  }
-  return out;
+/**
+ * Escapes at most as much of `text` as fits in `max` characters of HTML (the mark counted), never
+ * splitting a surrogate pair (the shared cut, src/text/clip.ts). `keep: 'end'` keeps the tail (for paths).
+ */
+export function clipHtml(text: string, max: number, keep: 'start' | 'end' = 'start', mark = '…'): Clipped {
+  const c = clip(text, max, { escape: escapeVisible, keep, mark });
+  return { html: c.text, cut: c.cut, shown: c.shown };
 }
 
 /** Plain text (button labels, toasts) with invisible characters shown, cut to `max` UTF-16 units. */
-export function clipText(raw: string, max: number): string {
-  const text = showInvisible(raw);
-  if (text.length <= max) return text;
-  let out = '';
-  for (const p of pieces(raw)) {
-    if (out.length + p.shown.length > max - 1) break;
-    out += p.shown;
-  }
-  return out + '…';
-}
+export const clipText = (raw: string, max: number): string => clip(raw, max).text;

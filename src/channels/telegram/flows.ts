@@ -4,9 +4,10 @@
 import type { ConditionField, ConditionValue } from '../../core/types.js';
 import { clipHtml, escapeHtml } from './escape.js';
 import { chatArg, remember, REF } from './deps.js';
-import { decideAs, type DecideResult, type Turn } from './decide.js';
+import { decideChoice, type DecideResult, type Turn } from './decide.js';
 import type { Prompt, PromptKind, Walk } from './conversation.js';
-import { button, editKindOf, grid, keyboardFor, type Callback } from './keyboard.js';
+import { button, choiceOf, grid, keyboardFor, type Callback } from './keyboard.js';
+import { conditionValue, editFormatOf, editStart } from '../offer.js';
 
 /** A tap on a button: the turn plus where it happened. */
 export interface Tap extends Turn {
@@ -42,32 +43,10 @@ export async function promptAnswer(tap: Tap): Promise<void> {
 }
 
 export async function promptEdit(tap: Tap): Promise<void> {
-  const kind = editKindOf(tap.request);
+  const kind = editFormatOf(tap.request);
   if (!kind) return tap.answer(tap.m.invalidButton, true);
-  await sendPrompt(tap, tap.messageId, tap.m.promptEditHtml(mention(tap), kind, clipHtml(currentText(tap.request, kind), 1500).html), 'edit');
+  await sendPrompt(tap, tap.messageId, tap.m.promptEditHtml(mention(tap), kind, clipHtml(editStart(tap.request), 1500).html), 'edit');
   await tap.answer(tap.m.replyBelow);
-}
-
-function currentText(request: Turn['request'], kind: 'command' | 'json' | 'text'): string {
-  if (kind === 'command') return String((request.input as { command: string }).command);
-  if (kind === 'json') return JSON.stringify(request.input, null, 2) ?? '';
-  return request.preview;
-}
-
-/** The edited action from the approver's reply, or null when it does not parse. */
-export function editedInput(request: Turn['request'], text: string): unknown | null {
-  const kind = editKindOf(request);
-  if (kind === 'command') return { ...(request.input as Record<string, unknown>), command: text };
-  if (kind === 'text') return text;
-  if (kind === 'json') {
-    try {
-      const v = JSON.parse(text) as unknown;
-      return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : null;
-    } catch {
-      return null;
-    }
-  }
-  return null;
 }
 
 // Multi-select questions: taps toggle a tick in this message's keyboard; Done sends them all.
@@ -92,7 +71,7 @@ export async function sendSelection(tap: Tap): Promise<DecideResult | null> {
     await tap.answer(tap.m.pickAtLeastOne, true);
     return null;
   }
-  return decideAs(tap, { outcome: 'answered', answer: keys });
+  return decideChoice(tap, choiceOf(tap.request, tap.cb)!, { selected: keys });
 }
 
 // The conditional walk-through: one field at a time, select and boolean fields as buttons, text
@@ -176,15 +155,8 @@ export const advance = (walk: Walk, f: ConditionField, value: ConditionValue | u
 
 /** A text or number field answered by reply; null when the reply does not fit the field. */
 export function fieldValue(f: ConditionField, text: string): { value: ConditionValue | undefined } | null {
-  const t = text.trim();
-  if (!f.required && t === '-') return { value: undefined };
-  if (f.type === 'number') {
-    const n = Number(t);
-    return t !== '' && Number.isFinite(n) ? { value: n } : null;
-  }
-  if (f.type === 'boolean') return /^(y|yes|true|1|是)$/i.test(t) ? { value: true } : /^(n|no|false|0|否)$/i.test(t) ? { value: false } : null;
-  if (f.type === 'select') return f.options?.includes(t) ? { value: t } : null;
-  return t === '' ? null : { value: text.slice(0, 10_000) };
+  const v = conditionValue(f, text);
+  return 'error' in v ? null : v;
 }
 
 export async function confirmWalk(tap: Tap): Promise<DecideResult | null> {
@@ -193,7 +165,12 @@ export async function confirmWalk(tap: Tap): Promise<DecideResult | null> {
     await tap.answer(tap.m.stepDone);
     return null;
   }
-  const result = await decideAs(tap, { outcome: 'conditional', conditions: walk.values });
+  const choice = choiceOf(tap.request, { ...tap.cb, action: 'c' });
+  if (!choice) {
+    await tap.answer(tap.m.invalidButton, true);
+    return null;
+  }
+  const result = await decideChoice(tap, choice, { conditions: walk.values });
   if (result.ok) await tap.deps.conv.setWalk(tap.chat, tap.user.id, tap.request.id, null);
   return result;
 }

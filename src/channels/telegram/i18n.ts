@@ -7,7 +7,9 @@ import { escapeHtml } from './escape.js';
 export const LOCALES = ['en', 'zh'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-export type GrantKind = 'tool' | 'prefix' | 'edits' | 'read-dir' | 'domain';
+import type { GrantKind } from '../offer.js';
+
+export type { GrantKind };
 
 export interface Messages {
   // Buttons.

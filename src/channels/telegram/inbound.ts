@@ -5,13 +5,12 @@ import type { Bot, Context } from 'grammy';
 import { renderCard } from './card.js';
 import { registerCommands } from './commands.js';
 import { auditRefusal, chatArg, mayDecide, messagesOf, type TelegramDeps } from './deps.js';
-import { alreadyDecidedText, approvalFor, decideAs, type DecideResult, type Turn } from './decide.js';
+import { alreadyDecidedText, decideAs, decideChoice, type DecideResult, type Turn } from './decide.js';
 import { clipText } from './escape.js';
 import {
   advance,
   cancelWalk,
   confirmWalk,
-  editedInput,
   fieldValue,
   nextStep,
   promptAnswer,
@@ -23,7 +22,8 @@ import {
   walkStep,
   type Tap,
 } from './flows.js';
-import { decodeCallback, grantButtonsFor, keyboardFor } from './keyboard.js';
+import { choiceOf, decodeCallback, keyboardFor, telegramChoices } from './keyboard.js';
+import { decisionFor } from '../offer.js';
 import { installSessionHandlers } from './sessions.js';
 
 export function installHandlers(deps: TelegramDeps, bot: Bot): void {
@@ -88,14 +88,12 @@ async function route(tap: Tap): Promise<void> {
     case 'w':
     case 'g': {
       if (mustReadFirst(tap)) return tap.answer(m.readFirstToast, true);
-      if (cb.action === 's' && !tap.request.session_id) return tap.answer(m.invalidButton, true);
-      if ((cb.action === 'w' || cb.action === 'g') && (!tap.request.tool || tap.request.policy?.dangerous)) return tap.answer(m.invalidButton, true);
-      const grant = cb.action === 'g' ? grantButtonsFor(tap.request)[Number(cb.arg)] : undefined;
-      if (cb.action === 'g' && !grant) return tap.answer(m.invalidButton, true);
-      return done(await decideAs(tap, approvalFor(cb.action, grant)));
+      const choice = choiceOf(tap.request, cb);
+      if (!choice) return tap.answer(m.invalidButton, true);
+      return done(await decideChoice(tap, choice));
     }
     case 'd':
-      return done(await decideAs(tap, { outcome: 'denied' }));
+      return done(await decideChoice(tap, choiceOf(tap.request, cb)!));
     case 'r':
       return promptReason(tap);
     case 'e':
@@ -111,9 +109,9 @@ async function route(tap: Tap): Promise<void> {
       return rekeyed(tap);
     }
     case 'q': {
-      const q = tap.request.question;
-      if (!q || q.multi_select || !q.options.some((o) => o.key === cb.arg)) return tap.answer(m.invalidButton, true);
-      return done(await decideAs(tap, { outcome: 'answered', answer: cb.arg! }));
+      const choice = choiceOf(tap.request, cb);
+      if (!choice) return tap.answer(m.invalidButton, true);
+      return done(await decideChoice(tap, choice));
     }
     case 't':
       await toggleOption(tap);
@@ -121,7 +119,7 @@ async function route(tap: Tap): Promise<void> {
     case 'qd':
       return done(await sendSelection(tap));
     case 'qc':
-      if (!tap.request.question?.allow_free_text) return tap.answer(m.invalidButton, true);
+      if (!choiceOf(tap.request, cb)) return tap.answer(m.invalidButton, true);
       return promptAnswer(tap);
     case 'cv':
     case 'cs':
@@ -181,15 +179,15 @@ async function onReply(deps: TelegramDeps, c: Context): Promise<void> {
     let result: DecideResult | null = null;
     switch (prompt.kind) {
       case 'reason':
-        result = await decideAs(turn, { outcome: 'denied', comment: text.slice(0, 10_000) });
-        break;
       case 'answer':
-        result = await decideAs(turn, { outcome: 'answered', answer: text.slice(0, 10_000) });
-        break;
       case 'edit': {
-        const edited = editedInput(request, text);
-        if (edited === null) return void (await reply(m.notJson));
-        result = await decideAs(turn, { outcome: 'approved', scope: 'once', updated_input: edited });
+        const wanted = prompt.kind === 'reason' ? 'deny_reason' : prompt.kind;
+        const choice = telegramChoices(request, false).find((c) => c.kind === wanted);
+        if (!choice) return void (await reply(m.invalidButton));
+        const given = prompt.kind === 'edit' ? { edited: text } : prompt.kind === 'answer' ? { answer: text } : { comment: text };
+        const d = decisionFor(request, choice, given);
+        if (!d.ok) return void (await reply(prompt.kind === 'edit' ? m.notJson : m.failed(d.error)));
+        result = await decideAs(turn, d.input);
         break;
       }
       case 'condition': {

@@ -4,7 +4,8 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { ApprovalRequest } from '../../core/types.js';
 import { clipText } from './escape.js';
-import type { GrantKind, Messages } from './i18n.js';
+import { grantOffers, offerFor, type Choice, type GrantOffer } from '../offer.js';
+import type { Messages } from './i18n.js';
 
 export const CALLBACK_MAX_BYTES = 64;
 
@@ -81,59 +82,33 @@ export function decodeCallback(data: unknown): Callback | null {
   return cb;
 }
 
-export interface GrantButton {
-  index: number;
-  kind: GrantKind;
-  rule: string;
-  /** The variable part of the label, taken from the rule itself (what you see is what you grant). */
-  subject: string;
-}
-
-const KINDS: readonly GrantKind[] = ['tool', 'prefix', 'edits', 'read-dir', 'domain'];
+/**
+ * The "Accept all …" buttons of a request: the offer's grants (../offer.ts) — none for plain
+ * actions or dangerous ones; labels rebuilt from the rule so they cannot say one thing and grant
+ * another.
+ */
+export const grantButtonsFor = (request: ApprovalRequest): GrantOffer[] => grantOffers(request);
 
 /**
- * The "Accept all …" buttons of a request: none for plain actions (no tool) or dangerous ones; the
- * suggestions come from `policy.suggestions`, which the server's policy writes (never the agent).
- * Labels are rebuilt from the rule so they cannot say one thing and grant another.
+ * The choices Telegram shows, from the channel-neutral offer: all of them but "Always" for a plain
+ * action (it would grant one exact title and preview, rarely what a tap means), "deny with a
+ * reason" on a question (Deny is enough there), and "Accept all" beyond the first three.
  */
-export function grantButtonsFor(request: ApprovalRequest): GrantButton[] {
-  if (request.tool === null || request.policy?.dangerous) return [];
-  const raw = request.policy?.suggestions;
-  if (!Array.isArray(raw)) return [];
-  const out: GrantButton[] = [];
-  for (const s of raw.slice(0, 5)) {
-    if (typeof s !== 'object' || s === null) continue;
-    const { kind, rule } = s as { kind?: unknown; rule?: unknown };
-    if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind) || typeof rule !== 'string' || rule.length === 0 || rule.length > 500) continue;
-    out.push({ index: out.length, kind: kind as GrantKind, rule, subject: subjectOf(kind as GrantKind, rule) });
-  }
-  return out;
+export function telegramChoices(request: ApprovalRequest, truncated: boolean): Choice[] {
+  const offer = offerFor(request, { truncated });
+  return offer.choices.filter((c) => {
+    if (c.kind === 'always') return request.tool !== null;
+    if (c.kind === 'deny_reason') return request.question === null;
+    if (c.kind === 'grant') return c.grant!.index < 3;
+    return true;
+  });
 }
 
-function subjectOf(kind: GrantKind, rule: string): string {
-  const m = /^([A-Za-z0-9_]+)\((.*)\)$/s.exec(rule);
-  const spec = m ? m[2] : null;
-  switch (kind) {
-    case 'prefix':
-      return spec && spec.endsWith(' *') ? spec.slice(0, -2) : rule;
-    case 'edits':
-    case 'read-dir':
-      return spec ? spec.replace(/^\/(?=\/)/, '').replace(/\/\*\*$/, '/') : rule;
-    case 'domain':
-      return spec && spec.startsWith('domain:') ? spec.slice(7) : rule;
-    case 'tool':
-      return rule;
-  }
-}
-
-/** Which kind of edit a request takes, or null when it takes none (questions). */
-export function editKindOf(request: ApprovalRequest): 'command' | 'json' | 'text' | null {
-  if (request.question) return null;
-  const input = request.input as Record<string, unknown> | null;
-  if (request.tool === 'Bash' && input && typeof input === 'object' && typeof input.command === 'string') return 'command';
-  if (request.tool && input && typeof input === 'object' && !Array.isArray(input)) return 'json';
-  if (request.tool === null) return 'text';
-  return null;
+/** The choice a tap stands for (null: the request does not offer it here). Approvals ignore truncation: the caller checks who read the file. */
+export function choiceOf(request: ApprovalRequest, cb: Callback): Choice | null {
+  const id: Partial<Record<Action, string>> = { a: 'approve', s: 'session', w: 'always', c: 'conditional', d: 'deny', r: 'deny_reason', e: 'edit', qc: 'answer', qd: 'select', t: 'select' };
+  const wanted = cb.action === 'g' ? `grant:${cb.arg}` : cb.action === 'q' ? `option:${cb.arg}` : id[cb.action];
+  return telegramChoices(request, false).find((c) => c.id === wanted) ?? null;
 }
 
 export interface KeyboardOptions {
@@ -151,37 +126,38 @@ const btn = (text: string, cb: Callback): InlineKeyboardButton.CallbackButton =>
 export function keyboardFor(request: ApprovalRequest, opts: KeyboardOptions): InlineKeyboardMarkup {
   const { m } = opts;
   const id = request.id;
+  const choices = telegramChoices(request, opts.truncated);
+  const has = (kind: Choice['kind']) => choices.some((c) => c.kind === kind);
   const rows: InlineKeyboardButton[][] = [];
   if (request.question) {
-    const q = request.question;
     const selected = new Set(opts.selected ?? []);
-    const options = q.options.map((o) =>
-      q.multi_select ? btn(`${selected.has(o.key) ? '☑' : '☐'} ${o.key} · ${o.label}`, { action: 't', requestId: id, arg: o.key }) : btn(`${o.key} · ${o.label}`, { action: 'q', requestId: id, arg: o.key }),
-    );
+    const select = choices.find((c) => c.kind === 'select');
+    const options = select?.input?.kind === 'selection'
+      ? select.input.options.map((o) => btn(`${selected.has(o.key) ? '☑' : '☐'} ${o.key} · ${o.label}`, { action: 't', requestId: id, arg: o.key }))
+      : choices.filter((c) => c.kind === 'option').map((c) => btn(`${c.option!.key} · ${c.option!.label}`, { action: 'q', requestId: id, arg: c.option!.key }));
     for (let i = 0; i < options.length; i += 2) rows.push(options.slice(i, i + 2));
     const last: InlineKeyboardButton[] = [];
-    if (q.multi_select) last.push(btn(m.done, { action: 'qd', requestId: id }));
-    if (q.allow_free_text) last.push(btn(m.customAnswer, { action: 'qc', requestId: id }));
+    if (select) last.push(btn(m.done, { action: 'qd', requestId: id }));
+    if (has('answer')) last.push(btn(m.customAnswer, { action: 'qc', requestId: id }));
     last.push(btn(m.deny, { action: 'd', requestId: id }));
     rows.push(last);
     return { inline_keyboard: rows };
   }
-  const dangerous = request.policy?.dangerous === true;
   const canApprove = !opts.truncated || opts.readBy !== undefined;
   const readBy = opts.truncated ? opts.readBy : undefined;
   if (canApprove) {
     const first = [btn(m.approve, { action: 'a', requestId: id, readBy })];
-    if (request.session_id && !dangerous) first.push(btn(m.approveSession, { action: 's', requestId: id, readBy }));
+    if (has('session')) first.push(btn(m.approveSession, { action: 's', requestId: id, readBy }));
     rows.push(first);
-    for (const g of grantButtonsFor(request).slice(0, 3)) rows.push([btn(m.acceptAll(g.kind, g.subject), { action: 'g', requestId: id, arg: String(g.index), readBy })]);
+    for (const c of choices) if (c.grant) rows.push([btn(m.acceptAll(c.grant.kind, c.grant.subject), { action: 'g', requestId: id, arg: String(c.grant.index), readBy })]);
   } else {
     rows.push([btn(m.readFirst, { action: 'v', requestId: id })]);
   }
   rows.push([btn(m.deny, { action: 'd', requestId: id }), btn(m.denyWithReason, { action: 'r', requestId: id })]);
   const extra: InlineKeyboardButton[] = [];
-  if (canApprove && request.tool && !dangerous) extra.push(btn(m.always, { action: 'w', requestId: id, readBy }));
-  if (editKindOf(request)) extra.push(btn(m.edit, { action: 'e', requestId: id }));
-  if (canApprove && request.conditions_schema?.length) extra.push(btn(m.conditional, { action: 'c', requestId: id, readBy }));
+  if (canApprove && has('always')) extra.push(btn(m.always, { action: 'w', requestId: id, readBy }));
+  if (has('edit')) extra.push(btn(m.edit, { action: 'e', requestId: id }));
+  if (canApprove && has('conditional')) extra.push(btn(m.conditional, { action: 'c', requestId: id, readBy }));
   if (extra.length) rows.push(extra);
   return { inline_keyboard: rows };
 }

@@ -43,6 +43,7 @@ export function createPoller(deps: TelegramDeps, handle: (update: Update) => Pro
         }
         const updates = await bot.api.getUpdates({ offset, timeout: settings.poll_timeout_sec, allowed_updates: [...ALLOWED_UPDATES] }, signal as Parameters<typeof bot.api.getUpdates>[1]);
         failures = 0;
+        deps.inbound.ok();
         for (const update of updates) {
           if (signal.aborted) break;
           await handle(update);
@@ -53,6 +54,7 @@ export function createPoller(deps: TelegramDeps, handle: (update: Update) => Pro
       } catch (err) {
         if (signal.aborted) break;
         failures++;
+        deps.inbound.failed(`getUpdates: ${err instanceof Error ? err.message : String(err)}`);
         const wait = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
         if (err instanceof GrammyError && err.error_code === 409) {
           logger.error('telegram: getUpdates conflict (409): another process polls with this bot token, or a webhook is set. Run one polling instance, or use mode: webhook.', { retry_in_ms: wait });

@@ -2,7 +2,7 @@
 //   plan   — which chats see a request (server routing, never the agent's choice), and an update
 //            of every message once it is settled; written by the gate with the state change.
 //   send   — the outbox worker's sender (outbound.ts), retried with backoff.
-//   start  — checks the token (getMe), then long-polls (polling mode).
+//   start  — checks the token (getMe), then long-polls (polling mode) while this instance leads.
 //   routes — webhook and its set-up (routes.ts).
 import type { Update } from 'grammy/types';
 import { newId } from '../../core/ids.js';
@@ -10,6 +10,7 @@ import type { ApprovalRequest, RequestEvent } from '../../core/types.js';
 import type { OutboxInput } from '../../store/store.js';
 import type { Channel, ChannelContext, ChannelFactory } from '../channel.js';
 import { createBot, startupProblem, type ApiTransformer } from './api.js';
+import { inboundTracker } from '../health.js';
 import { parseTelegramSettings, type TelegramSettings } from './config.js';
 import { Conversations } from './conversation.js';
 import { CHANNEL, type TelegramDeps } from './deps.js';
@@ -73,7 +74,7 @@ export function createTelegramChannelFactory(options: TelegramChannelOptions = {
     const settings = parseTelegramSettings(ctx.config);
     if (!settings) return null;
     const bot = createBot(settings, options.transformers);
-    const deps: TelegramDeps = { ctx, settings, bot, conv: new Conversations(ctx.store), chatsFor: (r) => chatsFor(r, settings, ctx) };
+    const deps: TelegramDeps = { ctx, settings, bot, conv: new Conversations(ctx.store), inbound: inboundTracker(ctx.clock), chatsFor: (r) => chatsFor(r, settings, ctx) };
     const outbound = createOutbound(deps);
     installHandlers(deps, bot);
 
@@ -96,6 +97,7 @@ export function createTelegramChannelFactory(options: TelegramChannelOptions = {
     /** Handles one update; false when the bot is not initialised yet (so a webhook asks Telegram to retry). */
     const handle = async (update: Update): Promise<boolean> => {
       if ((await ready()) === null) return false;
+      if (settings.mode === 'webhook') deps.inbound.ok();
       try {
         await bot.handleUpdate(update);
       } catch (err) {
@@ -121,15 +123,23 @@ export function createTelegramChannelFactory(options: TelegramChannelOptions = {
         }
         if (bot.isInited()) ctx.logger.info('telegram: connected', { bot: bot.botInfo.username, mode: settings.mode });
         if (settings.mode === 'polling') {
-          // Polling and a webhook exclude each other; grammY's own start() does the same.
-          if (bot.isInited()) await bot.api.deleteWebhook().catch((err: unknown) => ctx.logger.warn('telegram: deleteWebhook failed before polling', { err }));
-          poller.start();
+          // Telegram allows one getUpdates caller per bot: on several instances only the leader polls.
+          ctx.leader.register({
+            name: 'telegram long polling',
+            async start() {
+              // Polling and a webhook exclude each other; grammY's own start() does the same.
+              if (bot.isInited()) await bot.api.deleteWebhook().catch((err: unknown) => ctx.logger.warn('telegram: deleteWebhook failed before polling', { err }));
+              poller.start();
+            },
+            stop: () => poller.stop(),
+          });
         }
       },
       async stop() {
         deps.detachSessions?.();
         await poller.stop();
       },
+      health: () => ({ inbound: deps.inbound.snapshot(), detail: { mode: settings.mode, bot: bot.isInited() ? bot.botInfo.username : null, chats: settings.chats.length } }),
     };
     return channel;
   };

@@ -262,7 +262,10 @@ export const SCHEMAS: Record<string, Schema> = {
   CompatError,
   CompatIssue,
   Health: obj({ status: { const: 'ok' }, version: str('Server version.') }),
-  Ready: obj({ status: { type: 'string', enum: ['ready', 'not ready'] } }),
+  Ready: obj({
+    status: { type: 'string', enum: ['ready', 'not ready'] },
+    checks: { type: 'object', description: 'Each check by name (store, migrations, events, draining, ...): `ok`, or what is wrong.', additionalProperties: { type: 'string' } },
+  }),
 };
 
 // ---- error responses -----------------------------------------------------------------------
@@ -284,6 +287,7 @@ export const ERROR_RESPONSES: Record<number, Schema> = {
   403: errorResponse(`The key is known but may not do this (${codesOf(403).join(', ')}).`),
   404: errorResponse('NOT_FOUND: no such request, or your key may not see it (agents see only their own).'),
   409: errorResponse('ALREADY_DECIDED: the request is no longer pending; `details` names who decided and via which channel.'),
+  410: errorResponse(`Gone: a channel's action token can no longer decide (${codesOf(410).join(', ')}).`),
   413: errorResponse('PAYLOAD_TOO_LARGE: the body is over server.body_limit_bytes (default 1 MiB).'),
   415: errorResponse('UNSUPPORTED_MEDIA_TYPE: send the body as application/json.'),
   429: errorResponse('RATE_LIMITED: too many requests for this key (rate_limit.per_minute / burst).', {

@@ -122,10 +122,10 @@ export function chockPaths(): Record<string, Json> {
         operationId: 'chockHealth',
         tag: TAG,
         summary: 'Chock: health',
-        description: 'Chock\'s health check: 200 `ok`, or 503 `unavailable` while starting or stopping.',
+        description: 'Chock\'s health check, and Greenlight\'s liveness probe: 200 `ok` while the process serves HTTP. Whether it should get traffic is `/ready`.',
         roles: 'public',
         errorEnvelope: 'compat',
-        responses: { '200': jsonResponse('Healthy.', schemaRef('ChockHealth')), '503': jsonResponse('Not ready.', schemaRef('ChockHealth')) },
+        responses: { '200': jsonResponse('Alive.', schemaRef('ChockHealth')) },
       }),
     },
   };

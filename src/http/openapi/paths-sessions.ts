@@ -57,7 +57,7 @@ export const SESSION_SCHEMAS: Record<string, Schema> = {
       items: obj({ name: str('The context.'), directory: str('Its directory.'), sandbox: { type: 'boolean' }, model: nullableStr('Its model.'), may_drive: { type: 'boolean', description: 'Whether this key may prompt it.' } }),
     },
   }),
-  AgentSessionDetail: obj({ session: ref('AgentSession'), events: { type: 'array', items: ref('SessionEvent') }, running: { type: 'boolean', description: 'A turn is running.' } }),
+  AgentSessionDetail: obj({ session: ref('AgentSession'), events: { type: 'array', items: ref('SessionEvent') }, running: { type: 'boolean', description: 'A turn is running (on this instance or another).' } }),
   StartSession: { type: 'object', properties: { context: str('The context.'), prompt: str('The first prompt (at most 20,000 characters).', { maxLength: 20000 }) }, required: ['context', 'prompt'] },
   SessionPrompt: { type: 'object', properties: { text: str('The prompt (at most 20,000 characters).', { maxLength: 20000 }) }, required: ['text'] },
   SessionResume: { type: 'object', properties: { text: str('A prompt to continue with at once.', { maxLength: 20000 }) } },
@@ -69,9 +69,9 @@ const PROMPT_ERRORS = {
   400: `VALIDATION_FAILED (no prompt, not a string, empty, over 20,000 characters, a hooked agent's session), INVALID_JSON or ${TOO_DEEP}.`,
   403: `CONTEXT_NOT_ALLOWED, or FORBIDDEN for agent keys. ${DRIVE}`,
   404: 'NOT_FOUND: no such context or session.',
-  409: 'SESSION_BUSY (a turn is running) or SESSION_BUDGET_SPENT (sessions.max_cost_usd reached).',
+  409: 'SESSION_BUSY (a turn is running, here or on another instance) or SESSION_BUDGET_SPENT (sessions.max_cost_usd reached).',
   415: '',
-  429: 'SESSION_LIMIT (sessions.max_concurrent turns are running) or RATE_LIMITED.',
+  429: 'SESSION_LIMIT (sessions.max_concurrent turns are running on this instance) or RATE_LIMITED.',
 };
 
 export function sessionPaths(): Record<string, Json> {

@@ -112,12 +112,23 @@ export function systemPaths(): Record<string, Json> {
         responses: { '200': jsonResponse('Alive.', schemaRef('Health')) },
       }),
     },
-    '/readyz': {
+    '/ready': {
       get: operation({
         operationId: 'ready',
         tag: 'system',
         summary: 'Readiness',
-        description: '200 when the store is open and the server accepts work; 503 while starting or shutting down.',
+        description:
+          'For load balancers: 200 when this instance should get traffic (the store answers, its migrations are done, it is not draining); 503 otherwise, with each check in `checks`. `/readyz` is the same.',
+        roles: 'public',
+        responses: { '200': jsonResponse('Ready.', schemaRef('Ready')), '503': jsonResponse('Not ready.', schemaRef('Ready')) },
+      }),
+    },
+    '/readyz': {
+      get: operation({
+        operationId: 'readyz',
+        tag: 'system',
+        summary: 'Readiness',
+        description: 'The same as `/ready`.',
         roles: 'public',
         responses: { '200': jsonResponse('Ready.', schemaRef('Ready')), '503': jsonResponse('Not ready.', schemaRef('Ready')) },
       }),

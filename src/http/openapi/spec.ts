@@ -10,6 +10,7 @@ import { requestPaths } from './paths-requests.js';
 import { sessionPaths, SESSION_SCHEMAS } from './paths-sessions.js';
 import { systemPaths } from './paths-system.js';
 import { telegramPaths, TELEGRAM_SCHEMAS } from './paths-telegram.js';
+import { channelPaths, CHANNEL_SCHEMAS } from './paths-channels.js';
 import { POLICY_SCHEMAS } from './policy-components.js';
 
 const DESCRIPTION = `Greenlight is a self-hosted approval gate for AI agents. Agents file **requests** before they do
@@ -36,6 +37,8 @@ const TAGS = [
   { name: 'hooks', description: 'For agent hosts: Claude Code, Codex, Gemini CLI and Cursor hooks answered over HTTP, without a process spawn.' },
   { name: 'sessions', description: 'Agent sessions: the Claude Code sessions Greenlight runs in contexts, driven from chat and the dashboard, and the sessions hooked agents report (docs/sessions.md).' },
   { name: 'telegram', description: 'The Telegram channel\'s webhook and its set-up (served only when channels.telegram is configured).' },
+  { name: 'channels', description: 'How each configured channel is doing: sends, errors, outbox backlog, inbound traffic.' },
+  { name: 'ntfy', description: 'Where ntfy push notifications\' Approve / Deny buttons post (served only when channels.ntfy is configured).' },
 ];
 
 export function buildOpenApiSpec(version: string): object {
@@ -55,13 +58,13 @@ export function buildOpenApiSpec(version: string): object {
     servers: [{ url: '/', description: 'This server' }],
     security: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
     tags: [...TAGS, ...COMPAT_TAGS],
-    paths: { ...requestPaths(), ...policyPaths(), ...systemPaths(), ...telegramPaths(), ...mcpPaths(), ...hooksPaths(), ...sessionPaths(), ...compatPaths() },
+    paths: { ...requestPaths(), ...policyPaths(), ...systemPaths(), ...telegramPaths(), ...channelPaths(), ...mcpPaths(), ...hooksPaths(), ...sessionPaths(), ...compatPaths() },
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key>' },
         apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key in the X-API-Key header (Chock clients send this).' },
       },
-      schemas: { ...SCHEMAS, ...POLICY_SCHEMAS, ...BODY_SCHEMAS, ...TELEGRAM_SCHEMAS, ...MCP_SCHEMAS, ...SESSION_SCHEMAS, ...COMPAT_SCHEMAS },
+      schemas: { ...SCHEMAS, ...POLICY_SCHEMAS, ...BODY_SCHEMAS, ...TELEGRAM_SCHEMAS, ...CHANNEL_SCHEMAS, ...MCP_SCHEMAS, ...SESSION_SCHEMAS, ...COMPAT_SCHEMAS },
       parameters: PARAMETERS,
       responses,
     },

@@ -5,6 +5,8 @@ import { NO_EFFECTS, makeRequest } from '../fixtures.js';
 /** The store under test; replaced before each test by the contract's beforeEach. */
 export interface StoreHandle {
   store: Store;
+  /** Another fresh, migrated store of the same adapter (closed after the test). */
+  open(): Promise<Store>;
 }
 
 /** Creates one request per override, in order, and returns them as created. */

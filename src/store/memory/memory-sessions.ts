@@ -12,6 +12,10 @@ export class MemorySessions {
     this.#sessions.set(session.id, jsonCopy(session));
   }
 
+  has(id: string): boolean {
+    return this.#sessions.has(id);
+  }
+
   get(id: string): AgentSession | null {
     const s = this.#sessions.get(id);
     return s ? jsonCopy(s) : null;
@@ -42,6 +46,22 @@ export class MemorySessions {
 
   events(sessionId: string, afterSeq: number, limit: number): SessionEvent[] {
     return (this.#events.get(sessionId) ?? []).filter((e) => e.seq > afterSeq).slice(0, Math.max(1, Math.min(10_000, limit))).map(jsonCopy);
+  }
+
+  /** Every session and every stored event, as they are (export). */
+  all(): AgentSession[] {
+    return [...this.#sessions.values()];
+  }
+
+  allEvents(): SessionEvent[] {
+    return [...this.#events.values()].flat();
+  }
+
+  /** Adds one exported event as it was; the session's next seq follows it. */
+  importEvent(event: SessionEvent): void {
+    const list = [...(this.#events.get(event.session_id) ?? []), event].sort((a, b) => a.seq - b.seq);
+    this.#events.set(event.session_id, list);
+    this.#lastSeq.set(event.session_id, Math.max(this.#lastSeq.get(event.session_id) ?? 0, event.seq));
   }
 
   prune(before: number): number {

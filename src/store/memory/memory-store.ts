@@ -11,6 +11,10 @@ import {
   assertCursorOrder,
   clampLimit,
   assertSettleStatus,
+  compareExportKeys,
+  decodeExportCursor,
+  encodeExportCursor,
+  exportKey,
   decodeCursor,
   encodeCursor,
   formatAuditHead,
@@ -32,14 +36,19 @@ import type {
   Effects,
   Grant,
   KeyRecord,
+  MetaEntry,
+  MetaOptions,
   OutboxInput,
   OutboxItem,
   RequestFilter,
   RequestPage,
   SessionEvent,
   SessionEventInput,
+  RowKind,
+  RowPage,
   SettleResult,
   Store,
+  StoreRows,
 } from '../store.js';
 
 type CountFilter = Omit<RequestFilter, 'order' | 'limit' | 'cursor' | 'offset'>;
@@ -55,7 +64,7 @@ export class MemoryStore implements Store {
   readonly #keys = new Map<string, KeyRecord>();
   readonly #channelMessages: ChannelMessageRef[] = [];
   readonly #grants = new Map<string, Grant>();
-  readonly #meta = new Map<string, string>();
+  readonly #meta = new Map<string, { value: string; expires_at: number | null }>();
   readonly #sessions = new MemorySessions();
 
   async migrate(): Promise<void> {}
@@ -337,15 +346,111 @@ export class MemoryStore implements Store {
 
   // ---- meta ----------------------------------------------------------------------------------
 
-  async getMeta(key: string): Promise<string | null> {
-    return this.#meta.get(key) ?? null;
+  async getMeta(key: string, now?: number): Promise<string | null> {
+    return this.#liveMeta(key, now)?.value ?? null;
   }
 
-  async setMeta(key: string, value: string): Promise<void> {
-    this.#meta.set(key, value);
+  async setMeta(key: string, value: string, options: MetaOptions = {}): Promise<void> {
+    this.#meta.set(key, { value, expires_at: options.expires_at ?? null });
+  }
+
+  async swapMeta(key: string, expected: string | null, value: string | null, options: MetaOptions & { now?: number } = {}): Promise<boolean> {
+    const current = this.#liveMeta(key, options.now)?.value ?? null;
+    if (current !== expected) return false;
+    if (value === null) this.#meta.delete(key);
+    else this.#meta.set(key, { value, expires_at: options.expires_at ?? null });
+    return true;
+  }
+
+  async deleteMeta(key: string): Promise<boolean> {
+    return this.#meta.delete(key);
+  }
+
+  async purgeExpiredMeta(now: number, limit: number): Promise<number> {
+    let purged = 0;
+    for (const [key, entry] of this.#meta) {
+      if (purged >= clampLimit(limit)) break;
+      if (entry.expires_at !== null && entry.expires_at <= now) {
+        this.#meta.delete(key);
+        purged++;
+      }
+    }
+    return purged;
+  }
+
+  // ---- export and import ---------------------------------------------------------------------
+
+  async exportRows<K extends RowKind>(kind: K, after: string | null, limit: number): Promise<RowPage<K>> {
+    const from = after === null ? null : decodeExportCursor(kind, after);
+    const rows = (this.#rowsOf(kind) as StoreRows[K][])
+      .map((row) => ({ row, key: exportKey(kind, row) }))
+      .filter((r) => from === null || compareExportKeys(r.key, from) > 0)
+      .sort((a, b) => compareExportKeys(a.key, b.key));
+    const page = rows.slice(0, clampLimit(limit));
+    const more = rows.length > page.length && page.length > 0;
+    return { rows: page.map((r) => jsonCopy(r.row)), next: more ? encodeExportCursor(page[page.length - 1].key) : null };
+  }
+
+  async importRows<K extends RowKind>(kind: K, rows: readonly StoreRows[K][]): Promise<void> {
+    const taken = new Set(this.#rowsOf(kind).map((row) => JSON.stringify(exportKey(kind, row as StoreRows[K]))));
+    for (const row of rows) {
+      const key = JSON.stringify(exportKey(kind, row));
+      if (taken.has(key)) throw new Error(`${kind}: ${key} is already in this store`);
+      taken.add(key);
+      if (kind === 'channel_messages' && !this.#requests.has((row as ChannelMessageRef).request_id)) throw new Error(`request ${(row as ChannelMessageRef).request_id} does not exist`);
+      if (kind === 'session_events' && !this.#sessions.has((row as SessionEvent).session_id)) throw new Error(`agent session ${(row as SessionEvent).session_id} does not exist`);
+    }
+    for (const original of rows) {
+      const row = jsonCopy(original) as StoreRows[RowKind];
+      if (kind === 'requests') {
+        const r = storedRequest(row as ApprovalRequest);
+        this.#requests.set(r.id, r);
+        if (r.idempotency_key !== null) this.#idempotency.set(`${r.agent}\n${r.idempotency_key}`, r.id);
+      } else if (kind === 'channel_messages') this.#channelMessages.push(row as ChannelMessageRef);
+      else if (kind === 'audit') this.#audit.push(row as AuditEntry);
+      else if (kind === 'outbox') this.#outbox.set((row as OutboxItem).id, row as OutboxItem);
+      else if (kind === 'keys') this.#keys.set((row as KeyRecord).id, row as KeyRecord);
+      else if (kind === 'grants') this.#grants.set((row as Grant).id, row as Grant);
+      else if (kind === 'agent_sessions') this.#sessions.save(row as AgentSession);
+      else if (kind === 'session_events') this.#sessions.importEvent(row as SessionEvent);
+      else {
+        const m = row as MetaEntry;
+        this.#meta.set(m.key, { value: m.value, expires_at: m.expires_at });
+      }
+    }
+    if (kind === 'audit') this.#audit.sort((a, b) => a.seq - b.seq);
   }
 
   // ---- internals -----------------------------------------------------------------------------
+
+  #liveMeta(key: string, now: number | undefined) {
+    const entry = this.#meta.get(key);
+    if (!entry || (now !== undefined && entry.expires_at !== null && entry.expires_at <= now)) return null;
+    return entry;
+  }
+
+  #rowsOf(kind: RowKind): StoreRows[RowKind][] {
+    switch (kind) {
+      case 'requests':
+        return [...this.#requests.values()];
+      case 'channel_messages':
+        return this.#channelMessages;
+      case 'audit':
+        return this.#audit;
+      case 'outbox':
+        return [...this.#outbox.values()];
+      case 'keys':
+        return [...this.#keys.values()];
+      case 'grants':
+        return [...this.#grants.values()];
+      case 'meta':
+        return [...this.#meta].map(([key, e]) => ({ key, value: e.value, expires_at: e.expires_at }));
+      case 'agent_sessions':
+        return this.#sessions.all();
+      case 'session_events':
+        return this.#sessions.allEvents();
+    }
+  }
 
   #matching(filter: CountFilter): ApprovalRequest[] {
     const status = activeList(filter.status);
@@ -366,7 +471,7 @@ export class MemoryStore implements Store {
 
   /** Throws before anything is written if the effects could not all be written. */
   #checkEffects(effects: Effects): void {
-    if (effects.audit.length > 0) headForAppend(this.#meta.get(AUDIT_HEAD_META_KEY) ?? null);
+    if (effects.audit.length > 0) headForAppend(this.#meta.get(AUDIT_HEAD_META_KEY)?.value ?? null);
     const ids = new Set<string>();
     for (const item of effects.outbox) {
       if (this.#outbox.has(item.id) || ids.has(item.id)) throw new Error(`outbox item ${item.id} already exists`);
@@ -382,10 +487,10 @@ export class MemoryStore implements Store {
 
   #appendAudit(inputs: readonly AuditInput[]): void {
     if (inputs.length === 0) return;
-    const head = headForAppend(this.#meta.get(AUDIT_HEAD_META_KEY) ?? null);
+    const head = headForAppend(this.#meta.get(AUDIT_HEAD_META_KEY)?.value ?? null);
     const linked = linkAudit(head, inputs);
     this.#audit.push(...linked.entries);
-    if (linked.head) this.#meta.set(AUDIT_HEAD_META_KEY, formatAuditHead(linked.head));
+    if (linked.head) this.#meta.set(AUDIT_HEAD_META_KEY, { value: formatAuditHead(linked.head), expires_at: null });
   }
 
   #insertOutbox(items: readonly OutboxInput[]): void {

@@ -167,6 +167,12 @@ CREATE TABLE meta (
 );
 `;
 
+// Meta entries may expire (sessions, single-use link nonces, rate-limit windows).
+const META_EXPIRY = /* sql */ `
+ALTER TABLE meta ADD COLUMN expires_at INTEGER;
+CREATE INDEX meta_expiry ON meta (expires_at) WHERE expires_at IS NOT NULL;
+`;
+
 const AGENT_SESSIONS = /* sql */ `
 -- Agent sessions (src/sessions/): the ones Greenlight runs in a context, and the ones hooked
 -- agents report. Their transcripts are bounded per session (the store prunes on append).
@@ -209,5 +215,6 @@ CREATE TABLE session_events (
 
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'init', sql: INIT },
-  { version: 2, name: 'agent_sessions', sql: AGENT_SESSIONS },
+  { version: 2, name: 'meta_expiry', sql: META_EXPIRY },
+  { version: 3, name: 'agent_sessions', sql: AGENT_SESSIONS },
 ];

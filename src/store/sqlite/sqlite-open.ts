@@ -5,6 +5,7 @@
 // are tightened on open.
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { statusOf, type MigrationStatus } from '../migration-status.js';
 import { MIGRATIONS } from './migrations.js';
 
 export const PRIVATE_FILE_MODE = 0o600;
@@ -40,6 +41,12 @@ export function openDatabase(path: string): Database.Database {
     db.close();
     throw err;
   }
+}
+
+export function migrationStatus(db: Database.Database): MigrationStatus {
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  const applied = exists ? (db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as MigrationStatus['applied']) : [];
+  return statusOf(applied, MIGRATIONS);
 }
 
 /** Applies every migration newer than the file, in order, each recorded in schema_migrations. */

@@ -52,8 +52,10 @@ export const STATEMENTS = {
   useGrant: `UPDATE grants SET uses = uses + 1
     WHERE id = @id AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > @at) AND (max_uses IS NULL OR uses < max_uses)`,
 
-  getMeta: 'SELECT value FROM meta WHERE key = ?',
-  setMeta: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  getMeta: 'SELECT value, expires_at FROM meta WHERE key = ?',
+  setMeta: 'INSERT INTO meta (key, value, expires_at) VALUES (@key, @value, @expires_at) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at',
+  deleteMeta: 'DELETE FROM meta WHERE key = ?',
+  purgeExpiredMeta: 'DELETE FROM meta WHERE key IN (SELECT key FROM meta WHERE expires_at <= ? LIMIT ?)',
 } as const;
 
 export type Statements = { [K in keyof typeof STATEMENTS]: Database.Statement };

@@ -3,7 +3,8 @@
 // start IMMEDIATE: several processes on the same file queue for the write lock (busy_timeout)
 // instead of failing when a read turns into a write.
 
-import type Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import type { ApprovalRequest, Decision, Status } from '../../core/types.js';
 import {
   AUDIT_HEAD_META_KEY,
@@ -28,19 +29,26 @@ import type {
   Effects,
   Grant,
   KeyRecord,
+  MetaOptions,
   OutboxInput,
   OutboxItem,
   RequestFilter,
   RequestPage,
   SessionEvent,
   SessionEventInput,
+  RowKind,
+  RowPage,
   SettleResult,
   Store,
+  StoreRows,
 } from '../store.js';
-import { applyMigrations, openDatabase } from './sqlite-open.js';
+import { statusOf, type Migrated, type MigrationStatus } from '../migration-status.js';
+import { MIGRATIONS } from './migrations.js';
+import { applyMigrations, migrationStatus, openDatabase } from './sqlite-open.js';
 import { SearchIndex } from './sqlite-search-index.js';
 import { RARE_MATCHES, canUseTextIndex, countQuery, ftsPhrase, pageQuery, type CountFilter, type SqlQuery, type TextPlan } from './sqlite-request-query.js';
 import { prepareAll, type Statements } from './sqlite-statements.js';
+import { exportRows, importRows } from './sqlite-transfer.js';
 import {
   auditToRow,
   decisionToColumn,
@@ -75,7 +83,7 @@ interface Open {
   sessions: SessionStatements;
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, Migrated {
   readonly #path: string;
   #open: Open | null = null;
 
@@ -94,6 +102,17 @@ export class SqliteStore implements Store {
       throw err;
     }
     if (!this.#open) this.#open = { db, st: prepareAll(db), shaped: new Map(), search: new SearchIndex(db), sessions: prepareSessionStatements(db) };
+  }
+
+  async migrationStatus(): Promise<MigrationStatus> {
+    if (this.#open) return migrationStatus(this.#open.db);
+    if (this.#path === ':memory:' || !existsSync(this.#path)) return statusOf([], MIGRATIONS);
+    const db = new Database(this.#path, { readonly: true, fileMustExist: true });
+    try {
+      return migrationStatus(db);
+    } finally {
+      db.close();
+    }
   }
 
   async close(): Promise<void> {
@@ -351,12 +370,39 @@ export class SqliteStore implements Store {
 
   // ---- meta ----------------------------------------------------------------------------------
 
-  async getMeta(key: string): Promise<string | null> {
-    return this.#getMeta(key);
+  async getMeta(key: string, now?: number): Promise<string | null> {
+    return this.#getMeta(key, now);
   }
 
-  async setMeta(key: string, value: string): Promise<void> {
-    this.#write(({ st }) => st.setMeta.run(key, value));
+  async setMeta(key: string, value: string, options: MetaOptions = {}): Promise<void> {
+    this.#write(({ st }) => st.setMeta.run({ key, value, expires_at: options.expires_at ?? null }));
+  }
+
+  async swapMeta(key: string, expected: string | null, value: string | null, options: MetaOptions & { now?: number } = {}): Promise<boolean> {
+    return this.#write(({ st }) => {
+      if (this.#getMeta(key, options.now) !== expected) return false;
+      if (value === null) st.deleteMeta.run(key);
+      else st.setMeta.run({ key, value, expires_at: options.expires_at ?? null });
+      return true;
+    });
+  }
+
+  async deleteMeta(key: string): Promise<boolean> {
+    return this.#write(({ st }) => st.deleteMeta.run(key).changes === 1);
+  }
+
+  async purgeExpiredMeta(now: number, limit: number): Promise<number> {
+    return this.#write(({ st }) => st.purgeExpiredMeta.run(now, clampLimit(limit)).changes);
+  }
+
+  // ---- export and import ---------------------------------------------------------------------
+
+  async exportRows<K extends RowKind>(kind: K, after: string | null, limit: number): Promise<RowPage<K>> {
+    return this.#read(() => exportRows(this.#ready.db, kind, after, limit));
+  }
+
+  async importRows<K extends RowKind>(kind: K, rows: readonly StoreRows[K][]): Promise<void> {
+    this.#write(({ db }) => importRows(db, kind, rows));
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -395,8 +441,10 @@ export class SqliteStore implements Store {
     return row ? rowToRequest(row) : null;
   }
 
-  #getMeta(key: string): string | null {
-    return (this.#st.getMeta.get(key) as { value: string } | undefined)?.value ?? null;
+  #getMeta(key: string, now?: number): string | null {
+    const row = this.#st.getMeta.get(key) as { value: string; expires_at: number | null } | undefined;
+    if (!row || (now !== undefined && row.expires_at !== null && row.expires_at <= now)) return null;
+    return row.value;
   }
 
   /** The needle to look for (null: no text filter), with the search index brought up to date. */
@@ -429,7 +477,7 @@ export class SqliteStore implements Store {
     const head = headForAppend(this.#getMeta(AUDIT_HEAD_META_KEY)) ?? ((st.lastAudit.get() as { seq: number; hash: string } | undefined) ?? null);
     const linked = linkAudit(head, inputs);
     for (const entry of linked.entries) st.insertAudit.run(auditToRow(entry));
-    if (linked.head) st.setMeta.run(AUDIT_HEAD_META_KEY, formatAuditHead(linked.head));
+    if (linked.head) st.setMeta.run({ key: AUDIT_HEAD_META_KEY, value: formatAuditHead(linked.head), expires_at: null });
   }
 
   #insertOutbox(items: readonly OutboxInput[]): void {

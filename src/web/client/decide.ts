@@ -4,9 +4,11 @@
 import { api } from './api.js';
 import { confirmButton, h, toast } from './dom.js';
 import { conditionsForm, questionForm } from './forms.js';
-import { json } from './format.js';
 import type { Req } from './types.js';
 import { describeInvisible } from '../../text/invisible.js';
+import { decisionFor, findChoice, offerFor, type Choice, type DecisionBody, type Given } from '../../channels/offer.js';
+
+const EDIT_LABEL = { command: 'Command', json: 'Input (JSON)', text: 'Action' } as const;
 
 export const DENY_PRESETS = ['Not now', 'Too risky', 'Wrong directory or project', 'Do it another way (see note)'];
 
@@ -18,31 +20,13 @@ export interface DecidePanel {
   startDeny(): void;
 }
 
-type Body = { outcome: string; scope?: string; comment?: string | null; conditions?: unknown; answer?: unknown; updated_input?: unknown };
-
-/** What "edit the action" edits: the Bash command, the input as JSON, or the preview text. */
-function editable(r: Req): { label: string; text: string; toInput(text: string): unknown } {
-  const input = r.input && typeof r.input === 'object' && !Array.isArray(r.input) ? (r.input as Record<string, unknown>) : null;
-  if (r.tool === 'Bash' && typeof input?.command === 'string') return { label: 'Command', text: input.command, toInput: (t) => ({ ...input, command: t }) };
-  if (r.input !== null && r.input !== undefined) {
-    return {
-      label: 'Input (JSON)',
-      text: json(r.input),
-      toInput: (t) => {
-        try {
-          return JSON.parse(t);
-        } catch (e) {
-          throw new Error(`The input is not valid JSON: ${(e as Error).message}`);
-        }
-      },
-    };
-  }
-  return { label: 'Action', text: r.preview, toInput: (t) => t };
-}
-
 export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePanel {
+  // What the request offers comes from the one channel-neutral model (src/channels/offer.ts); the
+  // dashboard shows the whole action, so nothing is held back for truncation.
+  const offer = offerFor(r);
+  const choice = (id: string) => findChoice(offer, id);
   const error = h('p', { class: 'form-error', role: 'alert' });
-  const decide = async (body: Body, done: string) => {
+  const decide = async (body: DecisionBody, done: string) => {
     error.textContent = '';
     try {
       const updated = await api<Req>('POST', `/v1/requests/${encodeURIComponent(r.id)}/decision`, body);
@@ -53,6 +37,15 @@ export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePa
       toast((e as Error).message, 'error');
       throw e;
     }
+  };
+  /** Decides a choice with what came with it; a missing input is said where the form is. */
+  const decideChoice = (c: Choice | null, given: Given, done: string, where: HTMLElement = error): Promise<void> => {
+    const d = c ? decisionFor(r, c, given) : { ok: false as const, error: 'That is not offered for this request.' };
+    if (!d.ok) {
+      where.textContent = d.error;
+      return Promise.reject(new Error(d.error));
+    }
+    return decide(d.input, done);
   };
   const quiet = (p: Promise<unknown>): Promise<void> => p.then(() => {}, () => {});
 
@@ -68,13 +61,16 @@ export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePa
       'div',
       { class: 'row wrap' },
       approveOnceBtn,
-      r.session_id ? h('button', { type: 'button', class: 'btn approve-alt', 'data-act': 'approve-session', on: { click: () => quiet(decide({ outcome: 'approved', scope: 'session', comment: noteValue() }, 'Approved for this session')) } }, 'For this session') : null,
-      confirmButton('Always', 'Click again: always allow', 'btn approve-alt', () => quiet(decide({ outcome: 'approved', scope: 'always', comment: noteValue() }, 'Approved; always allowed from now on'))),
+      choice('session') ? h('button', { type: 'button', class: 'btn approve-alt', 'data-act': 'approve-session', on: { click: () => quiet(decideChoice(choice('session'), { comment: noteValue() }, 'Approved for this session')) } }, 'For this session') : null,
+      choice('always') ? confirmButton('Always', 'Click again: always allow', 'btn approve-alt', () => quiet(decideChoice(choice('always'), { comment: noteValue() }, 'Approved; always allowed from now on'))) : null,
+      ...offer.choices
+        .filter((c) => c.grant)
+        .map((c) => confirmButton(`Accept all ${c.grant!.subject}`, `Click again: accept all ${c.grant!.subject} for this session`, 'btn approve-alt', () => quiet(decideChoice(c, { comment: noteValue() }, `Approved; ${c.grant!.rule} allowed for this session`)))),
     ),
   );
   approveForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    void quiet(decide({ outcome: 'approved', scope: 'once', comment: noteValue() }, 'Approved'));
+    void quiet(decideChoice(choice('approve'), { comment: noteValue() }, 'Approved'));
   });
 
   const reason = h('input', { type: 'text', id: 'deny-reason', autocomplete: 'off', maxlength: 10000, placeholder: 'Why? The agent reads this.' });
@@ -94,22 +90,23 @@ export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePa
   );
   denyForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    void quiet(decide({ outcome: 'denied', comment: reason.value.trim() || null }, 'Denied'));
+    void quiet(decideChoice(choice('deny'), { comment: reason.value }, 'Denied'));
   });
 
-  const edit = editable(r);
-  const editArea = h('textarea', { id: 'edit-action', rows: Math.min(16, Math.max(3, edit.text.split('\n').length + 1)), spellcheck: 'false', class: 'mono' });
-  editArea.value = edit.text;
+  const edit = choice('edit');
+  const editText = edit?.input?.kind === 'edit' ? edit.input.current : '';
+  const editArea = h('textarea', { id: 'edit-action', rows: Math.min(16, Math.max(3, editText.split('\n').length + 1)), spellcheck: 'false', class: 'mono' });
+  editArea.value = editText;
   const editErr = h('p', { class: 'form-error', role: 'alert' });
   // A text box shows the raw text (it is what will be sent back): say where the invisible characters are.
-  const hidden = describeInvisible(edit.text, 'this text');
+  const hidden = describeInvisible(editText, 'this text');
   const editWarn = hidden ? h('p', { class: 'danger-text edit-invisible' }, `Careful: ${hidden}. The box below shows the raw text, where they cannot be seen; delete them or they stay.`) : null;
   const editForm = h(
     'details',
     { class: 'edit more' },
     h('summary', null, 'Edit the action, then approve'),
     editWarn,
-    h('div', { class: 'field' }, h('label', { for: 'edit-action' }, edit.label), editArea),
+    h('div', { class: 'field' }, h('label', { for: 'edit-action' }, EDIT_LABEL[edit?.input?.kind === 'edit' ? edit.input.format : 'text']), editArea),
     editErr,
     h(
       'div',
@@ -121,14 +118,7 @@ export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePa
         on: {
           click: () => {
             editErr.textContent = '';
-            let updated: unknown;
-            try {
-              updated = edit.toInput(editArea.value);
-            } catch (e) {
-              editErr.textContent = (e as Error).message;
-              return;
-            }
-            void quiet(decide({ outcome: 'approved', scope: 'once', comment: noteValue(), updated_input: updated }, 'Approved as edited'));
+            void quiet(decideChoice(edit, { comment: noteValue(), edited: editArea.value }, 'Approved as edited', editErr));
           },
         },
       }, 'Approve edited'),
@@ -138,12 +128,16 @@ export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePa
   const parts: HTMLElement[] = [];
   let answerForm: HTMLFormElement | null = null;
   if (r.question) {
-    answerForm = questionForm(r.question, (answer) => decide({ outcome: 'answered', answer }, 'Answer sent'));
+    answerForm = questionForm(r.question, (picked, text) => {
+      const c = choice('select') ?? (picked.length ? choice(`option:${picked[0]}`) : choice('answer'));
+      return decideChoice(c, { selected: picked, answer: text }, 'Answer sent');
+    });
     parts.push(answerForm);
-  }
-  parts.push(approveForm);
-  if (r.conditions_schema && r.conditions_schema.length) parts.push(conditionsForm(r.conditions_schema, (conditions) => decide({ outcome: 'conditional', conditions, comment: noteValue() }, 'Approved with conditions')));
-  parts.push(editForm, denyForm);
+  } else parts.push(approveForm);
+  const conditional = choice('conditional');
+  if (conditional?.input?.kind === 'conditions') parts.push(conditionsForm(conditional.input.fields, (conditions) => decideChoice(conditional, { conditions, comment: noteValue() }, 'Approved with conditions')));
+  if (edit) parts.push(editForm);
+  parts.push(denyForm);
 
   const el = h('section', { class: 'decide', 'aria-label': 'Decide' }, error, ...parts);
 

@@ -2,6 +2,7 @@
 // the answer form (question). Validated here for quick feedback, and again by the server.
 import { h } from './dom.js';
 import type { ConditionField, Question } from './types.js';
+import { conditionValue } from '../../channels/offer.js';
 
 type Values = Record<string, string | number | boolean>;
 
@@ -48,18 +49,10 @@ export function conditionsForm(schema: ConditionField[], submit: (values: Values
       if (field.type === 'boolean') {
         values[field.name] = (input as HTMLInputElement).checked;
       } else {
-        const raw = input.value.trim();
-        if (raw === '') {
-          if (field.required) message = `${field.label || field.name} is required.`;
-        } else if (field.type === 'number') {
-          const n = Number(raw);
-          if (!Number.isFinite(n)) message = `${field.label || field.name} must be a number.`;
-          else values[field.name] = n;
-        } else if (field.type === 'select' && !(field.options ?? []).includes(raw)) {
-          message = `Pick one of the options.`;
-        } else {
-          values[field.name] = raw;
-        }
+        // The one reading of a typed value every channel uses (src/channels/offer.ts).
+        const v = conditionValue(field, input.value);
+        if ('error' in v) message = v.error;
+        else if (v.value !== undefined) values[field.name] = v.value;
       }
       setError(input, err, message);
       if (message && !firstBad) firstBad = input;
@@ -82,7 +75,8 @@ export function conditionsForm(schema: ConditionField[], submit: (values: Values
   return form;
 }
 
-export function questionForm(q: Question, submit: (answer: string | string[]) => Promise<void>): HTMLFormElement {
+/** The answer form; `submit` gets the option keys picked and the free text (the offer turns them into a decision). */
+export function questionForm(q: Question, submit: (picked: string[], text: string) => Promise<void>): HTMLFormElement {
   const form = h('form', { class: 'question', novalidate: true });
   const group = h('fieldset', null, h('legend', null, q.multi_select ? 'Answer (pick one or more)' : 'Answer'));
   const inputs: HTMLInputElement[] = [];
@@ -107,8 +101,7 @@ export function questionForm(q: Question, submit: (answer: string | string[]) =>
     ev.preventDefault();
     const picked = inputs.filter((i) => i.checked).map((i) => i.value);
     const text = free?.value.trim() ?? '';
-    const answer: string | string[] | null = text ? text : picked.length === 0 ? null : q.multi_select ? picked : picked[0];
-    if (answer === null) {
+    if (!text && picked.length === 0) {
       status.textContent = q.options.length ? 'Pick an option first.' : 'Write an answer first.';
       (inputs[0] ?? free)?.focus();
       return;
@@ -116,7 +109,7 @@ export function questionForm(q: Question, submit: (answer: string | string[]) =>
     status.textContent = '';
     btn.disabled = true;
     try {
-      await submit(answer);
+      await submit(text && !q.multi_select ? [] : picked, text);
     } catch (e) {
       status.textContent = (e as Error).message;
     } finally {

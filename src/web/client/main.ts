@@ -4,6 +4,7 @@ import { mountAgentSession } from './agent-sessions.js';
 import { mountAgents } from './agents.js';
 import { api, setSession } from './api.js';
 import { mountAudit } from './audit.js';
+import { mountChannels } from './channels.js';
 import { detailView } from './detail.js';
 import { h, replace, toast } from './dom.js';
 import { mountHistory } from './history.js';
@@ -89,6 +90,7 @@ const NAV = [
   { href: '#/agents', label: 'Agents', page: 'agents' },
   { href: '#/policy', label: 'Policy', page: 'policy' },
   { href: '#/audit', label: 'Audit', page: 'audit' },
+  { href: '#/channels', label: 'Channels', page: 'channels' },
   { href: '#/keys', label: 'Keys', page: 'keys', admin: true },
 ];
 
@@ -150,6 +152,7 @@ function route(): void {
   else if (page === 'agents') unmount = mountAgents(main, me);
   else if (page === 'policy') unmount = mountPolicy(main);
   else if (page === 'audit') unmount = mountAudit(main, params);
+  else if (page === 'channels') unmount = mountChannels(main);
   else if (page === 'keys' && me.role === 'admin') unmount = mountKeys(main);
   else replace(main, h('div', { class: 'page' }, h('h2', null, 'Not here'), h('p', null, h('a', { href: '#/' }, 'Back to the queue'))));
   document.body.dataset.page = page === 'r' ? 'request' : page;

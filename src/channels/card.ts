@@ -1,0 +1,83 @@
+// The request card, channel-neutral: what every channel that tells a human about a request says,
+// in the order it says it — the action as it will run (./action.ts), the agent's own description,
+// why the policy asks, the facts (agent, project, directory, ...), what the approver may do
+// (./offer.ts) — and, once settled, one status line: "Approved by alice via telegram · 2026-01-06
+// 14:02 UTC". Raw text: each channel writes out invisible characters and escapes for its format
+// (src/text/), cuts with src/text/clip.ts, and links to the whole request on the dashboard
+// (requestUrl) wherever it had to cut.
+import type { ApprovalRequest } from '../core/types.js';
+import { actionAsItRuns, type ActionView } from './action.js';
+import { offerFor, type Offer, type OfferOptions } from './offer.js';
+
+export const fmtTime = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** The request on the dashboard: where a channel that cut something sends the approver. */
+export const requestUrl = (publicUrl: string, id: string): string => `${publicUrl.replace(/\/+$/, '')}/#/r/${encodeURIComponent(id)}`;
+
+/** "approved by alice via email", "approved (session) by …", "cancelled by the agent": the outcome of a settled request. */
+export function describeOutcome(r: Pick<ApprovalRequest, 'status' | 'decision'>): string {
+  const d = r.decision;
+  if (r.status === 'cancelled') return 'cancelled by the agent';
+  if (!d) return r.status;
+  const scope = r.status === 'approved' && d.scope !== 'once' ? ` (${d.scope})` : '';
+  const what = r.status === 'conditional' ? 'approved with conditions' : `${r.status}${scope}`;
+  return `${what} by ${d.decided_by} via ${d.via}`;
+}
+
+/** One line for a settled request, as chat and push channels put it where the buttons were. */
+export function statusLine(r: Pick<ApprovalRequest, 'status' | 'decision' | 'updated_at'>): string {
+  const text = describeOutcome(r);
+  const at = r.decision?.decided_at ?? r.updated_at;
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)} · ${fmtTime(at)}`;
+}
+
+/** "Why you are asked": the policy's reason, its rule, and the dangers it found. */
+export function whyText(r: Pick<ApprovalRequest, 'policy'>): string | null {
+  const p = r.policy;
+  if (!p) return null;
+  const lines = [p.reason];
+  if (p.rule) lines.push(`Rule: ${p.rule}`);
+  if (p.dangerous) lines.push(`Flagged as dangerous: never approved automatically${p.danger_reasons?.length ? ` (${p.danger_reasons.join('; ')})` : ''}.`);
+  return lines.join('\n');
+}
+
+/** The facts of a request as label/value rows (values are raw agent text: escape them). */
+export function factRows(r: ApprovalRequest): [string, string][] {
+  const rows: [string, string][] = [['Action', r.tool ? `${r.action_type} (${r.tool})` : r.action_type], ['Agent', r.requester ? `${r.agent} (for ${r.requester})` : r.agent]];
+  if (r.project) rows.push(['Project', r.project]);
+  if (r.cwd) rows.push(['Directory', r.cwd]);
+  if (r.session_id) rows.push(['Session', r.session_id]);
+  rows.push(['Priority', r.priority]);
+  rows.push(['Expires', fmtTime(r.expires_at)], ['Request', r.id]);
+  return rows;
+}
+
+export interface Card {
+  title: string;
+  /** The action as it will run: what the card leads with. */
+  action: ActionView;
+  /** The agent's own words about the action, shown second and labelled as such (null: none). */
+  description: string | null;
+  why: string | null;
+  facts: [string, string][];
+  offer: Offer;
+  /** The whole request on the dashboard. */
+  url: string;
+  /** Null while pending; else the status line. */
+  status: string | null;
+}
+
+/** Everything a channel shows of a request, before its own layout and escaping. */
+export function cardFor(r: ApprovalRequest, options: OfferOptions & { publicUrl: string }): Card {
+  const action = actionAsItRuns(r);
+  return {
+    title: r.title,
+    action,
+    description: action.description,
+    why: whyText(r),
+    facts: factRows(r),
+    offer: offerFor(r, options),
+    url: requestUrl(options.publicUrl, r.id),
+    status: r.status === 'pending' ? null : statusLine(r),
+  };
+}

@@ -1,0 +1,21 @@
+// What `greenlight db status` reports for any store with numbered migrations (SQLite, Postgres).
+
+export interface MigrationStatus {
+  /** Versions recorded in the database, oldest first. */
+  applied: { version: number; name: string; applied_at: number }[];
+  /** Migrations this Greenlight knows that the database does not have yet. */
+  pending: { version: number; name: string }[];
+  /** The database is newer than this Greenlight. */
+  ahead: boolean;
+}
+
+/** A store whose schema is versioned by numbered migrations. */
+export interface Migrated {
+  /** Applied and pending migrations, without applying any. */
+  migrationStatus(): Promise<MigrationStatus>;
+}
+
+export function statusOf(applied: MigrationStatus['applied'], known: readonly { version: number; name: string }[]): MigrationStatus {
+  const current = applied.at(-1)?.version ?? 0;
+  return { applied, pending: known.filter((m) => m.version > current).map((m) => ({ version: m.version, name: m.name })), ahead: current > (known.at(-1)?.version ?? 0) };
+}
