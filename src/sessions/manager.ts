@@ -165,11 +165,13 @@ export function createSessionManager(deps: SessionManagerDeps) {
   }
 
   /** Ends a turn that no longer runs anywhere: the row says so, the transcript and the chat hear why. */
-  async function markCutOff(session: AgentSession, text: string): Promise<void> {
-    const saved = await state.mutate(session.id, (s) => (ACTIVE.includes(s.status) ? { ...s, status: 'idle', current_tool: null, last_outcome: 'restarted' } : null));
-    if (!saved || saved.last_outcome !== 'restarted') return;
+  async function markCutOff(id: string, text: string): Promise<boolean> {
+    let cut = false;
+    const saved = await state.mutate(id, (s) => (ACTIVE.includes(s.status) ? ((cut = true), { ...s, status: 'idle', current_tool: null, last_outcome: 'restarted' }) : null));
+    if (!saved || !cut) return false;
     await record(saved, [{ at: clock.now(), kind: 'result', text, data: { outcome: 'restarted' } }]);
     notice(saved, 'interrupted', text);
+    return true;
   }
 
   function assertRoomForATurn(): void {
@@ -348,8 +350,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
       let cut = 0;
       for (const s of await store.listAgentSessions({ status: ACTIVE, kind: 'run', limit: 1000 })) {
         if (running.has(s.id) || starting.has(s.id) || (await leases.holder(s.id)) !== null) continue;
-        await markCutOff(s, CUT_OFF.found);
-        cut++;
+        if (await markCutOff(s.id, CUT_OFF.found)) cut++;
       }
       if (limits.keep_days > 0) await store.pruneAgentSessions(clock.now() - limits.keep_days * 86_400_000);
       return cut;
