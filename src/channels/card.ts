@@ -14,10 +14,13 @@ export const fmtTime = (ms: number): string => `${new Date(ms).toISOString().sli
 /** The request on the dashboard: where a channel that cut something sends the approver. */
 export const requestUrl = (publicUrl: string, id: string): string => `${publicUrl.replace(/\/+$/, '')}/#/r/${encodeURIComponent(id)}`;
 
-/** "approved by alice via email", "approved (session) by …", "cancelled by the agent": the outcome of a settled request. */
+/**
+ * "approved by alice via email", "approved (session) by …", "cancelled by the agent" — or, when a
+ * cancel carries its reason (the channel relay's "Allowed at the terminal"), who closed it and why.
+ */
 export function describeOutcome(r: Pick<ApprovalRequest, 'status' | 'decision'>): string {
   const d = r.decision;
-  if (r.status === 'cancelled') return 'cancelled by the agent';
+  if (r.status === 'cancelled') return d?.comment ? `cancelled by ${d.decided_by} via ${d.via}: ${d.comment}` : 'cancelled by the agent';
   if (!d) return r.status;
   const scope = r.status === 'approved' && d.scope !== 'once' ? ` (${d.scope})` : '';
   const what = r.status === 'conditional' ? 'approved with conditions' : `${r.status}${scope}`;

@@ -42,6 +42,7 @@ export const COMMANDS: Record<string, Command> = {
   pending: pendingCommand,
   decide: decideCommand,
   mcp: lazy('serve the MCP tools over stdio (for Claude Code, Codex, Cursor, ...)', () => import('./mcp.js').then((m) => m.mcpCommand)),
+  channel: lazy("Claude Code's channel relay (MCP over stdio): permission prompts to Greenlight and back", () => import('./channel.js').then((m) => m.channelCommand)),
   hook: hookCommand,
   install: installCommand,
   uninstall: uninstallCommand,

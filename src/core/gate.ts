@@ -53,7 +53,12 @@ export interface Gate {
   pending(principal: Principal, limit?: number, offset?: number): Promise<RequestPage>;
   wait(principal: Principal, id: string, timeoutMs: number, signal?: AbortSignal): Promise<ApprovalRequest>;
   decide(principal: Principal, id: string, input: DecideInput | unknown, via: string): Promise<ApprovalRequest>;
-  cancel(principal: Principal, id: string, options?: { reason?: string | null; via?: string }): Promise<ApprovalRequest>;
+  /**
+   * Withdraws a pending request. With `shown`, the reason is kept on the request (a decision record
+   * by the canceller, outcome denied) so every channel's message says why — e.g. "answered at the
+   * terminal" when the agent's own prompt was answered first.
+   */
+  cancel(principal: Principal, id: string, options?: { reason?: string | null; via?: string; shown?: boolean }): Promise<ApprovalRequest>;
   /** Approves a pending request on behalf of the policy (a new grant covers it). False if it was no longer pending. */
   autoApprove(id: string, by: { rule: string; via: string; comment: string }): Promise<boolean>;
   /** Expires every pending request past its deadline; returns how many. */
@@ -288,7 +293,12 @@ export function createGate(deps: GateDeps): Gate {
       assertCanCancel(principal, request);
       if (request.status !== 'pending') throw alreadyDecided(request);
       const reason = options.reason ?? null;
-      return settle(request, 'cancelled', null, actorOf(principal), 'request.cancelled', 'request.cancelled', options.via ?? 'api', reason ? { reason } : null);
+      const via = options.via ?? 'api';
+      const shown: Decision | null =
+        options.shown && reason
+          ? { outcome: 'denied', scope: 'once', comment: reason, conditions: null, answer: null, updated_input: null, decided_by: principal.name, decided_by_kind: principal.role, via, decided_at: clock.now() }
+          : null;
+      return settle(request, 'cancelled', shown, actorOf(principal), 'request.cancelled', 'request.cancelled', via, reason ? { reason } : null);
     },
 
     async autoApprove(id, by) {

@@ -1,7 +1,7 @@
 // Claude Code: PreToolUse and PermissionRequest in, HookJSONOutput out, exactly as
 // @anthropic-ai/claude-agent-sdk types them. SessionEnd, and SessionStart after /clear, end the
 // session's grants. Notification and Stop need no verdict.
-import { parseClaudeStylePayload } from './payload.js';
+import { objectInput, parseClaudeStylePayload, reqStr } from './payload.js';
 import type { HookVerdict, HostAdapter } from './types.js';
 
 /** The output shapes, mirrored from the SDK (test/hooks/sdk-types.ts checks they still assign). */
@@ -26,7 +26,13 @@ export type ClaudeHookOutput = ClaudePreToolUseOutput | ClaudePermissionRequestO
 export const claudeCode: HostAdapter = {
   name: 'claude-code',
 
-  parse: (p) => parseClaudeStylePayload('claude-code', p),
+  parse(p) {
+    // With the channel relay (`greenlight channel`), these say the terminal answered a relayed prompt.
+    const event = p.hook_event_name;
+    if (event === 'PostToolUse') return { kind: 'answered-at-terminal', session_id: reqStr(p, 'session_id'), event, tool: reqStr(p, 'tool_name'), input: objectInput(p.tool_input) };
+    if (event === 'Stop') return { kind: 'answered-at-terminal', session_id: reqStr(p, 'session_id'), event, tool: null, input: null };
+    return parseClaudeStylePayload('claude-code', p);
+  },
 
   render: (call, v) => renderClaudeCode(call.event, call.event === 'PreToolUse' && call.tool === 'AskUserQuestion' ? answersAsReason(v) : v),
   renderNothing: () => ({}),

@@ -5,14 +5,13 @@
 import { jsonTooDeep, jsonTooDeepError } from '../core/bounded-json.js';
 import { cli } from '../invocation.js';
 import { failOutput, hookEventOf, onErrorMode } from './fail-output.js';
+import { clampWaitSec } from './limits.js';
 
 export interface HookIo {
   env: Record<string, string | undefined>;
   stdin: NodeJS.ReadableStream;
   write(text: string): void;
 }
-
-const DEFAULT_WAIT_SEC = 50;
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
@@ -38,21 +37,25 @@ function post(url: URL, body: string, key: string, timeoutMs: number): Promise<{
 }
 
 export async function runHook(host: string, io: HookIo): Promise<number> {
-  const mode = onErrorMode(io.env);
-  const text = await readAll(io.stdin);
+  io.write(await askGate(host, await readAll(io.stdin), io.env));
+  return 0;
+}
+
+/**
+ * Forwards one hook payload (JSON text) to the gate and returns the host's output as JSON text —
+ * on any failure, the host's deny (or "ask") that says what to fix. Never throws.
+ */
+export async function askGate(host: string, text: string, env: Record<string, string | undefined>): Promise<string> {
+  const mode = onErrorMode(env);
   // A payload that is not JSON is refused by the server with a clear message.
   const event = hookEventOf(text);
-  const fail = (message: string) => {
-    io.write(JSON.stringify(failOutput(host, event, message, mode)));
-    return 0;
-  };
+  const fail = (message: string) => JSON.stringify(failOutput(host, event, message, mode));
   if (jsonTooDeep(text)) return fail(`refused the payload without asking the gate (JSON_TOO_DEEP): ${jsonTooDeepError('The hook payload').message} Not approved.`);
-  const base = io.env.GREENLIGHT_URL;
-  const key = io.env.GREENLIGHT_KEY;
+  const base = env.GREENLIGHT_URL;
+  const key = env.GREENLIGHT_KEY;
   if (!base) return fail('GREENLIGHT_URL is not set for this hook. Set it to the gate (e.g. http://127.0.0.1:8787) in the hook command or the environment; not approved.');
   if (!key) return fail(`GREENLIGHT_KEY is not set for this hook. Create an agent key (${cli('keys create --role agent --name <agent>')}) and set GREENLIGHT_KEY; not approved.`);
-  const rawWait = Number(io.env.GREENLIGHT_HOOK_WAIT_SEC);
-  const waitSec = io.env.GREENLIGHT_HOOK_WAIT_SEC && Number.isFinite(rawWait) && rawWait >= 0 ? rawWait : DEFAULT_WAIT_SEC;
+  const waitSec = clampWaitSec(host, env.GREENLIGHT_HOOK_WAIT_SEC ? Number(env.GREENLIGHT_HOOK_WAIT_SEC) : null);
   let url: URL;
   try {
     url = new URL(`v1/hooks/${encodeURIComponent(host)}`, base.endsWith('/') ? base : `${base}/`);
@@ -82,6 +85,5 @@ export async function runHook(host: string, io: HookIo): Promise<number> {
   } catch {
     return fail(`the gate at ${url.origin} sent something that is not JSON; is GREENLIGHT_URL a Greenlight server? Not approved.`);
   }
-  io.write(res.text);
-  return 0;
+  return res.text;
 }

@@ -20,6 +20,8 @@ export interface EngineOptions {
    * signal aborts: for callers that can block as long as a human takes (Greenlight's own sessions).
    */
   untilSettled?: boolean;
+  /** The host asks again with PermissionRequest after PreToolUse let a call through (Codex). */
+  asksTwice?: boolean;
 }
 
 /** Waits for a human on `request` as the options say; returns it settled or still pending. */
@@ -86,6 +88,7 @@ export function requestBody(call: HookCall): CreateRequestInput {
       hook_event: call.event,
       ...(call.hostTool !== call.tool ? { host_tool: call.hostTool } : {}),
       ...(call.permission_mode ? { permission_mode: call.permission_mode } : {}),
+      ...(call.turn_id ? { turn_id: call.turn_id.slice(0, 200) } : {}),
     },
   };
 }
@@ -96,12 +99,43 @@ export const waitingMessage = (ids: string[]) =>
 /** Decides one tool call: policy at once, else a human within `waitSec`. */
 export async function decideCall(gate: Gate, principal: Principal, call: HookCall, options: EngineOptions): Promise<HookVerdict> {
   if (isQuestionCall(call)) return askQuestions(gate, principal, call, options);
+  if (options.asksTwice && call.event === 'PermissionRequest') {
+    const carried = await decidedAtPreToolUse(gate, principal, call);
+    if (carried) return carried;
+  }
   const filed = await fileOrResume(gate, principal, requestBody(call), callHash(call));
   const request = await waitFor(gate, principal, filed.request, options);
   if (request.status === 'pending') return { kind: 'deny', reason: waitingMessage([request.id]), requestId: request.id };
   const verdict = verdictOf(call, request, options.canEditInput);
   await filed.delivered();
   return verdict;
+}
+
+const CARRY_WINDOW_MS = 3_600_000;
+
+/** The command a settled request let run: the approver's edit if there was one. */
+function commandRun(r: ApprovalRequest): unknown {
+  const edited = r.decision?.updated_input;
+  if (typeof edited === 'string') return edited;
+  if (edited && typeof edited === 'object' && 'command' in edited) return (edited as { command: unknown }).command;
+  return r.input && typeof r.input === 'object' ? (r.input as { command?: unknown }).command : undefined;
+}
+
+/**
+ * Codex's PermissionRequest for a command its PreToolUse hook already let through in the same turn
+ * (same agent, session and command): the decision made there answers it, so a human is never asked
+ * twice for one call. Anything else — another turn, another command, a denial — is decided afresh.
+ */
+async function decidedAtPreToolUse(gate: Gate, principal: Principal, call: HookCall): Promise<HookVerdict | null> {
+  if (!call.turn_id || !call.session_id || typeof call.input.command !== 'string') return null;
+  const session = call.session_id.slice(0, 200);
+  const page = await gate.list(principal, { status: ['approved', 'conditional'], created_from: gate.deps.clock.now() - CARRY_WINDOW_MS, limit: 50 });
+  const earlier = page.items.find((r) => {
+    const m = (r.metadata ?? {}) as Record<string, unknown>;
+    return r.agent === principal.name && r.session_id === session && m.host === call.host && m.hook_event === 'PreToolUse' && m.turn_id === call.turn_id && commandRun(r) === call.input.command;
+  });
+  if (!earlier) return null;
+  return { kind: 'allow', reason: `Greenlight: ${byWhom(earlier)} already approved this command at PreToolUse (request ${earlier.id})`, updatedInput: null, note: null, requestId: earlier.id };
 }
 
 function byWhom(r: ApprovalRequest): string {

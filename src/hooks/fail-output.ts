@@ -42,6 +42,9 @@ export function failOutput(host: string, event: string, message: string, mode: O
       return { systemMessage: text };
     case 'cursor':
       return { permission: mode, user_message: text, agent_message: text };
+    case 'opencode':
+      // OpenCode's plugin throws on deny: the call does not run and the model reads why.
+      return { decision: 'deny', reason: text };
     default:
       return { systemMessage: text };
   }

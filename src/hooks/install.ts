@@ -2,9 +2,10 @@
 // everything else, writes <file>.bak before changing an existing file, and is idempotent: our
 // entries are found by what they run (`... hook <host>` or `/v1/hooks/<host>`), replaced, never
 // duplicated.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { timeoutValue } from './limits.js';
 import type { HostName } from './types.js';
 
 export type Scope = 'user' | 'project';
@@ -18,6 +19,12 @@ export interface InstallOptions {
   command: string;
   /** The gate's URL (http hooks). */
   url: string | null;
+  /**
+   * Claude Code only: the channel relay instead of the gating hooks — this MCP server (stdio) in
+   * ~/.claude.json (or ./.mcp.json), plus the PostToolUse and Stop hooks that close what the
+   * terminal answered first.
+   */
+  channel?: { command: string; args: string[] } | null;
   home?: string;
   cwd?: string;
 }
@@ -38,12 +45,45 @@ export function settingsFile(host: HostName, scope: Scope, home = homedir(), cwd
     case 'claude-code':
       return join(root, '.claude', 'settings.json');
     case 'codex':
-      return join(root, '.codex', 'hooks.json');
+      // Codex reads its user layer from $CODEX_HOME (default ~/.codex).
+      return scope === 'user' && process.env.CODEX_HOME ? join(process.env.CODEX_HOME, 'hooks.json') : join(root, '.codex', 'hooks.json');
     case 'gemini':
       return join(root, '.gemini', 'settings.json');
     case 'cursor':
       return join(root, '.cursor', 'hooks.json');
+    case 'opencode':
+      // OpenCode loads every module in its plugins directory ($XDG_CONFIG_HOME/opencode, default ~/.config/opencode).
+      if (scope === 'project') return join(cwd, '.opencode', 'plugins', 'greenlight.js');
+      return join(process.env.XDG_CONFIG_HOME || join(home, '.config'), 'opencode', 'plugins', 'greenlight.js');
   }
+}
+
+const OPENCODE_MARK = '// Written by `greenlight install opencode`';
+
+/** The plugin file for OpenCode: a re-export of this install's plugin module (`o.command`). */
+function opencodePluginSource(module: string): string {
+  return `${OPENCODE_MARK}; \`greenlight uninstall opencode\` removes it.
+// Every OpenCode tool call asks the Greenlight gate at GREENLIGHT_URL with GREENLIGHT_KEY (docs/hooks.md).
+export { GreenlightPlugin } from ${JSON.stringify(module)};
+`;
+}
+
+/** OpenCode has no settings entry to merge: Greenlight's plugin is a file of its own. */
+function applyOpencode(o: InstallOptions, add: boolean): InstallResult {
+  const file = settingsFile('opencode', o.scope, o.home, o.cwd);
+  const existing = existsSync(file) ? readFileSync(file, 'utf8') : null;
+  const before = existing !== null && existing.startsWith(OPENCODE_MARK) ? existing : null;
+  const notes = add ? ['The plugin reads GREENLIGHT_URL and GREENLIGHT_KEY from the environment OpenCode runs in.'] : [];
+  if (!add) {
+    if (before !== null) rmSync(file);
+    return { file, changed: before !== null, backup: null, events: [], notes };
+  }
+  if (existing !== null && before === null) throw new Error(`${file} exists and was not written by Greenlight; move it away first, nothing was changed.`);
+  const next = opencodePluginSource(o.command);
+  if (before === next) return { file, changed: false, backup: null, events: ['tool.execute.before', 'permission.asked'], notes };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, next);
+  return { file, changed: true, backup: null, events: ['tool.execute.before', 'permission.asked'], notes };
 }
 
 /** Is this hook entry one of ours (for `host`)? */
@@ -57,26 +97,27 @@ export function isOurs(host: HostName, h: unknown): boolean {
 
 /** Events → the grouped entries (Claude Code, Codex, Gemini shape: [{matcher, hooks: [...]}]). */
 function groupedEntries(o: InstallOptions): Record<string, Json[]> {
+  const timeout = timeoutValue(o.host);
   if (o.host === 'claude-code') {
     const hook = o.http
-      ? { type: 'http', url: `${o.url!.replace(/\/$/, '')}/v1/hooks/claude-code`, headers: { Authorization: 'Bearer $GREENLIGHT_KEY' }, allowedEnvVars: ['GREENLIGHT_KEY'], timeout: 60 }
-      : { type: 'command', command: o.command, timeout: 60 };
-    return {
-      PreToolUse: [{ matcher: '*', hooks: [hook] }],
-      PermissionRequest: [{ matcher: '*', hooks: [hook] }],
-      // Every start (a /clear ends the session's grants), and the reports the Agents view shows.
-      SessionStart: [{ hooks: [hook] }],
-      SessionEnd: [{ hooks: [hook] }],
-      Stop: [{ hooks: [hook] }],
-      Notification: [{ hooks: [hook] }],
-    };
+      ? { type: 'http', url: `${o.url!.replace(/\/$/, '')}/v1/hooks/claude-code`, headers: { Authorization: 'Bearer $GREENLIGHT_KEY' }, allowedEnvVars: ['GREENLIGHT_KEY'], timeout }
+      : { type: 'command', command: o.command, timeout };
+    // Every start (a /clear ends the session's grants), and the reports the Agents view shows; Stop
+    // also closes what the terminal answered before the channel relay's approvers did.
+    const reports = { SessionStart: [{ hooks: [hook] }], SessionEnd: [{ hooks: [hook] }], Stop: [{ hooks: [hook] }], Notification: [{ hooks: [hook] }] };
+    // With the channel relay no gating hook: it would hold the terminal dialog back. PostToolUse
+    // reports what the terminal allowed.
+    if (o.channel) return { PostToolUse: [{ matcher: '*', hooks: [hook] }], ...reports };
+    return { PreToolUse: [{ matcher: '*', hooks: [hook] }], PermissionRequest: [{ matcher: '*', hooks: [hook] }], ...reports };
   }
   if (o.host === 'codex') {
-    const hook = { type: 'command', command: o.command, timeout: 60 };
-    return { PreToolUse: [{ matcher: '.*', hooks: [hook] }], PermissionRequest: [{ matcher: '.*', hooks: [hook] }], SessionStart: [{ matcher: 'clear', hooks: [hook] }] };
+    const hook = { type: 'command', command: o.command, timeout };
+    // Codex caps SessionEnd hooks at 3 s (and warns about a longer one); revoking grants is quick.
+    const end = { ...hook, timeout: 3 };
+    return { PreToolUse: [{ matcher: '.*', hooks: [hook] }], PermissionRequest: [{ matcher: '.*', hooks: [hook] }], SessionStart: [{ matcher: 'clear', hooks: [hook] }], SessionEnd: [{ hooks: [end] }] };
   }
   // gemini: timeouts in milliseconds
-  const hook = { name: 'greenlight', type: 'command', command: o.command, timeout: 60_000 };
+  const hook = { name: 'greenlight', type: 'command', command: o.command, timeout };
   return { BeforeTool: [{ matcher: '.*', hooks: [hook] }], SessionEnd: [{ hooks: [hook] }] };
 }
 
@@ -123,7 +164,8 @@ export function mergeSettings(settings: Json, o: InstallOptions, add: boolean): 
     if (add) {
       next.version ??= 1;
       for (const event of ['beforeShellExecution', 'beforeMCPExecution']) {
-        hooks[event] = [...(Array.isArray(hooks[event]) ? hooks[event] : []), { command: o.command }];
+        // failClosed: without it Cursor runs the command when the hook fails or times out.
+        hooks[event] = [...(Array.isArray(hooks[event]) ? hooks[event] : []), { command: o.command, timeout: timeoutValue('cursor'), failClosed: true }];
         events.push(event);
       }
     }
@@ -141,25 +183,57 @@ export function mergeSettings(settings: Json, o: InstallOptions, add: boolean): 
   return { next, events };
 }
 
+/** Writes `next` over `file` when it differs from `before`, keeping the old file as <file>.bak. */
+function writeJson(file: string, before: Json, next: Json): { changed: boolean; backup: string | null } {
+  if (JSON.stringify(before) === JSON.stringify(next)) return { changed: false, backup: null };
+  mkdirSync(dirname(file), { recursive: true });
+  let backup: string | null = null;
+  if (existsSync(file)) {
+    backup = `${file}.bak`;
+    copyFileSync(file, backup);
+  }
+  writeFileSync(file, `${JSON.stringify(next, null, 2)}\n`);
+  return { changed: true, backup };
+}
+
+/** Where Claude Code reads MCP servers: ~/.claude.json (user) or ./.mcp.json (project). */
+export const mcpFile = (scope: Scope, home = homedir(), cwd = process.cwd()) => (scope === 'user' ? join(home, '.claude.json') : join(cwd, '.mcp.json'));
+
+const isOurRelay = (e: unknown) => !!e && typeof e === 'object' && Array.isArray((e as Json).args) && (e as Json).args.includes('channel') && /greenlight/.test(JSON.stringify(e));
+
+/** Puts the channel relay into (or takes it out of) Claude Code's MCP servers; returns a note when it changed. */
+function applyRelay(o: InstallOptions, add: boolean): string | null {
+  const file = mcpFile(o.scope, o.home, o.cwd);
+  const before = readSettings(file);
+  const next: Json = structuredClone(before);
+  const servers: Json = next.mcpServers && typeof next.mcpServers === 'object' && !Array.isArray(next.mcpServers) ? next.mcpServers : {};
+  if (servers.greenlight !== undefined && !isOurRelay(servers.greenlight)) {
+    if (!add) return null;
+    throw new Error(`${file} already has an MCP server named "greenlight" that Greenlight did not write; rename it first, nothing was changed.`);
+  }
+  if (add) servers.greenlight = { type: 'stdio', command: o.channel!.command, args: o.channel!.args, env: {} };
+  else delete servers.greenlight;
+  if (Object.keys(servers).length) next.mcpServers = servers;
+  else delete next.mcpServers;
+  const { changed } = writeJson(file, before, next);
+  if (!changed) return null;
+  return add ? `Added the channel relay as the MCP server "greenlight" to ${file}. Start Claude Code with: claude --dangerously-load-development-channels server:greenlight` : `Removed the channel relay from ${file}.`;
+}
+
 function apply(o: InstallOptions, add: boolean): InstallResult {
+  if (o.host === 'opencode') return applyOpencode(o, add);
   const file = settingsFile(o.host, o.scope, o.home, o.cwd);
   const before = readSettings(file);
   const { next, events } = mergeSettings(before, o, add);
   const notes: string[] = [];
-  if (add && o.host === 'codex') notes.push('Codex runs hooks only with the feature on: add `codex_hooks = true` under [features] in ~/.codex/config.toml.');
+  // Claude Code runs either the gating hooks or the channel relay: installing one removes the other.
+  const relayNote = o.host === 'claude-code' ? applyRelay(o, add && !!o.channel) : null;
+  if (relayNote) notes.push(relayNote);
+  if (add && o.host === 'codex') notes.push('Codex 0.124 and later run hooks unless [features] hooks = false in config.toml (older versions need codex_hooks = true there).');
   if (add && !o.http) notes.push('The hook reads GREENLIGHT_URL and GREENLIGHT_KEY from the environment the agent runs in.');
   if (add && o.http) notes.push('Claude Code sends $GREENLIGHT_KEY from its environment as the Bearer key.');
-  const changed = JSON.stringify(before) !== JSON.stringify(next);
-  let backup: string | null = null;
-  if (changed) {
-    mkdirSync(dirname(file), { recursive: true });
-    if (existsSync(file)) {
-      backup = `${file}.bak`;
-      copyFileSync(file, backup);
-    }
-    writeFileSync(file, `${JSON.stringify(next, null, 2)}\n`);
-  }
-  return { file, changed, backup, events, notes };
+  const { changed, backup } = writeJson(file, before, next);
+  return { file, changed: changed || relayNote !== null, backup, events, notes };
 }
 
 export const installHooks = (o: InstallOptions) => apply(o, true);

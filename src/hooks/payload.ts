@@ -32,6 +32,6 @@ export function parseClaudeStylePayload(host: HookCall['host'], p: Record<string
   const input = objectInput(p.tool_input);
   return {
     kind: 'call',
-    call: { host, event, tool, hostTool: tool, input, hostInput: input, cwd: optStr(p, 'cwd'), session_id: optStr(p, 'session_id'), permission_mode: optStr(p, 'permission_mode') },
+    call: { host, event, tool, hostTool: tool, input, hostInput: input, cwd: optStr(p, 'cwd'), session_id: optStr(p, 'session_id'), permission_mode: optStr(p, 'permission_mode'), turn_id: optStr(p, 'turn_id') },
   };
 }

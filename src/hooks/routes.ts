@@ -11,16 +11,16 @@ import { requireAgentKey } from '../http/middleware.js';
 import { decideCall } from './engine.js';
 import { failOutput, hookEventOf, onErrorMode, type OnError } from './fail-output.js';
 import { adapterFor } from './hosts.js';
+import { clampWaitSec } from './limits.js';
+import { closeAnsweredAtTerminal } from './relayed.js';
 import { HookPayloadError, HOSTS, type HostAdapter } from './types.js';
 import { cli } from '../invocation.js';
 
-export const DEFAULT_HOOK_WAIT_SEC = 50;
-
-function waitSecOf(c: Ctx): number {
+/** The wait for a human: ?wait_sec (or GREENLIGHT_HOOK_WAIT_SEC), inside the host's hook timeout and requests.max_wait_sec. */
+function waitSecOf(c: Ctx, host: string): number {
   const max = c.get('deps').config.requests.max_wait_sec;
   const raw = c.req.query('wait_sec') ?? process.env.GREENLIGHT_HOOK_WAIT_SEC;
-  const n = raw === undefined || raw === '' ? DEFAULT_HOOK_WAIT_SEC : Number(raw);
-  return Number.isFinite(n) && n >= 0 ? Math.min(n, max) : DEFAULT_HOOK_WAIT_SEC;
+  return Math.min(clampWaitSec(host, raw === undefined || raw === '' ? null : Number(raw)), max);
 }
 
 async function authenticate(c: Ctx): Promise<Principal> {
@@ -57,11 +57,15 @@ async function handle(c: Ctx, adapter: HostAdapter, mode: OnError): Promise<unkn
     void c.get('deps').sessions?.onHook(principal, adapter.name, p);
     const parsed = adapter.parse(p);
     if (parsed.kind === 'ignore') return adapter.renderNothing(parsed.event);
+    if (parsed.kind === 'answered-at-terminal') {
+      await closeAnsweredAtTerminal(c.get('deps').gate, principal, parsed);
+      return adapter.renderNothing(parsed.event);
+    }
     if (parsed.kind === 'session-end') {
       await endSession(c, principal, parsed.session_id, parsed.event);
       return adapter.renderNothing(parsed.event);
     }
-    const verdict = await decideCall(c.get('deps').gate, principal, parsed.call, { waitSec: waitSecOf(c), signal: c.req.raw.signal, canEditInput: adapter.canEditInput(parsed.call) });
+    const verdict = await decideCall(c.get('deps').gate, principal, parsed.call, { waitSec: waitSecOf(c, adapter.name), signal: c.req.raw.signal, canEditInput: adapter.canEditInput(parsed.call), asksTwice: adapter.asksTwice });
     return adapter.render(parsed.call, verdict);
   } catch (err) {
     return failOutput(adapter.name, event, explain(err, c), mode);

@@ -1,6 +1,6 @@
 // What every host adapter turns its hook payload into, and what the engine answers.
 
-export const HOSTS = ['claude-code', 'codex', 'gemini', 'cursor'] as const;
+export const HOSTS = ['claude-code', 'codex', 'gemini', 'cursor', 'opencode'] as const;
 export type HostName = (typeof HOSTS)[number];
 
 export const HOST_LABELS: Record<HostName, string> = {
@@ -8,6 +8,7 @@ export const HOST_LABELS: Record<HostName, string> = {
   codex: 'Codex',
   gemini: 'Gemini CLI',
   cursor: 'Cursor',
+  opencode: 'OpenCode',
 };
 
 /** One tool call a host asks about, in host-neutral terms. */
@@ -25,12 +26,16 @@ export interface HookCall {
   cwd: string | null;
   session_id: string | null;
   permission_mode: string | null;
+  /** Codex: the turn the call belongs to (its PreToolUse and PermissionRequest share it). */
+  turn_id?: string | null;
 }
 
 /** What a payload asks for: a tool call to gate, a session that ended, or nothing to do. */
 export type ParsedHook =
   | { kind: 'call'; call: HookCall }
   | { kind: 'session-end'; session_id: string; event: string }
+  /** The agent's own prompt was answered (PostToolUse: the call ran; Stop: the turn is over). */
+  | { kind: 'answered-at-terminal'; session_id: string; event: string; tool: string | null; input: Record<string, unknown> | null }
   | { kind: 'ignore'; event: string };
 
 export type HookVerdict =
@@ -56,6 +61,11 @@ export interface HostAdapter {
   renderNothing(event: string): unknown;
   /** Whether the host can run an edited input (else an edit becomes a deny that names the edit). */
   canEditInput(call: HookCall): boolean;
+  /**
+   * The host asks again with PermissionRequest after a PreToolUse that let the call through
+   * (Codex: its PreToolUse cannot allow, only stay silent): the answer given there stands.
+   */
+  asksTwice?: boolean;
 }
 
 /** Thrown by adapters for payloads that are not what the host sends. */

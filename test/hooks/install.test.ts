@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { installHooks, isOurs, uninstallHooks } from '../../src/hooks/install.js';
+import { defaultWaitSec } from '../../src/hooks/limits.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/greenlight.js', import.meta.url));
 const INSTALL = fileURLToPath(new URL('../../src/cli/install.js', import.meta.url));
@@ -87,14 +88,17 @@ describe('greenlight install / uninstall', () => {
     assert.match(cli('install', ['claude-code', '--http'], home, root).err, /--url/);
   });
 
-  it('codex, gemini and cursor: their own files and shapes, and uninstall leaves theirs alone', () => {
+  it('codex, gemini and cursor: their own files and shapes, timeouts inside what Greenlight waits, and uninstall leaves theirs alone', () => {
     const home = join(root, 'home3');
     const cmd = (h: string) => `greenlight hook ${h}`;
     const codex = installHooks({ host: 'codex', scope: 'user', http: false, url: null, command: cmd('codex'), home });
     assert.equal(codex.file, join(home, '.codex', 'hooks.json'));
     const c = JSON.parse(readFileSync(codex.file, 'utf8'));
-    assert.deepEqual(Object.keys(c.hooks), ['PreToolUse', 'PermissionRequest', 'SessionStart']);
-    assert.ok(codex.notes.some((n) => /codex_hooks = true/.test(n)));
+    assert.deepEqual(Object.keys(c.hooks), ['PreToolUse', 'PermissionRequest', 'SessionStart', 'SessionEnd']);
+    assert.equal(c.hooks.PreToolUse[0].hooks[0].timeout, 60);
+    assert.equal(c.hooks.SessionEnd[0].hooks[0].timeout, 3, 'Codex caps SessionEnd at 3 s');
+    assert.ok(codex.notes.some((n) => /hooks = false/.test(n)));
+    assert.ok(defaultWaitSec('codex') < c.hooks.PreToolUse[0].hooks[0].timeout);
 
     mkdirSync(join(home, '.gemini'), { recursive: true });
     writeFileSync(join(home, '.gemini', 'settings.json'), JSON.stringify({ theme: 'dark', hooks: { BeforeTool: [{ matcher: 'write_file', hooks: [{ type: 'command', command: './lint.sh' }] }] } }));
@@ -102,13 +106,61 @@ describe('greenlight install / uninstall', () => {
     const g = JSON.parse(readFileSync(gem.file, 'utf8'));
     assert.equal(g.theme, 'dark');
     assert.equal(g.hooks.BeforeTool.length, 2);
-    assert.equal(g.hooks.BeforeTool[1].hooks[0].timeout, 60000);
+    assert.equal(g.hooks.BeforeTool[1].hooks[0].timeout, 60000, 'Gemini CLI takes milliseconds');
+    assert.ok(defaultWaitSec('gemini') * 1000 < g.hooks.BeforeTool[1].hooks[0].timeout);
     uninstallHooks({ host: 'gemini', scope: 'user', http: false, url: null, command: '', home });
     assert.deepEqual(JSON.parse(readFileSync(gem.file, 'utf8')).hooks.BeforeTool, [{ matcher: 'write_file', hooks: [{ type: 'command', command: './lint.sh' }] }]);
 
     const cur = installHooks({ host: 'cursor', scope: 'project', http: false, url: null, command: cmd('cursor'), cwd: join(root, 'cproj') });
-    assert.deepEqual(JSON.parse(readFileSync(cur.file, 'utf8')), { version: 1, hooks: { beforeShellExecution: [{ command: 'greenlight hook cursor' }], beforeMCPExecution: [{ command: 'greenlight hook cursor' }] } });
+    const entry = { command: 'greenlight hook cursor', timeout: 60, failClosed: true };
+    assert.deepEqual(JSON.parse(readFileSync(cur.file, 'utf8')), { version: 1, hooks: { beforeShellExecution: [entry], beforeMCPExecution: [entry] } });
     assert.equal(installHooks({ host: 'cursor', scope: 'project', http: false, url: null, command: cmd('cursor'), cwd: join(root, 'cproj') }).changed, false);
+  });
+
+  it('codex: the user layer follows CODEX_HOME, as Codex reads it', () => {
+    const saved = process.env.CODEX_HOME;
+    process.env.CODEX_HOME = join(root, 'codex-home');
+    try {
+      assert.equal(installHooks({ host: 'codex', scope: 'user', http: false, url: null, command: 'greenlight hook codex', home: join(root, 'home5') }).file, join(root, 'codex-home', 'hooks.json'));
+    } finally {
+      if (saved === undefined) delete process.env.CODEX_HOME;
+      else process.env.CODEX_HOME = saved;
+    }
+  });
+
+  it('opencode: a plugin file of its own in $XDG_CONFIG_HOME/opencode/plugins, never over a file it did not write', () => {
+    const home = join(root, 'home6');
+    const o = { host: 'opencode' as const, scope: 'user' as const, http: false, url: null, command: 'file:///opt/greenlight/dist/src/hooks/opencode-plugin.js', home };
+    const r = installHooks(o);
+    assert.equal(r.file, join(process.env.XDG_CONFIG_HOME || join(home, '.config'), 'opencode', 'plugins', 'greenlight.js'));
+    assert.match(readFileSync(r.file, 'utf8'), /^\/\/ Written by `greenlight install opencode`[\s\S]*export \{ GreenlightPlugin \} from "file:\/\/\/opt\/greenlight\/dist\/src\/hooks\/opencode-plugin\.js";/);
+    assert.equal(installHooks(o).changed, false);
+    assert.equal(uninstallHooks(o).changed, true);
+    assert.ok(!existsSync(r.file));
+    writeFileSync(r.file, 'export const Mine = async () => ({});\n');
+    assert.throws(() => installHooks(o), /was not written by Greenlight/);
+    assert.equal(uninstallHooks(o).changed, false);
+    assert.equal(readFileSync(r.file, 'utf8'), 'export const Mine = async () => ({});\n');
+  });
+
+  it('claude-code --channel: the relay in ~/.claude.json and only the reporting hooks; switching back removes the relay', () => {
+    const home = join(root, 'home7');
+    mkdirSync(home, { recursive: true });
+    writeFileSync(join(home, '.claude.json'), JSON.stringify({ numStartups: 3, mcpServers: { other: { command: 'x' } } }));
+    const base = { host: 'claude-code' as const, scope: 'user' as const, http: false, url: null, command: 'greenlight hook claude-code', home };
+    const r = installHooks({ ...base, channel: { command: 'node', args: ['/opt/gl/bin/greenlight.js', 'channel'] } });
+    assert.deepEqual(r.events, ['PostToolUse', 'Stop', 'SessionStart', 'SessionEnd']);
+    const state = JSON.parse(readFileSync(join(home, '.claude.json'), 'utf8'));
+    assert.equal(state.numStartups, 3);
+    assert.deepEqual(state.mcpServers.other, { command: 'x' });
+    assert.deepEqual(state.mcpServers.greenlight, { type: 'stdio', command: 'node', args: ['/opt/gl/bin/greenlight.js', 'channel'], env: {} });
+    assert.ok(r.notes.some((n) => /--dangerously-load-development-channels server:greenlight/.test(n)));
+    installHooks(base);
+    assert.deepEqual(JSON.parse(readFileSync(join(home, '.claude.json'), 'utf8')).mcpServers, { other: { command: 'x' } });
+    const hooks = JSON.parse(readFileSync(join(home, '.claude', 'settings.json'), 'utf8')).hooks;
+    assert.deepEqual(Object.keys(hooks).sort(), ['PermissionRequest', 'PreToolUse', 'SessionEnd', 'SessionStart']);
+    writeFileSync(join(home, '.claude.json'), JSON.stringify({ mcpServers: { greenlight: { command: 'someone-else' } } }));
+    assert.throws(() => installHooks({ ...base, channel: { command: 'node', args: ['x', 'channel'] } }), /did not write/);
   });
 
   it('recognises only its own entries', () => {

@@ -2,7 +2,7 @@
 // the tests send are the SDK's own input types. `tsc` fails the build if either drifts.
 import type { HookJSONOutput, PermissionRequestHookInput, PreToolUseHookInput, SessionEndHookInput, SessionStartHookInput, SyncHookJSONOutput } from '@anthropic-ai/claude-agent-sdk';
 import { renderClaudeCode, type ClaudeHookOutput, type ClaudePermissionRequestOutput, type ClaudePreToolUseOutput } from '../../src/hooks/claude-code.js';
-import { claudePermission, claudePre } from './helpers.js';
+import { claudePermission, claudePre } from '../hooks/helpers.js';
 
 export const pre: ClaudePreToolUseOutput extends HookJSONOutput ? true : never = true;
 export const perm: ClaudePermissionRequestOutput extends HookJSONOutput ? true : never = true;

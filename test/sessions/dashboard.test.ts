@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { startMockAnthropic, type MockAnthropic } from '../hooks/mock-anthropic.js';
+import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import type { TestServer } from '../helpers/harness.js';
 import { eventually } from '../telegram/emulator.js';
 import { launchChromium, openTab, screenshot, signIn, startDashboardServer, type Tab } from '../web/browser.js';

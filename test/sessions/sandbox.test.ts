@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startMockAnthropic, type MockAnthropic } from '../hooks/mock-anthropic.js';
+import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { startTestServer, type TestServer } from '../helpers/harness.js';
 import { eventually } from '../telegram/emulator.js';
 import { claudeEnv, claudeWorkspace } from './fixtures.js';

@@ -1,6 +1,6 @@
 // End to end: Claude Code sessions Greenlight runs itself, driven from Telegram. The real Agent SDK
 // and the Claude Code binary it ships run offline against a loopback mock of the Messages API
-// (test/hooks/mock-anthropic.ts); the chat is the Bot API emulator. A prompt starts a session in a
+// (test/helpers/mock-anthropic.ts); the chat is the Bot API emulator. A prompt starts a session in a
 // temp directory, its Bash call becomes an approval card in the same chat, approving runs it, the
 // output streams back, /new ends the session's grants, /stop interrupts a long turn, /resume
 // continues the same Claude Code session; outsiders are refused and audited.
@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AgentSession } from '../../src/store/store.js';
-import { startMockAnthropic, type MockAnthropic } from '../hooks/mock-anthropic.js';
+import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { ALICE, CHAT, MALLORY, buttonData, eventually, startRig, type Rig } from '../telegram/emulator.js';
 import { claudeEnv, claudeWorkspace } from './fixtures.js';
 

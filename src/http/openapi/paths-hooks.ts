@@ -21,7 +21,7 @@ export function hooksPaths(): Record<string, Json> {
     responses: { '200': { description: 'The host\'s hook output (Claude Code: `HookJSONOutput`).', content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } } },
   });
   op.parameters = [
-    { name: 'host', in: 'path', required: true, schema: { type: 'string', enum: ['claude-code', 'codex', 'gemini', 'cursor'] }, description: 'Which agent host sent the payload.' },
+    { name: 'host', in: 'path', required: true, schema: { type: 'string', enum: ['claude-code', 'codex', 'gemini', 'cursor', 'opencode'] }, description: 'Which agent host sent the payload.' },
     { name: 'wait_sec', in: 'query', required: false, schema: { type: 'integer', minimum: 0 }, description: 'How long to wait for a human before denying with "retry later".' },
     { name: 'on_error', in: 'query', required: false, schema: { type: 'string', enum: ['deny', 'ask'] }, description: 'What to answer when the gate fails: deny (default) or ask (the host\'s own dialog).' },
   ];

@@ -2,6 +2,7 @@
 // tool call: the first turn that offers tools gets a scripted tool_use; the turn that carries the
 // tool_result gets a short text reply quoting it, then end_turn. Streams SSE like the real API.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { onLoopback } from './net.js';
 
 export interface ScriptedTool {
   name: string;
@@ -109,16 +110,15 @@ export async function startMockAnthropic(): Promise<MockAnthropic> {
     }
     return textReply(res, model, 'ok', body.stream === true);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
+  const { url, close } = await onLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     setTool: (t) => {
       tool = t;
       armed = true;
       toolResults.length = 0;
     },
     toolResults,
-    close: () => new Promise((r) => server.close(() => r())),
+    close,
   };
 }
