@@ -4,16 +4,17 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createChannelServer } from '../mcp/channel.js';
 import { guardStdin } from '../mcp/stdio-guard.js';
+import { cli } from '../invocation.js';
 import type { Command } from './commands.js';
 import { CLIENT_HELP, parseClientArgs, resolveClient, runCli } from './client-config.js';
 
-const USAGE = `Usage: greenlight channel [--url URL] [--key KEY]
+const usage = () => `Usage: ${cli('channel [--url URL] [--key KEY]')}
 
 Claude Code's channel relay: an MCP server (stdio) declaring claude/channel/permission. Claude Code
 relays each permission prompt to it while its own dialog stays open; Greenlight files the prompt
 as a request and answers allow or deny as soon as someone decides on any channel. If the terminal
 answers first, the request is closed as answered at the terminal (needs Greenlight's PostToolUse
-and Stop hooks). Install it with: greenlight install claude-code --channel. Docs: docs/hooks.md
+and Stop hooks). Install it with: ${cli('install claude-code --channel')}. Docs: docs/hooks.md
 
 Options:
 ${CLIENT_HELP}
@@ -22,10 +23,10 @@ ${CLIENT_HELP}
 export const channelCommand: Command = {
   summary: "Claude Code's channel relay (MCP over stdio): permission prompts to Greenlight and back",
   run: (args) =>
-    runCli(USAGE, async () => {
+    runCli(usage(), async () => {
       const { values } = parseClientArgs(args, {}, false);
       if (values.help) {
-        process.stdout.write(USAGE);
+        process.stdout.write(usage());
         return 0;
       }
       const client = resolveClient(values as { url?: string; key?: string });

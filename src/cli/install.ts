@@ -16,7 +16,7 @@ const HELP = (verb: string) => `Usage: ${cli(verb)} <${HOSTS.join('|')}> [--user
                ~/.config/opencode/plugins/greenlight.js (default)
   --project    the same files under the current directory
 ${verb === 'install' ? `  --http       Claude Code only: an http hook (no process per tool call) posting to --url
-  --channel    Claude Code only: the channel relay (greenlight channel) instead of the gating hooks:
+  --channel    Claude Code only: the channel relay (${cli('channel')}) instead of the gating hooks:
                the terminal dialog and Greenlight's channels are open at once, first answer wins
   --url URL    the gate (default: $GREENLIGHT_URL); needed for --http
   --command    the hook command (default: node <this install>/dist/src/cli/hook.js <host>;
