@@ -22,6 +22,18 @@ describe('npm ci on this Node', { timeout: 60_000 }, () => {
     assert.doesNotMatch(out, /EBADENGINE/, `npm ci warns about an engine on Node ${process.version}:\n${out}`);
   });
 
+  it('prints no EBADENGINE warning for the agent CLIs of test/hosts either', async () => {
+    const hosts = mkdtempSync(join(tmpdir(), 'greenlight-engines-hosts-'));
+    try {
+      for (const f of ['package.json', 'package-lock.json']) copyFileSync(join(REPO, 'test', 'hosts', f), join(hosts, f));
+      // The same install scripts/host-clis.js runs (npm test installed it, so the cache has it all).
+      const { stdout, stderr } = await run('npm', ['install', '--no-save', '--dry-run', '--ignore-scripts', '--offline', '--no-audit', '--no-fund'], { cwd: hosts, env: { ...process.env, npm_config_loglevel: 'warn' } });
+      assert.doesNotMatch(stdout + stderr, /EBADENGINE/, `installing test/hosts warns about an engine on Node ${process.version}:\n${stdout}${stderr}`);
+    } finally {
+      rmSync(hosts, { recursive: true, force: true });
+    }
+  });
+
   it('promises Node 20 and later in package.json, as the README says', () => {
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
     assert.equal(pkg.engines.node, '>=20');
