@@ -163,6 +163,15 @@ describe('greenlight install / uninstall', () => {
     assert.throws(() => installHooks({ ...base, channel: { command: 'node', args: ['x', 'channel'] } }), /did not write/);
   });
 
+  it("the Claude Code plugin's hooks are the ones install writes, with the same timeout", () => {
+    const plugin = JSON.parse(readFileSync(fileURLToPath(new URL('../../../claude-plugin/hooks/hooks.json', import.meta.url)), 'utf8'));
+    const home = join(root, 'home8');
+    installHooks({ host: 'claude-code', scope: 'user', http: false, url: null, command: 'greenlight hook claude-code', home });
+    const installed = JSON.parse(readFileSync(join(home, '.claude', 'settings.json'), 'utf8'));
+    assert.deepEqual(plugin.hooks, installed.hooks);
+    assert.ok(isOurs('claude-code', plugin.hooks.PreToolUse[0].hooks[0]));
+  });
+
   it('recognises only its own entries', () => {
     assert.ok(isOurs('claude-code', { type: 'command', command: 'node "/opt/gl/dist/src/cli/hook.js" claude-code' }));
     assert.ok(isOurs('claude-code', { type: 'command', command: 'GREENLIGHT_URL=http://x greenlight hook claude-code' }));
