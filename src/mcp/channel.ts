@@ -17,7 +17,7 @@ import { VERSION } from '../version.js';
 export const PERMISSION_REQUEST = 'notifications/claude/channel/permission_request';
 export const PERMISSION_ANSWER = 'notifications/claude/channel/permission';
 
-export type ChannelClient = Pick<GreenlightClient, 'request' | 'waitForDecision' | 'cancel'>;
+export type ChannelClient = Pick<GreenlightClient, 'request' | 'waitForDecision' | 'cancel' | 'pending'>;
 
 export interface ChannelOptions {
   /** Claude Code's session (it sets CLAUDE_CODE_SESSION_ID for MCP servers). */
@@ -95,6 +95,12 @@ export function createChannelServer(client: ChannelClient, o: ChannelOptions): C
     },
   );
   const pending = new Map<string, { id: string | null; done: Promise<void>; abort: AbortController }>();
+
+  // Once Claude Code has connected, check the gate and the key, so a wrong one is said at once
+  // (Claude Code keeps an MCP server's stderr in its debug log) rather than at the first prompt.
+  server.oninitialized = () => {
+    client.pending({ limit: 1 }).catch((err) => log(`greenlight channel: the gate refused this relay (${(err as Error).message}); permission prompts are decided at the terminal only.`));
+  };
 
   async function relay(r: Relayed, abort: AbortController, entry: { id: string | null }): Promise<void> {
     let req = await client.request(requestBody(r, o), { idempotencyKey: `channel:${o.sessionId ?? 'no-session'}:${r.request_id}`, signal: abort.signal });

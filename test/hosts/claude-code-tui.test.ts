@@ -16,7 +16,7 @@ import type { ApprovalRequest } from '../../src/core/types.js';
 import type { TestServer } from '../helpers/harness.js';
 import { decide, nextPending, startHookServer } from '../hooks/helpers.js';
 import { CLAUDE, claudeEnv, noteClaude, seedClaudeHome } from './claude-kit.js';
-import { GREENLIGHT_BIN, project as makeProject, scratch, within } from './host-kit.js';
+import { fileSays, GREENLIGHT_BIN, project as makeProject, scratch, within } from './host-kit.js';
 import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic.js';
 import { startTui, type Tui } from './tui.js';
 
@@ -48,6 +48,29 @@ describe('real Claude Code CLI at the terminal', () => {
   function tui(home: string, dir: string, args: string[], extraEnv: Record<string, string | undefined> = {}): Tui {
     const t = startTui(CLAUDE, args, { cwd: dir, env: { ...claudeEnv(home, mock.url, s.url), ...extraEnv } });
     open.push(t);
+    return t;
+  }
+
+  /**
+   * Claude Code with the channel relay loaded, and `prompt` typed only once the relay is
+   * registered: Claude Code relays a permission prompt to the channels connected when the turn
+   * began, and it starts MCP servers alongside the first turn, so a prompt given on the command
+   * line races the relay (and on a busy machine loses: the dialog opens, nothing is relayed).
+   */
+  async function channelSession(home: string, dir: string, prompt: string): Promise<Tui> {
+    const log = join(dir, 'claude-debug.log');
+    const registered = fileSays(log, /MCP server "greenlight": Channel notifications registered/);
+    // Claude Code reads its cached feature flags only when it may reach Anthropic at all.
+    const t = tui(home, dir, ['--debug-file', log, '--dangerously-load-development-channels', 'server:greenlight'], { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: undefined, DISABLE_TELEMETRY: undefined });
+    await t.waitFor(/Iamusingthisforlocaldevelopment/);
+    const ready = t.mark();
+    t.type('\r');
+    await within(registered, 60_000, () => `Claude Code registering the greenlight channel (${log}); the terminal shows …${t.screen().slice(-600)}`);
+    await t.waitFor(/forshortcuts/, 60_000, ready);
+    const typed = t.mark();
+    t.type(prompt);
+    await t.waitFor(new RegExp(prompt.replace(/\s+/g, '')), 30_000, typed);
+    t.type('\r');
     return t;
   }
 
@@ -108,10 +131,7 @@ describe('real Claude Code CLI at the terminal', () => {
       const settings = JSON.parse(readFileSync(join(home, '.claude', 'settings.json'), 'utf8'));
       assert.deepEqual(Object.keys(settings.hooks).sort(), ['PostToolUse', 'SessionEnd', 'SessionStart', 'Stop']);
       mock.setTool({ name: 'Bash', input: { command: 'rm -rf target', description: 'Remove target' } });
-      // Claude Code reads its cached feature flags only when it may reach Anthropic at all.
-      const t = tui(home, dir, ['clean up the target directory', '--dangerously-load-development-channels', 'server:greenlight'], { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: undefined, DISABLE_TELEMETRY: undefined });
-      await t.waitFor(/Iamusingthisforlocaldevelopment/);
-      t.type('\r');
+      const t = await channelSession(home, dir, 'clean up the target directory');
       const req = await nextFiled(t);
       assert.equal(req.tool, 'Bash');
       assert.deepEqual(req.input, { command: 'rm -rf target', description: 'Remove target' });
@@ -128,13 +148,12 @@ describe('real Claude Code CLI at the terminal', () => {
     });
 
     it('when the terminal answers first, the request is closed as answered at the terminal', async () => {
-      const home = join(root, 'home-channel');
+      const home = join(root, 'home-channel-terminal');
       const dir = makeProject(root);
       seedClaudeHome(home, { trusted: [dir], features: CHANNEL_FLAGS });
+      install(home, ['--channel']);
       mock.setTool({ name: 'Bash', input: { command: 'rm -rf target', description: 'Remove target' } });
-      const t = tui(home, dir, ['clean up the target directory', '--dangerously-load-development-channels', 'server:greenlight'], { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: undefined, DISABLE_TELEMETRY: undefined });
-      await t.waitFor(/Iamusingthisforlocaldevelopment/);
-      t.type('\r');
+      const t = await channelSession(home, dir, 'clean up the target directory');
       const from = t.mark();
       const req = await nextFiled(t);
       const settled = closed(req.id);

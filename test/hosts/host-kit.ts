@@ -4,9 +4,10 @@
 // the gate that keeps the exact hook payloads the CLI sent, and the record the compatibility table
 // in docs/hooks.md is rendered from (scripts/compat-table.js).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApprovalRequest } from '../../src/core/types.js';
 import type { TestServer } from '../helpers/harness.js';
@@ -67,9 +68,11 @@ export function runCli(file: string, args: string[], opts: { cwd: string; env: R
 /**
  * A scratch directory for one test file, outside the system temp dir: Codex refuses to create its
  * sandbox helper (codex-linux-sandbox) under a CODEX_HOME in /tmp, and then cannot run any command.
+ * Each test file removes its own when it ends.
  */
 export function scratch(name: string): string {
-  const base = join(REPO, 'test-artifacts', 'scratch');
+  // Not under the repository either: a checkout may itself live in /tmp.
+  const base = join(homedir(), '.cache', 'greenlight-host-tests');
   mkdirSync(base, { recursive: true });
   return mkdtempSync(join(base, `${name}-`));
 }
@@ -204,4 +207,24 @@ export function within<T>(p: Promise<T>, ms: number, what: string | (() => strin
   let timer: NodeJS.Timeout;
   const fail = () => new Error(`${typeof what === 'function' ? what() : what}: nothing within ${ms} ms`);
   return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(fail()), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Resolves once the file at `path` (written by another process, perhaps not yet created) matches;
+ * bound it with `within`.
+ */
+export function fileSays(path: string, pattern: RegExp): Promise<void> {
+  return new Promise((resolve) => {
+    mkdirSync(dirname(path), { recursive: true });
+    const says = () => existsSync(path) && pattern.test(readFileSync(path, 'utf8'));
+    const watcher = watch(dirname(path), (_event, name) => {
+      if (name !== basename(path) || !says()) return;
+      watcher.close();
+      resolve();
+    });
+    if (says()) {
+      watcher.close();
+      resolve();
+    }
+  });
 }

@@ -20,7 +20,7 @@ interface Relay {
   client: Client;
   answers: AnswerParams[];
   stderr: () => string;
-  /** Resolves once the relay's stderr matches. */
+  /** Resolves once the relay's stderr matches; fails after 30 s. */
   said(pattern: RegExp): Promise<void>;
   /** The next answer the relay sends. */
   next(): Promise<AnswerParams>;
@@ -50,10 +50,15 @@ async function startRelay(s: TestServer, env: Record<string, string>): Promise<R
     answers,
     stderr: () => err,
     said: (pattern) =>
-      new Promise((resolve) => {
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`the relay never said ${pattern} within 30 s; its stderr: ${err}`));
+        }, 30_000);
         const check = () => {
           if (!pattern.test(err)) return;
           listeners.delete(check);
+          clearTimeout(timer);
           resolve();
         };
         listeners.add(check);
@@ -232,9 +237,11 @@ describe('greenlight channel (the relay for Claude Code channels)', () => {
     });
   });
 
-  it('a key the gate refuses files nothing and says why on stderr', async () => {
+  it('a key the gate refuses is reported on stderr as soon as Claude Code connects, and files nothing', async () => {
     const bad = await startRelay(s, { GREENLIGHT_KEY: 'not-a-key-0123456789abcdef' });
     try {
+      // Before any prompt: Claude Code keeps the server's stderr in its debug log.
+      await bad.said(/the gate refused this relay \(.*\); permission prompts are decided at the terminal only/);
       const noted = bad.said(/not relayed/);
       await bad.ask(bash('nokey', 'make x'));
       await noted;
