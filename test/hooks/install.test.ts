@@ -149,7 +149,7 @@ describe('greenlight install / uninstall', () => {
     writeFileSync(join(home, '.claude.json'), JSON.stringify({ numStartups: 3, mcpServers: { other: { command: 'x' } } }));
     const base = { host: 'claude-code' as const, scope: 'user' as const, http: false, url: null, command: 'greenlight hook claude-code', home };
     const r = installHooks({ ...base, channel: { command: 'node', args: ['/opt/gl/bin/greenlight.js', 'channel'] } });
-    assert.deepEqual(r.events, ['PostToolUse', 'Stop', 'SessionStart', 'SessionEnd']);
+    assert.deepEqual(r.events, ['PostToolUse', 'SessionStart', 'SessionEnd', 'Stop', 'Notification']);
     const state = JSON.parse(readFileSync(join(home, '.claude.json'), 'utf8'));
     assert.equal(state.numStartups, 3);
     assert.deepEqual(state.mcpServers.other, { command: 'x' });
@@ -158,7 +158,7 @@ describe('greenlight install / uninstall', () => {
     installHooks(base);
     assert.deepEqual(JSON.parse(readFileSync(join(home, '.claude.json'), 'utf8')).mcpServers, { other: { command: 'x' } });
     const hooks = JSON.parse(readFileSync(join(home, '.claude', 'settings.json'), 'utf8')).hooks;
-    assert.deepEqual(Object.keys(hooks).sort(), ['PermissionRequest', 'PreToolUse', 'SessionEnd', 'SessionStart']);
+    assert.deepEqual(Object.keys(hooks).sort(), ['Notification', 'PermissionRequest', 'PreToolUse', 'SessionEnd', 'SessionStart', 'Stop']);
     writeFileSync(join(home, '.claude.json'), JSON.stringify({ mcpServers: { greenlight: { command: 'someone-else' } } }));
     assert.throws(() => installHooks({ ...base, channel: { command: 'node', args: ['x', 'channel'] } }), /did not write/);
   });

@@ -129,7 +129,7 @@ describe('real Claude Code CLI at the terminal', () => {
       seedClaudeHome(home, { trusted: [dir], features: CHANNEL_FLAGS });
       install(home, ['--channel']);
       const settings = JSON.parse(readFileSync(join(home, '.claude', 'settings.json'), 'utf8'));
-      assert.deepEqual(Object.keys(settings.hooks).sort(), ['PostToolUse', 'SessionEnd', 'SessionStart', 'Stop']);
+      assert.deepEqual(Object.keys(settings.hooks).sort(), ['Notification', 'PostToolUse', 'SessionEnd', 'SessionStart', 'Stop']);
       mock.setTool({ name: 'Bash', input: { command: 'rm -rf target', description: 'Remove target' } });
       const t = await channelSession(home, dir, 'clean up the target directory');
       const req = await nextFiled(t);

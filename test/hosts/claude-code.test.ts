@@ -56,9 +56,9 @@ describe('real Claude Code CLI in print mode', () => {
   const rmTarget = () => mock.setTool({ name: 'Bash', input: { command: 'rm -rf target', description: 'Remove target' } });
 
   describe('command hooks as `greenlight install claude-code` writes them', () => {
-    it('installs PreToolUse, PermissionRequest, SessionStart and SessionEnd into ~/.claude/settings.json', () => {
+    it('installs PreToolUse, PermissionRequest and the session reports into ~/.claude/settings.json', () => {
       const out = greenlight(homes.hooks, ['install', 'claude-code']);
-      assert.match(out, /Added Greenlight's claude-code hooks \(PreToolUse, PermissionRequest, SessionStart, SessionEnd\)/);
+      assert.match(out, /Added Greenlight's claude-code hooks \(PreToolUse, PermissionRequest, SessionStart, SessionEnd, Stop, Notification\)/);
       const settings = JSON.parse(readFileSync(join(homes.hooks, '.claude', 'settings.json'), 'utf8'));
       assert.equal(settings.hooks.PreToolUse[0].hooks[0].timeout, 60);
     });
