@@ -3,14 +3,24 @@ import { after, before, describe, it } from 'node:test';
 import { KEYS, startTestServer, type TestServer } from '../helpers/harness.js';
 import { startCli } from '../mcp/spawn-cli.js';
 
+/**
+ * The id of the pending request titled `title`: one already filed, or the next one filed. No
+ * deadline of its own (a CLI starting on a busy machine can take well over 10 s); the test
+ * runner's timeout bounds it.
+ */
 async function pendingIdOf(srv: TestServer, title: string): Promise<string> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (Date.now() > deadline) throw new Error(`no pending request titled ${title}`);
+  let off = () => {};
+  const filed = new Promise<string>((resolve) => {
+    off = srv.events.subscribe((e) => {
+      if (e.type === 'request.created' && e.request.status === 'pending' && e.request.title === title) resolve(e.request.id);
+    });
+  });
+  try {
     const res = await srv.call('approver', 'GET', '/v1/requests/pending');
     const hit = res.body.items.find((r: any) => r.title === title);
-    if (hit) return hit.id;
-    await new Promise((r) => setTimeout(r, 5));
+    return hit ? hit.id : await filed;
+  } finally {
+    off();
   }
 }
 
