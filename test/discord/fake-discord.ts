@@ -49,6 +49,8 @@ export class FakeDiscord {
   readonly originals = new Map<string, any>();
   /** `refuse`: drop every connection; a number: answer with that status; `rate`: 429 with retry_after. */
   outage: 'refuse' | number | { rate: number } | null = null;
+  /** Create the next this-many messages, then drop the connection before answering (the answer is lost). */
+  loseAnswers = 0;
   readonly publicKeyHex: string;
   private readonly privateKey: KeyObject;
   private readonly tokens = new Set<string>();
@@ -142,6 +144,11 @@ export class FakeDiscord {
       }
       const message: Message = { id: snowflake(), channel_id: m[1], embeds: body.embeds ?? [], components: body.components ?? [], allowed_mentions: body.allowed_mentions, nonce: body.nonce, history: [{ via: 'create', body }] };
       this.messages.set(message.id, message);
+      if (this.loseAnswers > 0) {
+        this.loseAnswers--;
+        res.socket?.destroy();
+        return 0;
+      }
       return this.send(res, 200, this.view(message)), 200;
     }
     m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path);
