@@ -223,6 +223,8 @@ export class FakeMailbox {
   readonly messages: { uid: number; source: Uint8Array; seen: boolean }[] = [];
   opened = 0;
   closed = 0;
+  /** Set: the server refuses the login with this message. */
+  down: string | null = null;
   private uid = 0;
 
   add(raw: string): number {
@@ -231,6 +233,7 @@ export class FakeMailbox {
   }
 
   open = async () => {
+    if (this.down) throw new Error(this.down);
     this.opened++;
     const box = this;
     return {

@@ -28,6 +28,7 @@ import { DISCORD, SNOWFLAKE, type DiscordSettings } from './config.js';
 import { decodeCustomId, type CustomId } from './custom-id.js';
 import { givenFrom, modalFor, submittedValues } from './modals.js';
 import { NO_MENTIONS, renderCard, type MessageBody } from './render.js';
+import { FILER_NOTE } from '../offer.js';
 import { checkSignature, MAX_SKEW_SEC, publicKeyFromHex } from './verify.js';
 
 export const INTERACTIONS_PATH = '/v1/discord/interactions';
@@ -176,7 +177,7 @@ async function presser(deps: InteractionDeps, i: Interaction, request: ApprovalR
   const reason = principal === null ? 'not_an_approver' : principal.name === request.agent ? 'filer' : 'not_routed';
   ctx.metrics.inc('greenlight_discord_refused_total', { reason });
   await audit(ctx, 'discord.unauthorized', { discord_user_id: i.user?.id ?? null, username: i.user?.username ?? null, channel_id: i.channelId, action: cid.choice, reason }, request.id);
-  if (reason === 'filer') return { refusal: 'You filed this request; another approver decides it.' };
+  if (reason === 'filer') return { refusal: FILER_NOTE };
   return { refusal: principal === null ? 'Only approvers can decide Greenlight requests, and this Discord account is not one (an approver\'s discord_user_id in the server config). Nothing was decided.' : 'This request is not routed to you: another approver decides it. Nothing was decided.' };
 }
 
