@@ -4,7 +4,7 @@
 // file (src/config/settings.ts).
 import { z } from 'zod';
 import { ConfigError } from '../../config/load.js';
-import { parseSection } from '../config-section.js';
+import { parseSection, serviceUrl } from '../config-section.js';
 import type { Config } from '../../config/schema.js';
 
 export const DISCORD = 'discord';
@@ -32,12 +32,7 @@ export const DiscordConfigSchema = z
     /** The Discord channel that sees requests of projects without a discord route. */
     channel_id: Snowflake.nullable().default(null),
     /** Discord's REST API (a test points it at a loopback fake). */
-    api_root: z
-      .string()
-      .url()
-      .refine((u) => /^https?:$/.test(new URL(u).protocol), 'use an http:// or https:// URL')
-      .default('https://discord.com/api/v10')
-      .transform((s) => s.replace(/\/+$/, '')),
+    api_root: serviceUrl('https://discord.com/api/v10'),
     /** How long one REST call may take. */
     timeout_ms: z.number().int().min(500).max(120_000).default(10_000),
     /**
