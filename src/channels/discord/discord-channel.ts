@@ -16,6 +16,7 @@ import type { ApprovalRequest, RequestEvent } from '../../core/types.js';
 import { DeliveryError } from '../../delivery/delivery-error.js';
 import type { OutboxInput, OutboxItem } from '../../store/store.js';
 import type { Channel, ChannelContext, ChannelFactory } from '../channel.js';
+import { editAll } from '../edit-all.js';
 import { inboundTracker } from '../health.js';
 import { createDiscordApi, DiscordApiError, isGone, toDeliveryError, type DiscordApi } from './api.js';
 import { DISCORD, parseDiscordSettings, type DiscordSettings } from './config.js';
@@ -83,23 +84,18 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     if (r.status === 'pending') return;
     const refs = (await store.listChannelMessages(r.id)).filter((m) => m.channel === DISCORD);
     const body = renderCard(r, ctx.publicUrl).body;
-    let failure: DeliveryError | null = null;
-    for (const ref of refs) {
-      try {
+    await editAll(
+      refs,
+      async (ref) => {
         await api.editMessage(ref.target, ref.message_id, body);
         ctx.metrics.inc('greenlight_discord_messages_total', { op: 'edit' });
-      } catch (err) {
-        if (isGone(err)) continue;
-        const d = toDeliveryError(err);
-        if (d.retryAfterMs !== null) throw d; // rate limited: the rest would be too
-        if (d.permanent) {
-          logger.warn('discord: a card of a settled request cannot be edited; leaving it', { request_id: r.id, channel_id: ref.target, message_id: ref.message_id, error: d.message });
-          continue;
-        }
-        failure ??= d;
-      }
-    }
-    if (failure) throw failure;
+      },
+      {
+        skip: isGone,
+        toDeliveryError,
+        leave: (ref, d) => logger.warn('discord: a card of a settled request cannot be edited; leaving it', { request_id: r.id, channel_id: ref.target, message_id: ref.message_id, error: d.message }),
+      },
+    );
   }
 
   const item = (r: ApprovalRequest, at: number, target: string, payload: Payload): OutboxInput => ({ id: newId('dlv', at), kind: DISCORD, target, request_id: r.id, payload, created_at: at, next_attempt_at: at });
