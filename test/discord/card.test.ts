@@ -2,12 +2,14 @@
 // real Discord would, and any message without allowed_mentions {parse: []}): the card leads with
 // the action in a code block, the agent's description second and labelled, the buttons carry the
 // offer's choices; a question is a select menu; hostile agent text can neither format, link,
-// mention nor hide; a card cut to fit says so and offers nothing that approves.
+// mention nor hide; a card cut to fit says so and offers nothing that approves; a request that
+// expires or is cancelled has its card edited to say so.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findInvisible } from '../../src/text/invisible.js';
 import { assertShownVisibly, HOSTILE } from '../helpers/hostile-text.js';
-import { labelsOf } from './fake-discord.js';
+import { eventually } from '../email/fixtures.js';
+import { labelsOf, type Message } from './fake-discord.js';
 import { APPROVALS, discordRig, embedText, OPS } from './rig.js';
 
 /** Discord markdown takes `\x` as a literal x: every character that could format, link or mention must come escaped. */
@@ -125,5 +127,32 @@ describe('discord: the card Greenlight posts', { timeout: 60_000 }, () => {
     const total = e.title.length + e.description.length + e.fields.reduce((n: number, f: any) => n + f.name.length + f.value.length, 0) + e.footer.text.length;
     assert.ok(total <= 6000, String(total));
     assert.ok(!labelsOf(m).includes('Approve'));
+  });
+});
+
+describe('discord: a request that ends without a decision', { timeout: 60_000 }, () => {
+  const rig = discordRig();
+  const edited = (m: Message) => eventually(async () => (m.history.some((h) => h.via === 'edit') ? m : undefined));
+
+  it('expired: the card is edited to say so, and nothing on it decides any more', async () => {
+    const id = await rig.file({ expires_in_sec: 60 });
+    const m = await rig.card(id);
+    // Time moves on for this rig (not back: the outbox's items carry the clock's time).
+    rig.clock.offset += 61_000;
+    assert.equal(await rig.s.gate.expireDue(), 1);
+    await edited(m);
+    assert.match(m.embeds[0].description, /^\*\*Expired/);
+    assert.deepEqual(labelsOf(m), ['Open on the dashboard']);
+    assert.deepEqual(m.history.at(-1)!.body.allowed_mentions, { parse: [] });
+  });
+
+  it('cancelled by its agent: the card is edited to say so, and nothing on it decides any more', async () => {
+    const id = await rig.file();
+    const m = await rig.card(id);
+    const res = await rig.s.call('agent', 'POST', `/v1/requests/${id}/cancel`);
+    assert.ok(res.status < 300, res.text);
+    await edited(m);
+    assert.match(m.embeds[0].description, /^\*\*Cancelled/);
+    assert.deepEqual(labelsOf(m), ['Open on the dashboard']);
   });
 });

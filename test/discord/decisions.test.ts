@@ -139,10 +139,14 @@ describe('discord: every decision reaches the waiting agent', { timeout: 60_000 
     const { wait, card } = await waiting(rig, { tool: null, input: null, title: 'What should the release be called?', question: { options: [] } });
     const opened = await rig.discord.click(card, 'Answer in my own words', ALICE);
     assert.equal(opened.body.type, 9);
-    await rig.discord.submit(card, opened.body.data, { answer: 'Greenlight 1.0 "Kestrel"' }, ALICE);
+    // What an approver types is shown on the card as escaped as agent text: it cannot ping or format either.
+    const words = 'Greenlight 1.0 "Kestrel" @everyone **now** <@1400000000000000002>';
+    await rig.discord.submit(card, opened.body.data, { answer: words }, ALICE);
     const done = (await wait).body;
     assert.equal(done.status, 'answered');
-    assert.equal(done.decision.answer, 'Greenlight 1.0 "Kestrel"');
+    assert.equal(done.decision.answer, words);
+    const shown = card.embeds[0].fields.find((f: any) => f.name === 'Answer')?.value;
+    assert.equal(shown, 'Greenlight 1.0 "Kestrel" \\@everyone \\*\\*now\\*\\* \\<\\@1400000000000000002\\>');
   });
 });
 
