@@ -15,6 +15,8 @@ import { actionAsItRuns, json, type ActionSource } from './action.js';
 
 /** The fields of a request an offer is made from (the server's and the dashboard's shapes both fit). */
 export interface OfferSource extends ActionSource {
+  /** Who filed it: they never decide it (FILER_CANNOT_DECIDE). */
+  agent: string;
   session_id: string | null;
   question: { options: QuestionOption[]; multi_select: boolean; allow_free_text: boolean } | null;
   conditions_schema: ConditionField[] | null;
@@ -87,13 +89,20 @@ export interface Offer {
   choices: Choice[];
   /** The channel could not show the whole action: no choice that approves may be one tap. */
   truncated: boolean;
+  /** The viewer filed the request: nothing is offered to them; show FILER_NOTE instead. */
+  filer: boolean;
 }
+
+/** What a channel says instead of choices to the approver who filed the request. */
+export const FILER_NOTE = 'You filed this request; another approver decides it.';
 
 export interface OfferOptions {
   /** The channel had to cut the action (its own layout decides); wins over maxActionChars. */
   truncated?: boolean;
   /** Or: the longest block of action text the channel shows whole. */
   maxActionChars?: number;
+  /** The approver the offer is for, when the channel knows: the request's filer is offered nothing. */
+  viewer?: string;
 }
 
 /** Whether showing at most `max` characters of each block cuts the action, the agent's description or the input. */
@@ -185,10 +194,12 @@ const choice = (id: string, kind: ChoiceKind, approves: boolean, input: InputSpe
  * The choices a request offers. A question is answered (its options, several of them, or free
  * text) or denied. Anything else is approved — once; for the session and always unless the guard
  * flagged it dangerous; "accept all" for what the policy suggested; with conditions when the agent
- * sent a form; as edited — or denied, with or without a reason.
+ * sent a form; as edited — or denied, with or without a reason. Nothing is offered to the approver
+ * who filed it (`viewer`): channels say FILER_NOTE instead.
  */
 export function offerFor(r: OfferSource, options: OfferOptions = {}): Offer {
   const truncated = options.truncated ?? (options.maxActionChars !== undefined && cutsAction(r, options.maxActionChars));
+  if (options.viewer !== undefined && options.viewer === r.agent) return { choices: [], truncated, filer: true };
   const choices: Choice[] = [];
   const q = r.question;
   if (q) {
@@ -207,7 +218,7 @@ export function offerFor(r: OfferSource, options: OfferOptions = {}): Offer {
   }
   choices.push(choice('deny', 'deny', false, null));
   choices.push(choice('deny_reason', 'deny_reason', false, { kind: 'reason' }));
-  return { choices, truncated };
+  return { choices, truncated, filer: false };
 }
 
 /** The choice with this id, or null when the request does not offer it. */

@@ -8,13 +8,14 @@ import { webChannel } from '../web/web-channel.js';
 
 /**
  * The built-in channel factories this config needs; each returns null when its config section is
- * absent. Telegram, email and ntfy load their modules (grammY, nodemailer, ...) only when configured.
+ * absent. Telegram, email, ntfy and Discord load their modules (grammY, nodemailer, ...) only when configured.
  */
 export async function loadChannelFactories(config: Pick<Config, 'channels'>): Promise<ChannelFactory[]> {
   const factories: ChannelFactory[] = [];
   if (config.channels.telegram !== undefined) factories.push((await import('./telegram/telegram-channel.js')).telegramChannelFactory);
   if (config.channels.email !== undefined) factories.push((await import('./email/email-channel.js')).emailChannelFactory);
   if (config.channels.ntfy !== undefined) factories.push((await import('./ntfy/ntfy-channel.js')).ntfyChannelFactory);
+  if (config.channels.discord !== undefined) factories.push((await import('./discord/discord-channel.js')).discordChannelFactory);
   factories.push(webChannel);
   return factories;
 }

@@ -4,7 +4,10 @@
 // ChannelSetup to SETUPS below — init itself knows no channel. Must stay cheap to import: no
 // channel runtime (grammY, nodemailer, ...), only the channel's config schema.
 import type { ZodType } from 'zod';
+import { discordSetup } from './discord/setup.js';
+import { emailSetup } from './email/setup.js';
 import { NtfyConfigSchema, TOPIC } from './ntfy/config.js';
+import { telegramSetup } from './telegram/setup.js';
 
 export interface SetupQuestion {
   /** Where the answer goes, by name (the channel's `section` reads it). */
@@ -64,7 +67,7 @@ const ntfy: ChannelSetup = {
   next: 'Subscribe to the topic in the ntfy app, and set server.public_url to a URL your phone reaches (docs/channels/ntfy.md).',
 };
 
-/** Every channel init can set up, in the order it offers them. Slack, Discord, ... add theirs here. */
-export const SETUPS: readonly ChannelSetup[] = [ntfy];
+/** Every channel init can set up, in the order it offers them; a channel keeps its own in <channel>/setup.ts. */
+export const SETUPS: readonly ChannelSetup[] = [telegramSetup, emailSetup, ntfy, discordSetup];
 
 export const setupFor = (channel: string): ChannelSetup | undefined => SETUPS.find((s) => s.channel === channel);

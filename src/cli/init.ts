@@ -339,6 +339,8 @@ sessions:
 # Channels that announce requests to approvers and take their decisions: one section per
 # channel (telegram, email, slack, discord, web, ...), each with the keys that channel documents.
 # A channel without a section is off. \`greenlight init --channels ntfy\` asks for a channel's settings.
+# The Discord bot's token (channels.discord.bot_token) is a secret: set it in the environment.
+# ${where('channels.discord.bot_token')}
 ${Object.keys(channels.sections).length ? `channels:\n${yamlLines(channels.sections, '  ').trimEnd()}` : 'channels: {}'}
 
 delivery:

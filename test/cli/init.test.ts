@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
+import { parseDiscordSettings } from '../../src/channels/discord/config.js';
+import { parseEmailConfig } from '../../src/channels/email/config.js';
 import { parseNtfySettings } from '../../src/channels/ntfy/config.js';
+import { parseTelegramSettings } from '../../src/channels/telegram/config.js';
 import { runCli } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'greenlight-cli-init-'));
@@ -76,7 +79,33 @@ describe('greenlight init', () => {
     assert.equal(existsSync(early), false);
     const bogus = await runCli(['init', '--config', early, '--channels', 'ntfy,carrier-pigeon']);
     assert.equal(bogus.code, 2);
-    assert.match(bogus.stderr, /cannot set up carrier-pigeon; it knows ntfy/);
+    assert.match(bogus.stderr, /cannot set up carrier-pigeon; it knows telegram, email, ntfy, discord/);
+  });
+
+  it('--channels telegram,email,discord asks each channel its own questions and links the approver it creates to each', async () => {
+    const file = join(dir, 'with-chat.yaml');
+    const answers = [
+      // telegram: token, user id, group chat
+      '123456789:AAHinitTestToken0123456789abcdef', 'me', '4242', '-1001234567890',
+      // email: SMTP URL, From, own address
+      'smtps://approvals%40example.com:pw@smtp.example.com:465', 'Greenlight <approvals@example.com>', 'me@example.com',
+      // discord: application id, public key, token, channel, own user id
+      '1100000000000000001', 'AB'.repeat(32), 'MTEwMDAwMDAwMDAwMDAwMDAwMQ.GxYzAb.abcdefghijklmnopqrstuvwxyz', '1500000000000000001', '1400000000000000001',
+    ];
+    const r = await runCli(['init', '--config', file, '--channels', 'telegram,email,discord'], { input: answers.join('\n') + '\n' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /digits only, e\.g\. 123456789; try again/, 'a bad answer is asked again');
+    assert.match(r.stdout, /Interactions Endpoint URL, and invite the bot with permissions 19456/);
+    const { config } = loadConfig({ file, env: {} });
+    assert.deepEqual(config.channels.telegram, { bot_token: '123456789:AAHinitTestToken0123456789abcdef', chats: ['-1001234567890'] });
+    assert.deepEqual(config.channels.email, { smtp_url: 'smtps://approvals%40example.com:pw@smtp.example.com:465', from: 'Greenlight <approvals@example.com>' });
+    assert.equal((config.channels.discord as { public_key: string }).public_key, 'ab'.repeat(32));
+    const me = config.approvers[0];
+    assert.deepEqual([me.telegram_user_id, me.email, me.discord_user_id], [4242, 'me@example.com', '1400000000000000001']);
+    // Each channel accepts what init wrote, with the approver it created as a decider.
+    assert.ok(parseTelegramSettings(config));
+    assert.ok(parseEmailConfig(config.channels.email));
+    assert.equal(parseDiscordSettings(config)?.channel_id, '1500000000000000001');
   });
 
   it('exits 2 on an unknown option', async () => {

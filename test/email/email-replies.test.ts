@@ -212,4 +212,22 @@ describe('email channel: replies by IMAP polling', () => {
     assert.equal(mailbox.closed, mailbox.opened, 'every session closed');
     assert.equal(await channel.pollInbox(), 0, 'seen messages are not read again');
   });
+
+  it('/v1/channels shows whether replies reach the channel: failing while the mailbox refuses, ok once a reply is read', async () => {
+    const channel = s.channels.find((c) => c.name === 'email') as EmailChannel;
+    const inbound = async () => (await s.call('admin', 'GET', '/v1/channels')).body.items.find((c: { name: string }) => c.name === 'email').inbound;
+    mailbox.down = 'Invalid credentials (Failure)';
+    await assert.rejects(channel.pollInbox());
+    const failing = await inbound();
+    assert.equal(failing.state, 'failing');
+    assert.equal(failing.detail, 'IMAP: Invalid credentials (Failure)');
+    mailbox.down = null;
+    const id = await fileRequest(s);
+    const t = await replyTarget(smtp, id);
+    mailbox.add(rawReply({ from: 'alice@example.com', to: t.to, text: '1' }));
+    assert.equal(await channel.pollInbox(), 1);
+    const ok = await inbound();
+    assert.equal(ok.state, 'ok');
+    assert.equal(ok.detail, 'a reply came in (IMAP)');
+  });
 });

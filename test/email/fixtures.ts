@@ -139,11 +139,17 @@ export function emailSuite(...args: Parameters<typeof startEmailServer> extends 
   return rig;
 }
 
-/** Resolves when `check` returns a value other than undefined (polls the store; no fixed sleeps). */
-export async function eventually<T>(check: () => Promise<T | undefined>): Promise<T> {
+/**
+ * Resolves when `check` returns a value other than undefined (polls the store; no fixed sleeps).
+ * Gives up after `ms` with `what`: a test whose condition never comes fails, and its file ends,
+ * instead of polling on after the test's own timeout and holding the whole run open.
+ */
+export async function eventually<T>(check: () => Promise<T | undefined>, what = 'the condition', ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
   for (;;) {
     const v = await check();
     if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }
@@ -223,6 +229,8 @@ export class FakeMailbox {
   readonly messages: { uid: number; source: Uint8Array; seen: boolean }[] = [];
   opened = 0;
   closed = 0;
+  /** Set: the server refuses the login with this message. */
+  down: string | null = null;
   private uid = 0;
 
   add(raw: string): number {
@@ -231,6 +239,7 @@ export class FakeMailbox {
   }
 
   open = async () => {
+    if (this.down) throw new Error(this.down);
     this.opened++;
     const box = this;
     return {

@@ -5,6 +5,7 @@ import { createKeyring } from '../../src/auth/keyring.js';
 import { buildChannels, createChannelContext } from '../../src/channels/registry.js';
 import { createTelegramChannelFactory } from '../../src/channels/telegram/telegram-channel.js';
 import { ntfyChannelFactory } from '../../src/channels/ntfy/ntfy-channel.js';
+import { discordChannelFactory } from '../../src/channels/discord/discord-channel.js';
 import { createHealthBook } from '../../src/channels/health.js';
 import { channelRoutes as channelHealthRoutes } from '../../src/http/routes/channels.js';
 import { ConfigSchema } from '../../src/config/schema.js';
@@ -57,13 +58,14 @@ export function buildDeps(withPrincipals = true): HttpDeps {
     withPrincipals
       ? {
           agents: [{ name: 'agent-a', key: KEYS.agent }],
-          approvers: [{ name: 'alice', key: KEYS.approver, telegram_user_id: 111 }],
+          approvers: [{ name: 'alice', key: KEYS.approver, telegram_user_id: 111, discord_user_id: '1400000000000000001' }],
           admins: [{ name: 'root', key: KEYS.admin }],
           rate_limit: { per_minute: 0 },
           policy: { allow: ['Bash(git *)'], deny: ['Bash(git push --force *)'] },
           channels: {
             telegram: { bot_token: '123456:openapi-fixture-token-abcdefghij', api_root: 'http://127.0.0.1:9', chats: [-100123], webhook: { secret_token: TELEGRAM_SECRET } },
             ntfy: { server_url: 'http://127.0.0.1:9', topics: [{ topic: 'openapi-alice', approver: 'alice' }] },
+            discord: { application_id: '1100000000000000001', public_key: '0'.repeat(64), bot_token: 'MTEwMDAwMDAwMDAwMDAwMDAwMQ.GxYzAb.openapi-fixture-token-0123456789', channel_id: '1500000000000000001', api_root: 'http://127.0.0.1:9' },
           },
         }
       : {},
@@ -90,8 +92,8 @@ export function buildDeps(withPrincipals = true): HttpDeps {
 /** The channels' route groups, as main mounts them (the Telegram channel's Bot API stood in for). */
 function channelRoutes(deps: HttpDeps) {
   const ctx = createChannelContext({ gate: deps.gate, store: deps.gate.deps.store, config: deps.config, clock: systemClock, logger: silentLogger, metrics: deps.metrics, publicUrl: () => 'https://greenlight.example.com' });
-  // Telegram and ntfy are configured here; the other channels' factories would return null.
-  const channels = buildChannels(ctx, [createTelegramChannelFactory({ transformers: [fakeBotApi] }), ntfyChannelFactory]);
+  // Telegram, ntfy and Discord are configured here; the other channels' factories would return null.
+  const channels = buildChannels(ctx, [createTelegramChannelFactory({ transformers: [fakeBotApi] }), ntfyChannelFactory, discordChannelFactory]);
   const health = createHealthBook({ store: ctx.store, clock: systemClock });
   return [channelHealthRoutes(() => health.report(channels)), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
 }

@@ -162,3 +162,25 @@ describe('telegram: deciding from a card', () => {
     assert.equal((await rig.get(request.id)).status, 'pending');
   });
 });
+
+describe('telegram: the approver who filed a request', () => {
+  let rig: Rig;
+  before(async () => {
+    // bob also runs an agent under his own name: what it files, bob never decides.
+    rig = await startRig({ agents: [{ name: 'agent-a', key: 'agent-key-0123456789abcdef' }, { name: 'bob', key: 'other-agent-key-0123456789ab' }] });
+  });
+  after(() => rig.stop());
+
+  it('is told "you filed this; another approver decides it", audited, and decides nothing', async () => {
+    const res = await rig.srv.call('otherAgent', 'POST', '/v1/requests', bash('make release'));
+    assert.equal(res.status, 201, res.text);
+    const card = await eventually(() => rig.card(res.body.id), 'the card');
+    const answers = rig.emu.answers().length;
+    await rig.emu.tap(BOB, card, buttonData(card, 'Approve'));
+    const answer = await eventually(() => rig.emu.answers().slice(answers).find((a) => /filed/.test(a.payload.text)), 'the answer');
+    assert.equal(answer.payload.text, '⛔ You filed this request; another approver decides it.');
+    const audit = (await rig.srv.store.listAudit({ request_id: res.body.id, limit: 50 })).find((r) => r.action === 'telegram.unauthorized');
+    assert.equal(audit?.detail?.reason, 'filer');
+    assert.equal((await rig.get(res.body.id)).status, 'pending');
+  });
+});

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { TestServer } from '../helpers/harness.js';
+import { KEYS, type TestServer } from '../helpers/harness.js';
 import { activeId, assertNoProblems, bashRequest, fileRequest, startBrowserAndServer, openTab, screenshot, signIn, type Tab } from './browser.js';
 
 let browser: Browser;
@@ -12,7 +12,8 @@ let server: TestServer;
 let tab: Tab;
 
 before(async () => {
-  [browser, server] = await startBrowserAndServer();
+  // agent-b files under the name "alice": the approver who signs in here filed those requests.
+  [browser, server] = await startBrowserAndServer({ agents: [{ name: 'agent-a', key: KEYS.agent }, { name: 'alice', key: KEYS.otherAgent }] });
   tab = await openTab(browser);
   await signIn(tab, server);
 });
@@ -132,6 +133,18 @@ describe('forms in Chromium', () => {
     const box = await tab.page.locator('.action pre.code').first().boundingBox();
     assert.ok(box && box.height < 500, 'long content scrolls inside its block');
     assert.ok(await tab.page.locator('.action pre.code').first().evaluate((el: any) => el.scrollHeight > el.clientHeight));
+    assertNoProblems(tab);
+  });
+
+  it('offers nothing on a request filed under the viewer\'s own name, and says another approver decides it', async () => {
+    const id = await fileRequest(server, bashRequest('make release'), 'otherAgent');
+    await tab.page.goto(`${server.url}/#/queue/${id}`);
+    await tab.page.waitForSelector(`article.detail[data-id="${id}"] .filer-note`);
+    assert.equal((await tab.page.textContent(`article.detail[data-id="${id}"] .filer-note`))?.trim(), 'You filed this request; another approver decides it.');
+    assert.equal(await tab.page.locator(`article.detail[data-id="${id}"] button`).count(), 0, 'no Approve, no Deny');
+    assert.equal(await tab.page.locator('.decide-bar').count(), 0);
+    // The server would refuse anyway: the page does not offer what cannot work.
+    assert.equal((await server.call('approver', 'POST', `/v1/requests/${id}/decision`, { outcome: 'approved' })).body.error.code, 'FILER_CANNOT_DECIDE');
     assertNoProblems(tab);
   });
 });

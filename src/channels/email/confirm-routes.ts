@@ -16,6 +16,7 @@ import { checkCsrf, csrfToken, EMAIL_TOKENS, newNonce, type LinkClaims } from '.
 import { checkToken, singleUse } from '../action-token.js';
 import { confirmPage, resultPage } from './pages.js';
 import { describeOutcome } from './render.js';
+import type { InboundTracker } from '../health.js';
 
 export interface ConfirmDeps {
   ctx: ChannelContext;
@@ -23,6 +24,8 @@ export interface ConfirmDeps {
   secret: () => Promise<string>;
   via: string;
   publicUrl: () => string;
+  /** Told when a link decides (the channel's inbound health). */
+  inbound?: InboundTracker;
 }
 
 type Checked =
@@ -137,6 +140,7 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
       const record = { at: ctx.clock.now(), request_id: request.id, approver: claims.approver, action: claims.action };
       const result = await once.spend(claims.nonce, record, () => ctx.gate.decide(principal, request.id, decision.input, deps.via), claims.expiresAt);
       if (!result.spent) return usedUp();
+      deps.inbound?.ok('a link decided');
       const outcome = describeOutcome(result.value);
       return c.html(resultPage(`Done: ${outcome.split(' by ')[0]}`, `The request was ${outcome}. The agent has been told.`, result.value.title), 200);
     } catch (err) {

@@ -9,6 +9,7 @@ import { DeliveryError } from '../../delivery/delivery-error.js';
 import type { AppEnv } from '../../http/context.js';
 import type { OutboxItem } from '../../store/store.js';
 import type { ApproverIdentity, Channel, ChannelContext } from '../channel.js';
+import { inboundTracker } from '../health.js';
 import { mailTruncates, offeredActions, type EmailAction } from './actions.js';
 import { parseEmailConfig, smtpOptions, type EmailConfig } from './config.js';
 import { confirmRoutes } from './confirm-routes.js';
@@ -71,6 +72,14 @@ export function createEmailChannel(ctx: ChannelContext, cfg: EmailConfig, option
   const secret = () => (secretP ??= resolveLinkSecret(store, cfg.link_secret).catch((err) => ((secretP = null), Promise.reject(err))));
   const publicUrl = () => (cfg.public_url ?? ctx.publicUrl).replace(/\/+$/, '');
   const inboundDeps = { ctx, cfg, secret, via: EMAIL_CHANNEL };
+  // Whether replies and link clicks reach the channel, for /v1/channels: a reply handled (IMAP or
+  // the inbox webhook), a link that decided, and whether the IMAP mailbox can be opened.
+  const inbound = inboundTracker(clock);
+  const receive = async (raw: string | Uint8Array, how: string) => {
+    const result = await handleInbound(raw, inboundDeps);
+    inbound.ok(`a reply came in (${how})`);
+    return result;
+  };
 
   /** Routed approvers with an address; an email route target of the request narrows them. */
   function recipients(r: ApprovalRequest): (ApproverIdentity & { email: string })[] {
@@ -178,18 +187,23 @@ export function createEmailChannel(ctx: ChannelContext, cfg: EmailConfig, option
 
     routes() {
       const app = new Hono<AppEnv>();
-      app.route('/', confirmRoutes({ ctx, cfg, secret, via: EMAIL_CHANNEL, publicUrl }));
-      app.route('/', inboxRoute(cfg, (raw) => handleInbound(raw, inboundDeps)));
+      app.route('/', confirmRoutes({ ctx, cfg, secret, via: EMAIL_CHANNEL, publicUrl, inbound }));
+      app.route('/', inboxRoute(cfg, (raw) => receive(raw, 'webhook')));
       return app;
     },
 
     async start() {
       const imap = cfg.imap;
       if (!imap && !options.openMailbox) return;
+      const open = options.openMailbox ?? (() => openImapMailbox(imap!.url, imap!.mailbox, logger));
       poller = createImapPoller({
-        open: options.openMailbox ?? (() => openImapMailbox(imap!.url, imap!.mailbox, logger)),
+        open: () =>
+          open().then(
+            (mailbox) => (inbound.snapshot().state !== 'ok' && inbound.ok('IMAP mailbox reachable'), mailbox),
+            (err: unknown) => (inbound.failed(`IMAP: ${(err as Error)?.message ?? String(err)}`), Promise.reject(err)),
+          ),
         handle: async (raw) => {
-          const result = await handleInbound(raw, inboundDeps);
+          const result = await receive(raw, 'IMAP');
           logger.info('email: inbound reply', { ...result });
           return result;
         },
@@ -203,7 +217,7 @@ export function createEmailChannel(ctx: ChannelContext, cfg: EmailConfig, option
 
     pollInbox: () => poller?.pollOnce() ?? Promise.resolve(0),
 
-    health: () => ({ detail: { smtp: new URL(cfg.smtp_url).hostname, from: cfg.fromAddress, imap: cfg.imap !== null } }),
+    health: () => ({ inbound: inbound.snapshot(), detail: { smtp: new URL(cfg.smtp_url).hostname, from: cfg.fromAddress, imap: cfg.imap !== null } }),
 
     async stop() {
       await poller?.stop();

@@ -2,7 +2,7 @@
 // any listener opens. Every problem is named with the key to change.
 import { z } from 'zod';
 import { ConfigError } from '../../config/load.js';
-import { parseSection } from '../config-section.js';
+import { parseSection, serviceUrl } from '../config-section.js';
 import type { Config } from '../../config/schema.js';
 
 /** ntfy's own rule for topic names. */
@@ -24,12 +24,7 @@ export const NtfyTopicSchema = z
 export const NtfyConfigSchema = z
   .object({
     /** The ntfy server: https://ntfy.sh or your own. */
-    server_url: z
-      .string()
-      .url()
-      .refine((u) => /^https?:$/.test(new URL(u).protocol), 'use an http:// or https:// URL')
-      .default('https://ntfy.sh')
-      .transform((s) => s.replace(/\/+$/, '')),
+    server_url: serviceUrl('https://ntfy.sh'),
     /** An ntfy access token (tk_…), sent as Authorization: Bearer. */
     access_token: z.string().min(1).max(200).nullable().default(null),
     /** Or a user and password, sent as Basic auth. */

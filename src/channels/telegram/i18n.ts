@@ -7,7 +7,7 @@ import { escapeHtml } from './escape.js';
 export const LOCALES = ['en', 'zh'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-import type { GrantKind } from '../offer.js';
+import { FILER_NOTE, type GrantKind } from '../offer.js';
 
 export type { GrantKind };
 
@@ -62,6 +62,8 @@ export interface Messages {
   // Answers to taps (toasts, at most 200 characters).
   notAuthorized: string;
   notRouted: string;
+  /** The tapper filed the request (FILER_NOTE). */
+  filed: string;
   invalidButton: string;
   unknownRequest: string;
   alreadyDecided(status: Status, who: string, via: string): string;
@@ -150,6 +152,7 @@ const en: Messages = {
   editedInput: 'Approved as edited',
   notAuthorized: '⛔ Not authorized: your Telegram account is not an approver on this server.',
   notRouted: '⛔ Not authorized: this request is not routed to you.',
+  filed: `⛔ ${FILER_NOTE}`,
   invalidButton: 'This button is not valid.',
   unknownRequest: 'This request no longer exists.',
   alreadyDecided: (status, who, via) => `Already ${status === 'expired' ? 'expired' : status === 'cancelled' ? 'cancelled' : 'decided'} by ${who} via ${via}.`,
@@ -237,6 +240,7 @@ const zh: Messages = {
   editedInput: '按修改后的内容批准',
   notAuthorized: '⛔ 无权限：你的 Telegram 账号不是此服务器的审批人。',
   notRouted: '⛔ 无权限：此请求不归你审批。',
+  filed: '⛔ 这是你提交的请求；由另一位审批人决定。',
   invalidButton: '此按钮无效。',
   unknownRequest: '此请求已不存在。',
   alreadyDecided: (status, who, via) => `已被 ${who} 通过 ${via} ${status === 'expired' ? '标记过期' : status === 'cancelled' ? '取消' : '处理'}。`,

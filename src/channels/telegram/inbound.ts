@@ -55,8 +55,9 @@ async function onTap(deps: TelegramDeps, c: Context): Promise<void> {
     }
     if (!request) return await answer(m.unknownRequest, true);
     if (!mayDecide(deps, principal, request)) {
-      await auditRefusal(deps, q.from, chat, cb.action, 'not_routed', request.id);
-      return await answer(m.notRouted, true);
+      const filer = principal.name === request.agent;
+      await auditRefusal(deps, q.from, chat, cb.action, filer ? 'filer' : 'not_routed', request.id);
+      return await answer(filer ? m.filed : m.notRouted, true);
     }
     const messageId = q.message?.message_id ?? null;
     if (request.status !== 'pending') {

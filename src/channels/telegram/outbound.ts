@@ -5,6 +5,7 @@ import { InputFile } from 'grammy';
 import type { ApprovalRequest } from '../../core/types.js';
 import { DeliveryError } from '../../delivery/delivery-error.js';
 import type { ChannelMessageRef, OutboxItem } from '../../store/store.js';
+import { editAll } from '../edit-all.js';
 import type { Sent } from './conversation.js';
 import { isGoneMessage, isNotModified, migratedTo, toDeliveryError } from './api.js';
 import { fullText, outcomeLineHtml, renderCard } from './card.js';
@@ -94,22 +95,11 @@ export function createOutbound(deps: TelegramDeps) {
   async function finalize(request: ApprovalRequest): Promise<void> {
     if (request.status === 'pending') return;
     const refs = (await store.listChannelMessages(request.id)).filter((r) => r.channel === REF.card || r.channel.startsWith('telegram:'));
-    let failure: DeliveryError | null = null;
-    for (const ref of refs) {
-      try {
-        await editOne(request, ref);
-      } catch (err) {
-        if (isNotModified(err) || isGoneMessage(err)) continue;
-        const d = toDeliveryError(err, `edit message ${ref.message_id} in chat ${ref.target}`);
-        if (d.retryAfterMs !== null) throw d; // rate limited: the rest would fail too
-        if (d.permanent) {
-          logger.warn('telegram: a message about a settled request cannot be edited; leaving it', { request_id: request.id, chat: ref.target, message_id: ref.message_id, error: d.message });
-          continue;
-        }
-        failure ??= d;
-      }
-    }
-    if (failure) throw failure;
+    await editAll(refs, (ref) => editOne(request, ref), {
+      skip: (err) => isNotModified(err) || isGoneMessage(err),
+      toDeliveryError: (err, ref) => toDeliveryError(err, `edit message ${ref.message_id} in chat ${ref.target}`),
+      leave: (ref, d) => logger.warn('telegram: a message about a settled request cannot be edited; leaving it', { request_id: request.id, chat: ref.target, message_id: ref.message_id, error: d.message }),
+    });
   }
 
   async function editOne(request: ApprovalRequest, ref: ChannelMessageRef): Promise<void> {

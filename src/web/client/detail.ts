@@ -3,6 +3,7 @@
 // the decision that was made.
 import { actionView } from './action-view.js';
 import { decidePanel, type DecidePanel } from './decide.js';
+import { FILER_NOTE, offerFor } from '../../channels/offer.js';
 import { h, type Child } from './dom.js';
 import { ago, json, STATUS_LABEL, until, when } from './format.js';
 import type { Me, Req } from './types.js';
@@ -74,8 +75,10 @@ export interface DetailView {
 }
 
 export function detailView(r: Req, me: Me, onDecided: (updated: Req) => void, back?: { href: string; label: string }): DetailView {
-  const canDecide = r.status === 'pending';
-  const panel = canDecide ? decidePanel(r, onDecided) : null;
+  // The request's filer never decides it (the server refuses with FILER_CANNOT_DECIDE): the one
+  // offer model offers them nothing, and the page says why instead of showing buttons.
+  const filer = r.status === 'pending' && offerFor(r, { viewer: me.name }).filer;
+  const panel = r.status === 'pending' && !filer ? decidePanel(r, onDecided) : null;
   const el = h(
     'article',
     { class: 'detail', 'aria-labelledby': 'detail-title', 'data-id': r.id },
@@ -86,7 +89,7 @@ export function detailView(r: Req, me: Me, onDecided: (updated: Req) => void, ba
     metaList(r),
     r.context ? h('section', { class: 'context', 'aria-label': 'Context' }, h('h3', null, 'Context'), h('p', { class: 'pre-wrap' }, r.context)) : null,
     r.metadata ? h('details', { class: 'more' }, h('summary', null, 'Metadata'), h('pre', { class: 'code scroll', tabindex: 0 }, h('code', null, json(r.metadata)))) : null,
-    panel ? panel.el : decisionView(r),
+    panel ? panel.el : filer ? h('section', { class: 'decide filer-note', 'aria-label': 'Decide' }, h('p', { class: 'muted' }, FILER_NOTE)) : decisionView(r),
     panel && me ? panel.bar : null,
   );
   return { el, panel };
