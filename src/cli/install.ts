@@ -13,14 +13,14 @@ const HELP = (verb: string) => `Usage: ${cli(verb)} <${HOSTS.join('|')}> [--user
   --project    the same files under the current directory
 ${verb === 'install' ? `  --http       Claude Code only: an http hook (no process per tool call) posting to --url
   --url URL    the gate (default: $GREENLIGHT_URL); needed for --http
-  --command    the hook command (default: node <this install>/dist/src/cli/hook.js <host>)
+  --command    the hook command (default: node <this install>/dist/src/hooks/command-hook.cjs <host>)
 ` : ''}
 Keeps everything else in the file, writes <file>.bak first, and is safe to run again. Docs: docs/hooks.md
 `;
 
-/** The command hook: this install's hook.js run directly (skips loading the whole CLI). */
+/** The command hook: this install's command-hook.cjs run directly (no CLI, no ES module loader). */
 export function defaultHookCommand(host: HostName): string {
-  const script = fileURLToPath(new URL('./hook.js', import.meta.url));
+  const script = fileURLToPath(new URL('../hooks/command-hook.cjs', import.meta.url));
   return `node "${script}" ${host}`;
 }
 

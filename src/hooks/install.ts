@@ -52,7 +52,7 @@ export function isOurs(host: HostName, h: unknown): boolean {
   const e = h as Json;
   if (typeof e.url === 'string' && e.url.includes(`/v1/hooks/${host}`)) return true;
   if (typeof e.command !== 'string') return false;
-  return /greenlight|hook\.js/.test(e.command) && new RegExp(`\\bhook(?:\\.js)?["']?\\s+${host}(?:\\s|$)`).test(e.command);
+  return /greenlight|hook\.c?js/.test(e.command) && new RegExp(`\\bhook(?:\\.c?js)?["']?\\s+${host}(?:\\s|$)`).test(e.command);
 }
 
 /** Events → the grouped entries (Claude Code, Codex, Gemini shape: [{matcher, hooks: [...]}]). */
