@@ -9,7 +9,7 @@
 // commit; that the commit is on disk before the answer is the WAL sync in
 // src/store/sqlite/wal-sync.ts, tested in src/store/sqlite/group-commit.test.ts.)
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ import { after, describe, it } from 'node:test';
 import { verifyAuditChain } from '../../src/core/audit-chain.js';
 import { AUDIT_HEAD_META_KEY, parseAuditHead } from '../../src/store/adapter-kit.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { BIN, cleanEnv, runCli } from '../cli/cli-helpers.js';
+import { runCli, startCli } from '../cli/cli-helpers.js';
 import type { ApprovalRequest } from '../../src/core/types.js';
 
 const AGENT = 'crash-agent-key-0123456789abc';
@@ -29,23 +29,10 @@ const KILL_AFTER = 400;
 const KILLER = new URL('../helpers/kill-on-answer.js', import.meta.url).href;
 const MAX_PER_LANE = 200;
 
-function startServer(config: string, killAfter?: number): Promise<{ child: ChildProcess; url: string }> {
-  const args = killAfter ? ['--import', KILLER, BIN, 'serve', '--config', config] : [BIN, 'serve', '--config', config];
-  const child = spawn(process.execPath, args, { env: cleanEnv(killAfter ? { KILL_ON_ANSWER: String(killAfter) } : {}), stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d;
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m) {
-        child.stdout!.off('data', onData);
-        resolve({ child, url: m[1] });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (out += d));
-    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${out}`)));
-  });
+async function startServer(config: string, killAfter?: number): Promise<{ child: ChildProcess; url: string }> {
+  const server = startCli(['serve', '--config', config], killAfter ? { env: { KILL_ON_ANSWER: String(killAfter) }, nodeArgs: ['--import', KILLER] } : {});
+  const [, url] = await server.waitFor(/running at (http:\/\/\S+)/);
+  return { child: server.child, url };
 }
 
 /** One call on its own connection (none is reused across the kill); rejects when the server dies under it. */
