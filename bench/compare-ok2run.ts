@@ -187,9 +187,9 @@ async function main() {
     const per = (a: string, b: string) => rps(a).map((x, i) => x / rps(b)[i]);
     const rate = (k: string) => (results.get(k)?.length ? `${span(rps(k), int)} req/s` : '—');
     const p50p99 = (k: string) => (results.get(k)?.length ? `${span(lat(k, 'p50ms'), ms)} / ${span(lat(k, 'p99ms'), ms)}` : '—');
-    // after ÷ before: throughput ratios within a round; for latencies, before ÷ after (> 1: faster now).
+    // Change, > 1 is better: throughput after ÷ before within a round; times before ÷ after.
     const gain = (k: string) => (old ? `${span(per(`gl-${k}`, `old-${k}`), ratio)}` : '—');
-    const faster = (k: string) => (old ? `${span(lat(`old-${k}`, 'p50ms').map((x, i) => x / lat(`gl-${k}`, 'p50ms')[i]), ratio)} faster (p50)` : '—');
+    const faster = (k: string) => (old ? `${span(lat(`old-${k}`, 'p50ms').map((x, i) => x / lat(`gl-${k}`, 'p50ms')[i]), ratio)} (p50)` : '—');
     const row = (path: string, after: string, before: string, change: string, ok2run = '', echoNode = '', echoHono = '', reference = '') => [path, before, after, change, ok2run, echoNode, echoHono, reference];
     const rows: string[][] = [
       row('create, needs a human, c=16', rate('gl-create'), rate('old-create'), gain('create'), rate('ok2-create'), rate('echo-node-post'), rate('echo-hono-post'), ok2 ? `${span(per('gl-create', 'ok2-create'), ratio)} ok2run${old ? ` (before: ${span(per('old-create', 'ok2-create'), ratio)})` : ''}` : '—'),
@@ -209,19 +209,19 @@ async function main() {
     const labels = [...new Set(cases.filter((c) => c.build !== 'floor').map((c) => c.label))];
     for (const label of labels) {
       const [a, b] = [p50Of(label, 'after'), p50Of(label, 'before')];
-      rows.push(row(`command hook, policy-allowed, wall p50 (+ over \`node -e 0\`): ${label}`, over(a, nodeFloor), over(b, nodeFloor), Number.isNaN(a) || Number.isNaN(b) ? '' : `${ratio(b / a)} faster`));
+      rows.push(row(`command hook, policy-allowed, wall p50 (+ over \`node -e 0\`): ${label}`, over(a, nodeFloor), over(b, nodeFloor), Number.isNaN(a) || Number.isNaN(b) ? '' : ratio(b / a)));
     }
     const installed = { after: p50Of(labels.find((l) => l.startsWith(INSTALLED.after)) ?? '', 'after'), before: p50Of(labels.find((l) => l.startsWith(INSTALLED.before)) ?? '', 'before') };
-    rows.push(row('command hook as `install` writes it, wall p50 (+ over `node -e 0`)', over(installed.after, nodeFloor), old ? over(installed.before, nodeFloor) : '—', old ? `${ratio(installed.before / installed.after)} faster` : '', '', '', '', `\`node -e 0\`: ${ms(nodeFloor)}`));
+    rows.push(row('command hook as `install` writes it, wall p50 (+ over `node -e 0`)', over(installed.after, nodeFloor), old ? over(installed.before, nodeFloor) : '—', old ? ratio(installed.before / installed.after) : '', '', '', '', `\`node -e 0\`: ${ms(nodeFloor)}`));
     for (const c of cases.filter((x) => x.build === 'floor' && x.label !== 'node -e 0')) {
       const wall = p50Of(c.label, 'floor');
       const isOk2 = c.label.startsWith('ok2run') || c.label.startsWith('python3');
       rows.push(row(`command hook reference, wall p50: ${c.label}`, isOk2 ? '' : ms(wall), '', '', isOk2 ? ms(wall) : ''));
     }
-    rows.push(row('RSS idle', `${idle.gl.toFixed(1)} MB`, old ? `${idle.old.toFixed(1)} MB` : '—', old ? ratio(idle.gl / idle.old) : '', ok2 ? `${idle.ok2.toFixed(1)} MB` : '—'));
-    if (memory) rows.push(row(`RSS, ${int(memory.gl.pending)} pending + ${int(memory.gl.waiters)} waiters`, `${memory.gl.rss.toFixed(1)} MB`, memory.old ? `${memory.old.rss.toFixed(1)} MB` : '—', memory.old ? ratio(memory.gl.rss / memory.old.rss) : ''));
+    rows.push(row('RSS idle', `${idle.gl.toFixed(1)} MB`, old ? `${idle.old.toFixed(1)} MB` : '—', old ? ratio(idle.old / idle.gl) : '', ok2 ? `${idle.ok2.toFixed(1)} MB` : '—'));
+    if (memory) rows.push(row(`RSS, ${int(memory.gl.pending)} pending + ${int(memory.gl.waiters)} waiters`, `${memory.gl.rss.toFixed(1)} MB`, memory.old ? `${memory.old.rss.toFixed(1)} MB` : '—', memory.old ? ratio(memory.old.rss / memory.gl.rss) : ''));
     if (smallYoung) rows.push(row(`the same with NODE_OPTIONS=${SMALL_YOUNG_GEN}`, `${smallYoung.rss.toFixed(1)} MB`, '', ''));
-    printRows(`Greenlight${old ? ' before and after' : ''}, ok2run and bare servers on this machine (wrk -t1, ${ROUNDS} interleaved rounds of ${SECONDS} s; ranges over rounds; ratios within a round)`, ['path', 'Greenlight before', 'Greenlight after', 'after ÷ before', 'ok2run', 'bare `node:http` echo', 'bare Hono echo', 'after vs reference'], rows);
+    printRows(`Greenlight${old ? ' before and after' : ''}, ok2run and bare servers on this machine (wrk -t1, ${ROUNDS} interleaved rounds of ${SECONDS} s; ranges over rounds; ratios within a round)`, ['path', 'Greenlight before', 'Greenlight after', 'change (> 1: better)', 'ok2run', 'bare `node:http` echo', 'bare Hono echo', 'after vs reference'], rows);
   } finally {
     for (const s of started) s.stop();
     rmSync(dir, { recursive: true, force: true });
