@@ -1,13 +1,13 @@
 // Group commit loses nothing it acknowledged: the real server (SQLite file) takes creates that
 // wait for a human, creates the policy allows, and decisions from 16 clients at once, and dies by
-// SIGKILL in the middle of it — the instant its 400th answer has left (test/helpers/kill-on-answer.ts),
-// the moment a store that answers before it commits would lose that write. Afterwards every
-// request and decision a client got an answer for is in the file and served again by the
-// restarted server, no request is half-written (each has its audit rows, each decision its own),
-// the audit chain verifies, and an idempotent retry of a call that got no answer finds at most
-// the one request it made. (kill -9 keeps the page cache, so this proves answers wait for their
-// commit; that the commit is on disk before the answer is the WAL sync in
-// src/store/sqlite/wal-sync.ts, tested in src/store/sqlite/group-commit.test.ts.)
+// SIGKILL in the middle of it — the instant its 400th answer has left
+// (test/helpers/kill-on-answer.ts), the moment a store that answers before it commits would lose
+// that write. Afterwards every request and decision a client got an answer for is in the file and
+// served again by the restarted server, no request is half-written (each has its audit rows, each
+// decision its own), the audit chain verifies, and an idempotent retry of a call that got no
+// answer finds at most the one request it made. (kill -9 keeps the page cache, so this proves
+// answers wait for their commit; that they also wait for the fdatasync of the WAL, which a power
+// loss needs, is src/store/sqlite/wal-sync.test.ts.)
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
