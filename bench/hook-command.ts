@@ -1,4 +1,4 @@
-// Hook benchmark: wall time of the command hook (`node dist/src/cli/hook.js claude-code`, one
+// Hook benchmark: wall time of the command hook (`node dist/src/hooks/command-hook.cjs claude-code`, one
 // process per tool call, as Claude Code runs it) for a policy-allowed call, next to Node's own
 // start-up floor and the http hook's round trip (no process at all); then decision → hook returns.
 // The server runs in this process with the hook endpoint mounted.
@@ -11,7 +11,7 @@ import { AGENT, hookPayload as payload, benchWithHookServer } from './hook-bench
 import { percentile, printTable } from './stats.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const HOOK = join(ROOT, 'dist/src/cli/hook.js');
+const HOOK = join(ROOT, 'dist/src/hooks/command-hook.cjs');
 const [SPAWNS, HTTP, DECISIONS] = [Number(process.argv[2] ?? 40), Number(process.argv[3] ?? 500), Number(process.argv[4] ?? 50)];
 
 function runOnce(args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; out: string }> {

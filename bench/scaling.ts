@@ -25,8 +25,7 @@ const startServer = (dir: string, name: string, env: Record<string, string>) =>
   startBenchServer(
     dir,
     ['requests: { max_wait_sec: 600 }', `agents: [{ name: bench, key: ${AGENT} }]`, `approvers: [{ name: alice, key: ${APPROVER} }]`, 'admins: [{ name: root, key: bench-admin-key-0123456789ab }]'],
-    env,
-    name,
+    { env, name },
   );
 
 interface Figures {

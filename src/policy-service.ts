@@ -1,11 +1,11 @@
 // The policy as the server runs it: config rules + stored grants → the pure engine in src/policy,
 // with the I/O the engine must not do (realpath, reading grants). Every request passes it before
 // any human hears of it; a new grant resolves the pending requests it strictly covers.
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { contextOfAgent } from './config/contexts.js';
-import type { Config } from './config/schema.js';
+import type { Config, ContextConfig } from './config/schema.js';
 import type { Gate, PolicyOutcome } from './core/gate.js';
 import { exactRuleFor, isExactRule } from './core/grants.js';
 import type { ApprovalRequest, GrantSuggestion } from './core/types.js';
@@ -42,7 +42,10 @@ export function actionOf(request: Pick<ApprovalRequest, 'tool' | 'input' | 'acti
 export async function createPolicyService(deps: { config: Config; configFile: string | null; store: Store; logger: Logger; now: () => number }): Promise<PolicyService> {
   await initPolicy();
   const { config, store } = deps;
-  const realpath = tolerantRealpath((p) => realpathSync.native(p));
+  const realpath = tolerantRealpath(
+    (p) => realpathSync.native(p),
+    (p) => statSync(p, { throwIfNoEntry: false }) !== undefined,
+  );
   const protectedPaths = [deps.configFile, config.data_dir, config.store.sqlite_path].filter((p): p is string => Boolean(p) && p !== ':memory:').map((p) => resolve(p));
   const homeDir = homedir();
 
@@ -53,12 +56,26 @@ export async function createPolicyService(deps: { config: Config; configFile: st
     return grants.filter((g) => (g.project === null || g.project === scope.project) && (g.session_id === null || g.session_id === scope.session_id));
   }
 
+  // The engine compiles a context's rules once per rules array (rule-set.ts): the same project and
+  // the same grants get the same context object, so a request does not recompile the rule set.
+  const policyContexts = new Map<string, PolicyContext>();
   function contextFor(scope: Omit<PolicyScope, 'cwd'>, grants: Grant[]): PolicyContext {
-    const project = scope.project ? config.projects.find((p) => p.name === scope.project) : undefined;
+    const ruleGrants = grants.filter((g) => !isExactRule(g.rule));
     // A session Greenlight runs files as `context:<name>` (a name no key can have): its context's
     // rules come first, its directories count as the project's, and its sandbox is the boundary.
     const context = contextOfAgent(config, scope.agent);
-    const grantRules: PolicyRule[] = grants.filter((g) => !isExactRule(g.rule)).map((g) => ({ rule: g.rule, effect: g.effect, source: `grant:${g.id}`, grantId: g.id }));
+    const key = JSON.stringify([scope.project, context?.name ?? null, ...ruleGrants.map((g) => [g.id, g.rule, g.effect])]);
+    let ctx = policyContexts.get(key);
+    if (!ctx) {
+      if (policyContexts.size >= 1000) policyContexts.clear();
+      policyContexts.set(key, (ctx = buildContext(scope.project, context, ruleGrants)));
+    }
+    return ctx;
+  }
+
+  function buildContext(projectName: string | null, context: ContextConfig | undefined, ruleGrants: Grant[]): PolicyContext {
+    const project = projectName ? config.projects.find((p) => p.name === projectName) : undefined;
+    const grantRules: PolicyRule[] = ruleGrants.map((g) => ({ rule: g.rule, effect: g.effect, source: `grant:${g.id}`, grantId: g.id }));
     return {
       rules: [
         ...(context ? rulesFromSet(context, `config:context:${context.name}`) : []),

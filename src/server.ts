@@ -1,4 +1,5 @@
 // Wiring: config → store → gate → delivery → HTTP listener. `greenlight serve` calls startServer.
+import { setMaxListeners } from 'node:events';
 import type { ServerType } from '@hono/node-server';
 import { createKeyring } from './auth/keyring.js';
 import type { Config } from './config/schema.js';
@@ -94,6 +95,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   const events = cluster.events;
   // Aborted by close(): the gate files nothing new and answers every waiter; streams end; /ready says draining.
   const closing = new AbortController();
+  setMaxListeners(0, closing.signal); // every waiter listens on it: thousands are normal, not a leak
 
   // The gate, channels and delivery refer to each other: the gate plans outbox items with the
   // channels, channels decide through the gate, the worker sends with the channels' senders.

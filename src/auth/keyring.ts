@@ -1,11 +1,12 @@
 // Keys: random, shown once, stored as SHA-256, compared in constant time. Keys come from the
 // config file (plain `key` or `key_sha256`) and from the store (created with `greenlight keys`).
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../core/sha256.js';
 import type { Config } from '../config/schema.js';
 import type { Principal, Role } from '../core/types.js';
 import type { Store } from '../store/store.js';
 
-export const hashKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
+export const hashKey = (key: string): string => sha256Hex(key);
 
 export interface Keyring {
   /** The principal a presented secret belongs to, or null (unknown or revoked). */

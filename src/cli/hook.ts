@@ -1,9 +1,10 @@
-// `greenlight hook <host>`: the command hook an agent host runs on every tool call. Kept light:
-// it imports only the hook client, and can run on its own (node dist/src/cli/hook.js claude-code)
-// so the host does not pay for loading the whole CLI.
+// `greenlight hook <host>`: the command hook an agent host runs on every tool call. The hook
+// itself is src/hooks/command-hook.cts, which installs run directly (`node …/command-hook.cjs
+// <host>`, no ES module loader, no CLI); this entry keeps `greenlight hook <host>` and hooks
+// installed by older versions (`node …/dist/src/cli/hook.js <host>`) working.
 import { pathToFileURL } from 'node:url';
 
-const HOSTS = ['claude-code', 'codex', 'gemini', 'cursor'];
+import { HOOK_HOSTS as HOSTS, runHookMain } from '../hooks/command-hook.cjs';
 
 const help = (cli: (args: string) => string) => `Usage: ${cli('hook')} <${HOSTS.join('|')}>
 
@@ -24,12 +25,7 @@ export async function runHookCli(args: string[]): Promise<number> {
     process.stdout.write(help((await import('../invocation.js')).cli));
     return host ? 0 : 2;
   }
-  if (!HOSTS.includes(host)) {
-    process.stderr.write(`greenlight hook: unknown host "${host}". Hosts: ${HOSTS.join(', ')}.\n`);
-    return 2;
-  }
-  const { runHook } = await import('../hooks/client.js');
-  return runHook(host, { env: process.env, stdin: process.stdin, write: (t) => process.stdout.write(t) });
+  return runHookMain(host);
 }
 
 export const hookCommand = {

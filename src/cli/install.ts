@@ -19,7 +19,7 @@ ${verb === 'install' ? `  --http       Claude Code only: an http hook (no proces
   --channel    Claude Code only: the channel relay (${cli('channel')}) instead of the gating hooks:
                the terminal dialog and Greenlight's channels are open at once, first answer wins
   --url URL    the gate (default: $GREENLIGHT_URL); needed for --http
-  --command    the hook command (default: node <this install>/dist/src/cli/hook.js <host>;
+  --command    the hook command (default: node <this install>/dist/src/hooks/command-hook.cjs <host>;
                for OpenCode the plugin module this install ships)
   --codex PATH Codex only: the codex binary that trusts the new hooks (default: codex on PATH)
   --no-trust   Codex only: write hooks.json but leave trusting them to /hooks in Codex
@@ -27,10 +27,13 @@ ${verb === 'install' ? `  --http       Claude Code only: an http hook (no proces
 Keeps everything else in the file, writes <file>.bak first, and is safe to run again. Docs: docs/hooks.md
 `;
 
-/** The command hook: this install's hook.js run directly (skips loading the whole CLI); for OpenCode, the plugin module. */
+/**
+ * The command hook: this install's command-hook.cjs run directly (no CLI, no ES module loader);
+ * for OpenCode, the plugin module.
+ */
 export function defaultHookCommand(host: HostName): string {
   if (host === 'opencode') return new URL('../hooks/opencode-plugin.js', import.meta.url).href;
-  const script = fileURLToPath(new URL('./hook.js', import.meta.url));
+  const script = fileURLToPath(new URL('../hooks/command-hook.cjs', import.meta.url));
   return `node "${script}" ${host}`;
 }
 

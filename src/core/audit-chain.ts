@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256.js';
 import type { AuditEntry, AuditInput } from '../store/store.js';
 
 /** The hash of the row before the first one. */
@@ -7,25 +7,36 @@ export const AUDIT_GENESIS = '0'.repeat(64);
 /** JSON with object keys sorted, so the same entry always hashes the same. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value as Record<string, unknown>)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  for (const k of keys) {
+    const v = record[k];
+    if (v === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${canonicalJson(v)}`;
+  }
+  return `${out}}`;
 }
 
-/** hash = sha256(prev_hash | seq | canonical entry). */
+/** `canonicalJson` of one field (`"key":value,`), or nothing when it is undefined. */
+const field = (key: string, v: unknown) => (v === undefined ? '' : `"${key}":${canonicalJson(v)},`);
+
+/** hash = sha256(prev_hash | seq | canonical entry). The entry's keys are written in sorted order. */
 export function auditHash(prevHash: string, seq: number, entry: AuditInput): string {
-  const body = canonicalJson({
-    at: entry.at,
-    actor_kind: entry.actor_kind,
-    actor_name: entry.actor_name,
-    action: entry.action,
-    request_id: entry.request_id,
-    via: entry.via,
-    detail: entry.detail,
-  });
-  return createHash('sha256').update(`${prevHash}|${seq}|${body}`).digest('hex');
+  const fields =
+    field('action', entry.action) +
+    field('actor_kind', entry.actor_kind) +
+    field('actor_name', entry.actor_name) +
+    field('at', entry.at) +
+    field('detail', entry.detail) +
+    field('request_id', entry.request_id) +
+    field('via', entry.via);
+  return sha256Hex(`${prevHash}|${seq}|{${fields.slice(0, -1)}}`);
 }
 
 export interface AuditVerifyResult {

@@ -44,6 +44,12 @@ export interface CreateOptions {
   origin?: Origin;
   /** Idempotency-Key header; the body's idempotency_key wins. */
   idempotencyKey?: string | null;
+  /**
+   * Park-and-resume (the hooks): a request that needs a human is filed under this idempotency
+   * key, so the same call coming back finds it; one the policy decides at once is filed without
+   * a key, as its answer goes back now. Replaces any other idempotency key.
+   */
+  parkKey?: string;
 }
 
 export interface Gate {
@@ -185,6 +191,7 @@ export function createGate(deps: GateDeps): Gate {
           audit.push(auditRow({ kind: 'policy', name: verdict.rule ?? 'policy' }, status === 'approved' ? 'request.auto_approved' : 'request.auto_denied', request, 'policy', { rule: verdict.rule, reason: verdict.reason }));
         }
       }
+      if (options.parkKey !== undefined) stored = { ...stored, idempotency_key: type === 'request.decided' ? null : options.parkKey };
       // A request decided by policy is still announced as created (for the record) and decided.
       const created = effectsFor('request.created', stored, audit);
       const extra = type === 'request.decided' ? (deps.deliveries?.({ type, request: stored, at: now }) ?? []) : [];

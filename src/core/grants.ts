@@ -1,6 +1,6 @@
 // Grants a human gives with a decision: "for this session" or "always", either for one of the
 // grants the policy offered (policy.suggestions, made by the server) or for exactly this action.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256.js';
 import { canonicalJson } from './audit-chain.js';
 import { GreenlightError, validation } from './errors.js';
 import { newId } from './ids.js';
@@ -15,7 +15,7 @@ export const EXACT_PREFIX = 'exact:';
  */
 export function exactRuleFor(request: Pick<ApprovalRequest, 'tool' | 'input' | 'action_type' | 'preview'>): string {
   const subject = request.tool ? { tool: request.tool, input: request.input ?? null } : { action_type: request.action_type, preview: request.preview };
-  const digest = createHash('sha256').update(canonicalJson(subject)).digest('hex').slice(0, 32);
+  const digest = sha256Hex(canonicalJson(subject)).slice(0, 32);
   return `${EXACT_PREFIX}${request.tool ?? request.action_type}:${digest}`;
 }
 

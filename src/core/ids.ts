@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
 export interface Clock {
   now(): number;
@@ -22,6 +22,19 @@ export class ManualClock implements Clock {
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 
+// Random bytes for ids come from the CSPRNG 4 KiB at a time: several ids are made per request,
+// and one call into the CSPRNG per id costs more than the rest of newId.
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+function randomSlice(n: number): Buffer {
+  if (poolAt + n > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  poolAt += n;
+  return pool.subarray(poolAt - n, poolAt);
+}
+
 /**
  * Time-ordered, unguessable ids: 10 chars of millisecond time + 16 random chars (80 bits), so
  * sorting by id sorts by creation time. Prefix says what the id names (`req_`, `key_`, ...).
@@ -33,7 +46,7 @@ export function newId(prefix: string, now = Date.now()): string {
     time = CROCKFORD[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const bytes = randomBytes(10);
+  const bytes = randomSlice(10);
   let rand = '';
   let acc = 0;
   let bits = 0;

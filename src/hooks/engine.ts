@@ -1,7 +1,7 @@
 // The server side of every hook: a host-neutral tool call → a gate request (found again when the
 // same call comes back: park and resume) → wait up to the host's budget → a verdict.
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../core/audit-chain.js';
+import { sha256Hex } from '../core/sha256.js';
 import type { Gate } from '../core/gate.js';
 import type { CreateRequestInput } from '../core/request-input.js';
 import type { ApprovalRequest, Principal } from '../core/types.js';
@@ -39,7 +39,7 @@ const CONTEXT_MAX = 10_000;
 /** Same session, host, tool, input and cwd → same hash: the park-and-resume identity of a call. */
 export function callHash(call: HookCall, extra = ''): string {
   const subject = { h: call.host, s: call.session_id, t: call.tool, i: call.input, c: call.cwd, x: extra };
-  return createHash('sha256').update(canonicalJson(subject)).digest('hex').slice(0, 40);
+  return sha256Hex(canonicalJson(subject)).slice(0, 40);
 }
 
 export interface Filed {
@@ -49,26 +49,28 @@ export interface Filed {
 }
 
 /**
- * Files the request under `hook:<hash>:<generation>`, or finds the one an earlier identical call
- * left pending. The generation (store meta) moves on once a decision was delivered, so a decision
- * is picked up once and never reused for a later, separate call.
+ * Files the call, or finds the request an earlier identical call left waiting for a human. Such a
+ * request is parked under the idempotency key `hook:<hash>` until its decision has been delivered
+ * once (`delivered()` lets go of the key), so a decision is never reused for a later, separate
+ * call. A call the policy decides at once is never parked: it costs one write and leaves nothing
+ * behind but its request row.
  */
 export async function fileOrResume(gate: Gate, principal: Principal, body: CreateRequestInput, hash: string): Promise<Filed> {
   const store = gate.deps.store;
-  const metaKey = `hook-gen:${principal.name}:${hash}`;
-  let gen = Number(await store.getMeta(metaKey)) || 0;
+  const parkKey = `hook:${hash}`;
   for (let attempt = 0; ; attempt++) {
-    const key = `hook:${hash}:${gen}`;
-    const { request, created } = await gate.request(principal, { ...body, idempotency_key: key }, { origin: 'native' });
+    const { request, created } = await gate.request(principal, body, { origin: 'native', parkKey });
+    if (request.idempotency_key !== parkKey) return { request, delivered: async () => {} };
+    const release = async () => {
+      await store.releaseIdempotencyKey(request.id, parkKey);
+    };
     const stale = !created && (request.status === 'expired' || request.status === 'cancelled');
     if (stale && attempt < 3) {
       // Nobody decided the parked request in time: this call is a fresh ask, not a pickup.
-      gen++;
-      await store.setMeta(metaKey, String(gen));
+      await release();
       continue;
     }
-    const next = gen + 1;
-    return { request, delivered: () => store.setMeta(metaKey, String(next)) };
+    return { request, delivered: release };
   }
 }
 

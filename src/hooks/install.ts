@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { timeoutValue } from './limits.js';
+import { timeoutValue } from './limits.cjs';
 import type { HostName } from './types.js';
 
 export type Scope = 'user' | 'project';
@@ -92,7 +92,7 @@ export function isOurs(host: HostName, h: unknown): boolean {
   const e = h as Json;
   if (typeof e.url === 'string' && e.url.includes(`/v1/hooks/${host}`)) return true;
   if (typeof e.command !== 'string') return false;
-  return /greenlight|hook\.js/.test(e.command) && new RegExp(`\\bhook(?:\\.js)?["']?\\s+${host}(?:\\s|$)`).test(e.command);
+  return /greenlight|hook\.c?js/.test(e.command) && new RegExp(`\\bhook(?:\\.c?js)?["']?\\s+${host}(?:\\s|$)`).test(e.command);
 }
 
 /** Events → the grouped entries (Claude Code, Codex, Gemini shape: [{matcher, hooks: [...]}]). */

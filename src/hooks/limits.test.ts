@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clampWaitSec, defaultWaitSec, HOOK_MARGIN_SEC, HOST_LIMITS, timeoutValue } from './limits.js';
+import { clampWaitSec, defaultWaitSec, HOOK_MARGIN_SEC, HOST_LIMITS, timeoutValue } from './limits.cjs';
 
 describe('hook limits per host', () => {
   it('waits inside every timeout the installer writes, in the host\'s unit', () => {

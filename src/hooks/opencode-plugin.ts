@@ -8,7 +8,7 @@
 //   twice; every other prompt is left to OpenCode.
 // OpenCode 1.18 declares a `permission.ask` plugin hook but never calls it (seen with the real CLI,
 // test/hosts/opencode.test.ts), so the gate sits in tool.execute.before.
-import { askGate } from './client.js';
+import { askGate } from './command-hook.cjs';
 
 interface ToolInput {
   tool: string;

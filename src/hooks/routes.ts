@@ -9,9 +9,11 @@ import type { Principal } from '../core/types.js';
 import type { AppEnv, Ctx } from '../http/context.js';
 import { requireAgentKey } from '../http/middleware.js';
 import { decideCall } from './engine.js';
-import { failOutput, hookEventOf, onErrorMode, type OnError } from './fail-output.js';
+import { failOutput, hookEventOf, onErrorMode } from './fail-output.cjs';
+
+type OnError = ReturnType<typeof onErrorMode>;
 import { adapterFor } from './hosts.js';
-import { clampWaitSec } from './limits.js';
+import { clampWaitSec } from './limits.cjs';
 import { closeAnsweredAtTerminal } from './relayed.js';
 import { HookPayloadError, HOSTS, type HostAdapter } from './types.js';
 import { cli } from '../invocation.js';

@@ -1,7 +1,8 @@
 // The HTTP app: a cheap, side-effect-free factory shared by `serve` and the tests.
 import { Hono } from 'hono';
 import type { AppEnv, HttpDeps } from './context.js';
-import { bodyLimit, errorBody, handleError, jsonNewline, requestContext } from './middleware.js';
+import { bodyLimit, envelope } from './envelope.js';
+import { errorBody, handleError } from './middleware.js';
 import { adminRoutes } from './routes/admin.js';
 import { eventRoutes } from './routes/events.js';
 import { requestRoutes } from './routes/requests.js';
@@ -14,8 +15,7 @@ export type RouteGroup = Hono<AppEnv>;
 
 export function createHttpApp(deps: HttpDeps, extra: RouteGroup[] = []): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use('*', jsonNewline());
-  app.use('*', requestContext(deps));
+  app.use('*', envelope(deps));
   app.use('*', bodyLimit(deps.config.server.body_limit_bytes));
   app.onError((err, c) => handleError(err, c));
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `There is no route ${c.req.method} ${c.req.path}. See /openapi.json.`, c.get('requestId') ?? 'unknown'), 404));

@@ -7,6 +7,7 @@ import { GreenlightError } from '../core/errors.js';
 import type { Gate } from '../core/gate.js';
 import type { Principal } from '../core/types.js';
 import type { Logger } from '../log.js';
+import { requestHeader } from './envelope.js';
 import type { Metrics } from './metrics.js';
 import type { TokenBuckets } from '../cluster/token-buckets.js';
 import type { PolicyService } from '../policy-service.js';
@@ -49,7 +50,7 @@ export const principalOf = (c: Ctx): Principal => c.get('principal');
 
 /** Reads a JSON body, refusing non-JSON, broken JSON and JSON nested too deep with clear errors. */
 export async function readJson(c: Ctx): Promise<unknown> {
-  const type = c.req.header('content-type') ?? '';
+  const type = requestHeader(c, 'content-type') ?? '';
   const text = await c.req.text();
   if (text.trim() === '') throw new GreenlightError('INVALID_JSON', 'The request body is empty; send a JSON object.');
   if (type && !/^application\/(.+\+)?json\b/i.test(type) && !/^text\/plain\b/i.test(type)) {

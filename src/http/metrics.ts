@@ -29,12 +29,14 @@ export function createMetrics(): Metrics {
   const counters = new Map<string, Map<string, number>>();
   const gauges: { name: string; help: string; read: () => number | Promise<number> }[] = [];
 
-  const inc = (name: string, labels: Labels = {}, by = 1) => {
+  const add = (name: string, key: string, by: number) => {
     let series = counters.get(name);
     if (!series) counters.set(name, (series = new Map()));
-    const key = labelKey(labels);
     series.set(key, (series.get(key) ?? 0) + by);
   };
+  const inc = (name: string, labels: Labels = {}, by = 1) => add(name, labelKey(labels), by);
+  // Every HTTP request counts under (route, method, status): their label strings are built once.
+  const httpKeys = new Map<string, { all: string; route: string }>();
 
   return {
     inc,
@@ -42,8 +44,14 @@ export function createMetrics(): Metrics {
       gauges.push({ name, help, read });
     },
     observeHttp(route, method, status, seconds) {
-      inc('greenlight_http_requests_total', { route, method, status: String(status) });
-      inc('greenlight_http_request_duration_seconds_sum', { route }, seconds);
+      const id = `${route} ${method} ${status}`;
+      let keys = httpKeys.get(id);
+      if (!keys) {
+        if (httpKeys.size > 10_000) httpKeys.clear();
+        httpKeys.set(id, (keys = { all: labelKey({ route, method, status: String(status) }), route: labelKey({ route }) }));
+      }
+      add('greenlight_http_requests_total', keys.all, 1);
+      add('greenlight_http_request_duration_seconds_sum', keys.route, seconds);
     },
     async render() {
       const out: string[] = [];

@@ -1,6 +1,5 @@
-// Cross-cutting HTTP concerns: request ids, the one error handler, auth, rate limit, body limit,
-// and the newline that ends every JSON response.
-import { randomBytes } from 'node:crypto';
+// Cross-cutting HTTP concerns: the one error handler, auth and the rate limit. Request ids,
+// standard headers, the JSON newline and the body limit are in envelope.ts.
 import type { MiddlewareHandler } from 'hono';
 import { presentedKey } from '../auth/keyring.js';
 import { assertCanFile } from '../core/authz.js';
@@ -8,6 +7,7 @@ import { GreenlightError, isGreenlightError } from '../core/errors.js';
 import type { Role } from '../core/types.js';
 import type { AppEnv, Ctx } from './context.js';
 import { createTokenBuckets, type TokenBuckets } from '../cluster/token-buckets.js';
+import { requestHeader } from './envelope.js';
 import { sessionPrincipal } from '../web/session-auth.js';
 
 export const errorBody = (code: string, message: string, requestId: string, details?: Record<string, unknown>) => ({
@@ -33,80 +33,6 @@ export function handleError(err: unknown, c: Ctx): Response {
   return c.json(errorBody('INTERNAL', 'Something went wrong on the server; it has been logged with this request_id.', requestId), 500);
 }
 
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
-
-/**
- * Every JSON response ends with a newline, so `curl` output does not run into the shell prompt.
- * One place for every route, native and compat, success and error: `c.json` is replaced for the
- * request, and JSON a route builds some other way (the MCP SDK's transport, the OpenAPI asset)
- * gets its newline on the way out. Content-Length is the length of what is sent.
- */
-export function jsonNewline(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const ours = new WeakSet<Response>();
-    const body = c.body as (data: string, arg?: unknown, headers?: Record<string, string>) => Response;
-    c.json = ((object: unknown, arg?: unknown, headers?: Record<string, string>) => {
-      const res = body(`${JSON.stringify(object)}\n`, arg, { 'Content-Type': 'application/json', ...headers });
-      ours.add(res);
-      return res;
-    }) as unknown as typeof c.json;
-    await next();
-    const res = c.res;
-    if (ours.has(res) || res.body === null || !JSON_TYPE.test(res.headers.get('content-type') ?? '')) return;
-    const text = await res.text();
-    const headers = new Headers(res.headers);
-    headers.delete('content-length');
-    c.res = undefined as unknown as Response; // so Hono does not copy the old headers (Content-Length) onto the new response
-    c.res = new Response(text.endsWith('\n') ? text : `${text}\n`, { status: res.status, statusText: res.statusText, headers });
-  };
-}
-
-export function requestContext(deps: AppEnv['Variables']['deps']): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const given = c.req.header('x-request-id');
-    const id = given && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomBytes(8).toString('hex');
-    c.set('requestId', id);
-    c.set('deps', deps);
-    c.header('X-Request-Id', id);
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
-    const started = performance.now();
-    await next();
-    // Shutting down: no keep-alive, so the client's next call opens a connection elsewhere.
-    if (deps.gate.deps.closing?.aborted) c.header('Connection', 'close');
-    const route = c.req.routePath || 'unmatched';
-    deps.metrics.observeHttp(route, c.req.method, c.res.status, (performance.now() - started) / 1000);
-  };
-}
-
-/** Refuses bodies over the limit with 413, before they are read into memory. */
-export function bodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const len = c.req.header('content-length');
-    if (len !== undefined && Number(len) > maxBytes) {
-      throw new GreenlightError('PAYLOAD_TOO_LARGE', `The request body is ${len} bytes; this server accepts at most ${maxBytes}.`);
-    }
-    if (c.req.raw.body && len === undefined) {
-      // Chunked: count as we read.
-      const reader = c.req.raw.body.getReader();
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        total += value.byteLength;
-        if (total > maxBytes) {
-          await reader.cancel().catch(() => {});
-          throw new GreenlightError('PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBytes} bytes.`);
-        }
-        chunks.push(value);
-      }
-      c.req.raw = new Request(c.req.raw, { body: Buffer.concat(chunks), duplex: 'half' } as RequestInit);
-    }
-    await next();
-  };
-}
-
 /**
  * Authenticates Bearer / X-API-Key and checks the role. Unknown or missing keys get 401 with a
  * WWW-Authenticate header; a known key of the wrong role gets 403.
@@ -114,7 +40,7 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
 export function requireAuth(roles: Role[] = ['agent', 'approver', 'admin']): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const deps = c.get('deps');
-    const secret = presentedKey({ authorization: c.req.header('authorization'), apiKey: c.req.header('x-api-key') });
+    const secret = presentedKey({ authorization: requestHeader(c, 'authorization'), apiKey: requestHeader(c, 'x-api-key') });
     // The dashboard's session cookie yields the same principal as the key it was made from.
     const fromSession = secret ? null : await sessionPrincipal(c);
     if (!secret && !fromSession) {

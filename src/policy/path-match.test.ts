@@ -118,6 +118,11 @@ describe('path helpers', () => {
     assert.equal(rp('/proj/link/new/file.txt'), '/outside/new/file.txt');
     assert.equal(rp('/proj/missing/x'), '/proj/missing/x');
     assert.equal(rp('/proj/link'), '/outside');
+    const asked: string[] = [];
+    const probed = tolerantRealpath((p) => (asked.push(p), fake(p)), (p) => ['/proj', '/proj/link', '/', '/outside'].includes(p));
+    assert.equal(probed('/proj/link/new/file.txt'), '/outside/new/file.txt', 'the same answer with an existence probe');
+    assert.deepEqual(asked, ['/proj/link'], 'realpath runs only where the probe finds something');
+    assert.equal(tolerantRealpath(fake, () => true)('/proj/missing/x'), '/proj/missing/x', 'a probe that is wrong costs a realpath, not the answer');
   });
   it('safeRealpath is identity by default and null when the injected one throws', () => {
     assert.equal(safeRealpath(undefined, '/a'), '/a');

@@ -164,19 +164,24 @@ export function safeRealpath(realpath: ((p: string) => string) | undefined, p: s
  * Wrap a realpath function (the server passes fs.realpathSync.native) so it tolerates missing files:
  * the longest existing prefix is resolved and the rest appended. Does no I/O of its own.
  */
-export function tolerantRealpath(realpath: (p: string) => string): (p: string) => string {
+export function tolerantRealpath(realpath: (p: string) => string, exists?: (p: string) => boolean): (p: string) => string {
   return (p: string) => {
     const rest: string[] = [];
     let cur = posix.resolve(p);
     for (;;) {
-      try {
-        return posix.join(realpath(cur), ...rest);
-      } catch {
-        const parent = posix.dirname(cur);
-        if (parent === cur) return p;
-        rest.unshift(posix.basename(cur));
-        cur = parent;
+      // `exists` (a stat that does not throw) skips the failing realpath of a missing path: its
+      // exception costs more than the rest of a policy evaluation.
+      if (!exists || exists(cur)) {
+        try {
+          return posix.join(realpath(cur), ...rest);
+        } catch {
+          // missing after all (a broken link, a race): go on with the parent
+        }
       }
+      const parent = posix.dirname(cur);
+      if (parent === cur) return p;
+      rest.unshift(posix.basename(cur));
+      cur = parent;
     }
   };
 }

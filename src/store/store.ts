@@ -177,6 +177,12 @@ export interface Store {
    */
   createRequest(request: ApprovalRequest, effects: Effects): Promise<CreateResult>;
   getRequest(id: string): Promise<ApprovalRequest | null>;
+  /**
+   * Takes the idempotency key off a request if it still has `key`, so the next request filed with
+   * that key is a new one (the hooks park a call under a key and let go of it once the decision
+   * reached the agent). True if it did.
+   */
+  releaseIdempotencyKey(id: string, key: string): Promise<boolean>;
   listRequests(filter: RequestFilter): Promise<RequestPage>;
   countRequests(filter: Omit<RequestFilter, 'order' | 'limit' | 'cursor' | 'offset'>): Promise<number>;
 

@@ -45,9 +45,9 @@ export interface CliProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a long-running command (serve) and lets the test await its output. */
-export function startCli(args: string[], options: { env?: Record<string, string> } = {}): CliProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a long-running command (serve) and lets the test await its output; `nodeArgs` go to node itself. */
+export function startCli(args: string[], options: { env?: Record<string, string>; nodeArgs?: string[] } = {}): CliProcess {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], { cwd: REPO, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));

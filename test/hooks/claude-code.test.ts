@@ -1,7 +1,9 @@
 // Claude Code through the hook endpoint: policy answers at once, humans within the wait, edits,
 // park and resume, questions, plans, previews, session ends, and failing closed.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { KEYS, type TestServer } from '../helpers/harness.js';
 import { claudePermission, claudePre, decide, nextPending, postHook, startHookServer } from './helpers.js';
 
@@ -80,6 +82,33 @@ describe('Claude Code hook endpoint', () => {
     const later = await postHook(s, 'claude-code', payload, { waitSec: 0 });
     assert.equal(later.body.hookSpecificOutput.permissionDecision, 'deny', 'a later separate call is a new request');
     assert.doesNotMatch(later.body.hookSpecificOutput.permissionDecisionReason, new RegExp(id));
+  });
+
+  it('leaves only request rows behind: nothing per distinct call in meta, and no key once a decision is delivered', async () => {
+    const metaRows = () => {
+      const db = new Database(join(s.dataDir, 'greenlight.db'), { readonly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM meta').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    const before = metaRows();
+    for (let i = 0; i < 20; i++) {
+      const r = await postHook(s, 'claude-code', claudePre('Bash', { command: `echo distinct-${i}` }, { session_id: 'sess-rows' }));
+      assert.equal(r.body.hookSpecificOutput.permissionDecision, 'allow');
+    }
+    const payload = claudePre('Bash', { command: 'make rows' }, { session_id: 'sess-rows' });
+    const parked = await postHook(s, 'claude-code', payload, { waitSec: 0 });
+    const id = /request (req_[^\s,]+)/.exec(parked.body.hookSpecificOutput.permissionDecisionReason)![1];
+    assert.match((await s.store.getRequest(id))!.idempotency_key ?? '', /^hook:/, 'parked under its call');
+    await decide(s, id, { outcome: 'approved' });
+    assert.equal((await postHook(s, 'claude-code', payload, { waitSec: 0 })).body.hookSpecificOutput.permissionDecision, 'allow');
+    assert.equal((await s.store.getRequest(id))!.idempotency_key, null, 'let go once delivered');
+    assert.equal(metaRows(), before, 'no meta row per call');
+    const decidedAtOnce = await s.store.listRequests({ order: 'newest', text: 'echo distinct-', limit: 50 });
+    assert.equal(decidedAtOnce.items.length, 20, 'each allowed call is recorded');
+    for (const r of decidedAtOnce.items) assert.equal(r.idempotency_key, null, 'a call the policy decided is never parked');
   });
 
   it('a different session with the same command is a different request', async () => {

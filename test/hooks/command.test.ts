@@ -8,11 +8,14 @@ import { after, before, describe, it } from 'node:test';
 import { KEYS, type TestServer } from '../helpers/harness.js';
 import { claudePermission, claudePre, startHookServer } from './helpers.js';
 
-const HOOK = fileURLToPath(new URL('../../src/cli/hook.js', import.meta.url));
+/** What `greenlight install` writes: the CommonJS hook, run directly. */
+const HOOK = fileURLToPath(new URL('../../src/hooks/command-hook.cjs', import.meta.url));
+/** What older versions installed: the CLI's hook entry. */
+const OLD_HOOK = fileURLToPath(new URL('../../src/cli/hook.js', import.meta.url));
 
-export function runHookProcess(host: string, payload: unknown, env: Record<string, string | undefined>): Promise<{ code: number | null; out: any; stderr: string }> {
+export function runHookProcess(host: string, payload: unknown, env: Record<string, string | undefined>, script = HOOK): Promise<{ code: number | null; out: any; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HOOK, host], { env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv });
+    const child = spawn(process.execPath, [script, host], { env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -43,6 +46,12 @@ describe('greenlight hook (command)', () => {
     s = await startHookServer();
   });
   after(() => s.stop());
+
+  it('runs as hooks installed by older versions run it (dist/src/cli/hook.js)', async () => {
+    const r = await runHookProcess('claude-code', claudePre('Bash', { command: 'git status' }), { GREENLIGHT_URL: s.url, GREENLIGHT_KEY: KEYS.agent }, OLD_HOOK);
+    assert.equal(r.code, 0);
+    assert.equal(r.out.hookSpecificOutput.permissionDecision, 'allow');
+  });
 
   it('forwards a policy-allowed call and prints the allow', async () => {
     const r = await runHookProcess('claude-code', claudePre('Bash', { command: 'git status' }), { GREENLIGHT_URL: s.url, GREENLIGHT_KEY: KEYS.agent });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { installHooks, isOurs, uninstallHooks } from '../../src/hooks/install.js';
-import { defaultWaitSec } from '../../src/hooks/limits.js';
+import { defaultWaitSec } from '../../src/hooks/limits.cjs';
 
 const BIN = fileURLToPath(new URL('../../../bin/greenlight.js', import.meta.url));
 const INSTALL = fileURLToPath(new URL('../../src/cli/install.js', import.meta.url));
@@ -45,7 +45,7 @@ describe('greenlight install / uninstall', () => {
     assert.equal(s.hooks.PreToolUse.length, 2);
     assert.deepEqual(s.hooks.PreToolUse[0], existing.hooks.PreToolUse[0]);
     assert.equal(s.hooks.PreToolUse[1].matcher, '*');
-    assert.match(s.hooks.PreToolUse[1].hooks[0].command, /^node ".*hook\.js" claude-code$/);
+    assert.match(s.hooks.PreToolUse[1].hooks[0].command, /^node ".*\/dist\/src\/hooks\/command-hook\.cjs" claude-code$/);
     assert.equal(s.hooks.SessionStart[0].matcher, undefined);
     assert.equal(s.hooks.Stop.length, existing.hooks.Stop.length + 1);
     assert.equal(s.hooks.Notification.length, 1);
@@ -173,7 +173,8 @@ describe('greenlight install / uninstall', () => {
   });
 
   it('recognises only its own entries', () => {
-    assert.ok(isOurs('claude-code', { type: 'command', command: 'node "/opt/gl/dist/src/cli/hook.js" claude-code' }));
+    assert.ok(isOurs('claude-code', { type: 'command', command: 'node "/opt/gl/dist/src/hooks/command-hook.cjs" claude-code' }));
+    assert.ok(isOurs('claude-code', { type: 'command', command: 'node "/opt/gl/dist/src/cli/hook.js" claude-code' }), 'what older versions installed');
     assert.ok(isOurs('claude-code', { type: 'command', command: 'GREENLIGHT_URL=http://x greenlight hook claude-code' }));
     assert.ok(isOurs('claude-code', { type: 'http', url: 'http://x/v1/hooks/claude-code' }));
     assert.ok(!isOurs('claude-code', { type: 'command', command: 'greenlight hook codex' }));

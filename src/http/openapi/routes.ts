@@ -5,7 +5,6 @@ import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../context.js';
 import { DOCS_CSP, DOCS_CSS, DOCS_HTML } from './docs-page.js';
 import { DOCS_SCRIPT } from './docs-script.js';
-import { buildOpenApiSpec } from './spec.js';
 
 const CACHE = 'public, max-age=300';
 
@@ -25,15 +24,15 @@ function send(c: Ctx, a: Asset, extra: Record<string, string> = {}): Response {
 
 export function openapiRoutes(version: string): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  let spec: Asset | null = null; // built on first use, then cached
+  let spec: Promise<Asset> | null = null; // built on first use, then cached; its modules load then too
   const html = asset(DOCS_HTML, 'text/html; charset=utf-8');
   const script = asset(DOCS_SCRIPT, 'text/javascript; charset=utf-8');
   const css = asset(DOCS_CSS, 'text/css; charset=utf-8');
   const csp = { 'Content-Security-Policy': DOCS_CSP, 'X-Frame-Options': 'DENY' };
 
-  app.get('/openapi.json', (c) => {
-    spec ??= asset(JSON.stringify(buildOpenApiSpec(version)), 'application/json; charset=utf-8');
-    return send(c, spec, { 'Access-Control-Allow-Origin': '*' });
+  app.get('/openapi.json', async (c) => {
+    spec ??= import('./spec.js').then(({ buildOpenApiSpec }) => asset(JSON.stringify(buildOpenApiSpec(version)), 'application/json; charset=utf-8'));
+    return send(c, await spec, { 'Access-Control-Allow-Origin': '*' });
   });
   app.get('/docs', (c) => send(c, html, csp));
   app.get('/docs/app.js', (c) => send(c, script, csp));

@@ -4,6 +4,7 @@ import { GreenlightError } from '../../core/errors.js';
 import { CancelSchema, describeIssues } from '../../core/request-input.js';
 import { PRIORITIES, STATUSES, type Priority, type Status } from '../../core/types.js';
 import { intQuery, principalOf, readJsonObject, type AppEnv, type Ctx } from '../context.js';
+import { requestHeader } from '../envelope.js';
 import { requireAgentKey, requireAuth } from '../middleware.js';
 import { requestToWire } from '../wire.js';
 
@@ -37,7 +38,7 @@ export function requestRoutes(): Hono<AppEnv> {
 
   app.post('/v1/requests', requireAgentKey(), async (c) => {
     const body = await readJsonObject(c);
-    const { request, created } = await c.get('deps').gate.request(principalOf(c), body, { origin: 'native', idempotencyKey: c.req.header('idempotency-key') ?? null });
+    const { request, created } = await c.get('deps').gate.request(principalOf(c), body, { origin: 'native', idempotencyKey: requestHeader(c, 'idempotency-key') ?? null });
     if (created) c.header('Location', `/v1/requests/${request.id}`);
     return c.json(requestToWire(request), created ? 201 : 200);
   });
@@ -77,12 +78,12 @@ export function requestRoutes(): Hono<AppEnv> {
   // Any key may call it: the gate answers an agent key with AGENT_CANNOT_DECIDE.
   app.post('/v1/requests/:id/decision', anyKey, async (c) => {
     const body = await readJsonObject(c);
-    const via = c.req.header('x-greenlight-via') === 'web' ? 'web' : 'api';
+    const via = requestHeader(c, 'x-greenlight-via') === 'web' ? 'web' : 'api';
     return c.json(requestToWire(await c.get('deps').gate.decide(principalOf(c), c.req.param('id'), body, via)));
   });
 
   app.post('/v1/requests/:id/cancel', requireAuth(['agent', 'admin']), async (c) => {
-    const hasBody = (c.req.header('content-length') ?? '0') !== '0' || c.req.header('transfer-encoding') !== undefined;
+    const hasBody = (requestHeader(c, 'content-length') ?? '0') !== '0' || requestHeader(c, 'transfer-encoding') !== undefined;
     const body = hasBody ? await readJsonObject(c) : {};
     const parsed = CancelSchema.safeParse(body);
     if (!parsed.success) throw new GreenlightError('VALIDATION_FAILED', `The cancel body is not valid: ${describeIssues(parsed.error)}`);

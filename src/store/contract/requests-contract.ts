@@ -116,6 +116,20 @@ export function requestsContract(h: StoreHandle): void {
     assert.equal(await h.store.countRequests({}), 2);
   });
 
+  it('lets go of an idempotency key: the next request with that key is a new one, the old one stays', async () => {
+    const parked = makeRequest({ agent: 'codex', idempotency_key: 'hook:abc' });
+    await h.store.createRequest(parked, NO_EFFECTS);
+    assert.equal(await h.store.releaseIdempotencyKey(parked.id, 'hook:other'), false, 'only the key it has');
+    assert.equal(await h.store.releaseIdempotencyKey(parked.id, 'hook:abc'), true);
+    assert.equal(await h.store.releaseIdempotencyKey(parked.id, 'hook:abc'), false, 'once');
+    assert.equal((await h.store.getRequest(parked.id))?.idempotency_key, null);
+    const next = makeRequest({ agent: 'codex', idempotency_key: 'hook:abc' });
+    const result = await h.store.createRequest(next, NO_EFFECTS);
+    assert.equal(result.created, true);
+    assert.equal((await h.store.createRequest(makeRequest({ agent: 'codex', idempotency_key: 'hook:abc' }), NO_EFFECTS)).request.id, next.id);
+    assert.equal(await h.store.countRequests({}), 2);
+  });
+
   it('never matches requests without an idempotency key to each other', async () => {
     await h.store.createRequest(makeRequest({ agent: 'codex' }), NO_EFFECTS);
     const second = await h.store.createRequest(makeRequest({ agent: 'codex' }), NO_EFFECTS);

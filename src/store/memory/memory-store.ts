@@ -91,6 +91,14 @@ export class MemoryStore implements Store {
     return r ? jsonCopy(r) : null;
   }
 
+  async releaseIdempotencyKey(id: string, key: string): Promise<boolean> {
+    const r = this.#requests.get(id);
+    if (!r || r.idempotency_key !== key) return false;
+    this.#idempotency.delete(`${r.agent}\n${key}`);
+    this.#requests.set(id, { ...r, idempotency_key: null });
+    return true;
+  }
+
   async listRequests(filter: RequestFilter): Promise<RequestPage> {
     assertCursorOrder(filter.order, filter.cursor);
     const after = filter.cursor !== undefined ? decodeCursor(filter.cursor) : null;

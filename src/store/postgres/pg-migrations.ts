@@ -201,9 +201,16 @@ CREATE TABLE session_events (
 );
 `;
 
+// Hook calls used to keep a generation counter per distinct call in meta (one row each, forever).
+// A call waiting for a human now holds its request's idempotency key instead; the rows go.
+const DROP_HOOK_GENERATIONS = /* sql */ `
+DELETE FROM meta WHERE key LIKE 'hook-gen:%';
+`;
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'init', sql: INIT },
   { version: 2, name: 'agent_sessions', sql: AGENT_SESSIONS },
+  { version: 3, name: 'drop_hook_generations', sql: DROP_HOOK_GENERATIONS },
 ];
 
 export async function migrationStatus(client: pg.ClientBase): Promise<MigrationStatus> {

@@ -152,6 +152,10 @@ export class PostgresStore implements Store, Migrated {
     return this.#getRequest(this.pool, id);
   }
 
+  async releaseIdempotencyKey(id: string, key: string): Promise<boolean> {
+    return (await this.pool.query('UPDATE requests SET idempotency_key = NULL WHERE id = $1 AND idempotency_key = $2', [id, key])).rowCount === 1;
+  }
+
   async listRequests(filter: RequestFilter): Promise<RequestPage> {
     assertCursorOrder(filter.order, filter.cursor);
     const after = filter.cursor !== undefined ? decodeCursor(filter.cursor) : null;

@@ -213,8 +213,15 @@ CREATE TABLE session_events (
 ) WITHOUT ROWID;
 `;
 
+// Hook calls used to keep a generation counter per distinct call in meta (one row each, forever).
+// A call waiting for a human now holds its request's idempotency key instead; the rows go.
+const DROP_HOOK_GENERATIONS = /* sql */ `
+DELETE FROM meta WHERE key LIKE 'hook-gen:%';
+`;
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'init', sql: INIT },
   { version: 2, name: 'meta_expiry', sql: META_EXPIRY },
   { version: 3, name: 'agent_sessions', sql: AGENT_SESSIONS },
+  { version: 4, name: 'drop_hook_generations', sql: DROP_HOOK_GENERATIONS },
 ];

@@ -28,6 +28,14 @@ export function makePrivate(path: string): void {
   }
 }
 
+/**
+ * Whether commits need no sync of the store's own (wal-sync.ts): a private in-memory database, or
+ * a `file:` URI, whose files the store cannot name — that one syncs in every commit (FULL).
+ */
+export function syncsItself(path: string): boolean {
+  return path === ':memory:' || path === '' || path.startsWith('file:');
+}
+
 export function openDatabase(path: string): Database.Database {
   makePrivate(path);
   const db = new Database(path, { timeout: 5000 });
@@ -35,7 +43,8 @@ export function openDatabase(path: string): Database.Database {
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
-    db.pragma('synchronous = NORMAL');
+    // NORMAL: a commit does not sync; the group commit syncs the WAL before anyone is answered.
+    db.pragma(`synchronous = ${syncsItself(path) ? 'FULL' : 'NORMAL'}`);
     return db;
   } catch (err) {
     db.close();

@@ -1,7 +1,9 @@
-// The default store: one SQLite file (better-sqlite3). Every method is one synchronous
-// transaction behind an async signature, so callers stay adapter-neutral. Write transactions
-// start IMMEDIATE: several processes on the same file queue for the write lock (busy_timeout)
-// instead of failing when a read turns into a write.
+// The default store: one SQLite file (better-sqlite3). Every write is a unit of one group commit
+// (group-commit.ts): concurrent writes share a transaction and a sync to disk, and each resolves
+// only once it is on disk. Reads run synchronously, after any sync under way, so they never see
+// a write that could still be lost. Write transactions start IMMEDIATE: several processes on the
+// same file queue for the write lock (busy_timeout) instead of failing when a read turns into a
+// write. Keys and grant lists are cached between requests (read-cache.ts).
 
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -14,6 +16,7 @@ import {
   decodeCursor,
   encodeCursor,
   formatAuditHead,
+  type AuditHead,
   linkAudit,
   headForAppend,
   searchNeedle,
@@ -44,7 +47,10 @@ import type {
 } from '../store.js';
 import { statusOf, type Migrated, type MigrationStatus } from '../migration-status.js';
 import { MIGRATIONS } from './migrations.js';
-import { applyMigrations, migrationStatus, openDatabase } from './sqlite-open.js';
+import { GroupCommit } from './group-commit.js';
+import { ReadCache } from './read-cache.js';
+import { applyMigrations, migrationStatus, openDatabase, syncsItself } from './sqlite-open.js';
+import { walSync, type WalSync } from './wal-sync.js';
 import { SearchIndex } from './sqlite-search-index.js';
 import { RARE_MATCHES, canUseTextIndex, countQuery, ftsPhrase, pageQuery, type CountFilter, type SqlQuery, type TextPlan } from './sqlite-request-query.js';
 import { prepareAll, type Statements } from './sqlite-statements.js';
@@ -81,11 +87,19 @@ interface Open {
   shaped: Map<string, Database.Statement>;
   search: SearchIndex;
   sessions: SessionStatements;
+  commits: GroupCommit;
+  cache: ReadCache;
+  wal: WalSync | null;
 }
 
 export class SqliteStore implements Store, Migrated {
   readonly #path: string;
   #open: Open | null = null;
+  /**
+   * The audit head as the current batch leaves it: read from meta once per batch, written back
+   * once before its COMMIT (undefined: not read in this batch yet).
+   */
+  #batchHead: { head: AuditHead | null; changed: boolean } | undefined = undefined;
 
   /** Does no I/O: `migrate()` opens the file. */
   constructor(options: SqliteStoreOptions) {
@@ -93,15 +107,22 @@ export class SqliteStore implements Store, Migrated {
   }
 
   async migrate(): Promise<void> {
+    if (this.#open) await this.#open.commits.drain();
     const db = this.#open?.db ?? openDatabase(this.#path);
+    const wal = this.#open ? this.#open.wal : syncsItself(this.#path) ? null : walSync(this.#path);
     try {
       applyMigrations(db);
       db.pragma('optimize = 0x10002');
+      await wal?.sync();
     } catch (err) {
-      if (!this.#open) db.close();
+      if (!this.#open) (db.close(), wal?.close());
       throw err;
     }
-    if (!this.#open) this.#open = { db, st: prepareAll(db), shaped: new Map(), search: new SearchIndex(db), sessions: prepareSessionStatements(db) };
+    if (!this.#open) {
+      const cache = new ReadCache(db);
+      const commits = new GroupCommit(db, { sync: wal ? () => wal.sync() : null, beforeCommit: () => this.#saveAuditHead(), afterBatch: () => (this.#batchHead = undefined) });
+      this.#open = { db, st: prepareAll(db), shaped: new Map(), search: new SearchIndex(db), sessions: prepareSessionStatements(db), commits, cache, wal };
+    }
   }
 
   async migrationStatus(): Promise<MigrationStatus> {
@@ -118,11 +139,14 @@ export class SqliteStore implements Store, Migrated {
   async close(): Promise<void> {
     const open = this.#open;
     if (!open) return;
+    await open.commits.drain();
+    if (this.#open !== open) return;
     this.#open = null;
     try {
       open.db.pragma('optimize');
     } finally {
       open.db.close();
+      open.wal?.close();
     }
   }
 
@@ -144,7 +168,11 @@ export class SqliteStore implements Store, Migrated {
   }
 
   async getRequest(id: string): Promise<ApprovalRequest | null> {
-    return this.#getRequest(id);
+    return this.#reading(() => this.#getRequest(id));
+  }
+
+  async releaseIdempotencyKey(id: string, key: string): Promise<boolean> {
+    return this.#write(({ st }) => st.releaseIdempotencyKey.run(id, key).changes === 1);
   }
 
   async listRequests(filter: RequestFilter): Promise<RequestPage> {
@@ -152,24 +180,28 @@ export class SqliteStore implements Store, Migrated {
     const after = filter.cursor !== undefined ? decodeCursor(filter.cursor) : null;
     const limit = clampLimit(filter.limit);
     if (limit === 0) return { items: [], next_cursor: null };
-    const needle = this.#prepareSearch(filter.text);
-    return this.#read(() => {
-      const plan: TextPlan = needle === null ? { via: 'scan' } : this.#pickTextPlan(needle);
-      const offset = clampLimit(filter.offset ?? 0);
-      const query = pageQuery({ filter, needle, plan, order: filter.order, after, limit: limit + 1, offset });
-      const rows = this.#shaped(query).all(...query.params) as ReadRequestRow[];
-      const items = rows.slice(0, limit).map(rowToRequest);
-      const last = items[items.length - 1];
-      const next_cursor = filter.order === 'newest' && rows.length > limit && last ? encodeCursor(last) : null;
-      return { items, next_cursor };
+    return this.#reading(() => {
+      const needle = this.#prepareSearch(filter.text);
+      return this.#read(() => {
+        const plan: TextPlan = needle === null ? { via: 'scan' } : this.#pickTextPlan(needle);
+        const offset = clampLimit(filter.offset ?? 0);
+        const query = pageQuery({ filter, needle, plan, order: filter.order, after, limit: limit + 1, offset });
+        const rows = this.#shaped(query).all(...query.params) as ReadRequestRow[];
+        const items = rows.slice(0, limit).map(rowToRequest);
+        const last = items[items.length - 1];
+        const next_cursor = filter.order === 'newest' && rows.length > limit && last ? encodeCursor(last) : null;
+        return { items, next_cursor };
+      });
     });
   }
 
   async countRequests(filter: CountFilter): Promise<number> {
-    const needle = this.#prepareSearch(filter.text);
-    const plan: TextPlan = needle !== null && canUseTextIndex(needle) ? { via: 'match' } : { via: 'scan' };
-    const query = countQuery(filter, needle, plan);
-    return this.#read(() => (this.#shaped(query).get(...query.params) as { n: number }).n);
+    return this.#reading(() => {
+      const needle = this.#prepareSearch(filter.text);
+      const plan: TextPlan = needle !== null && canUseTextIndex(needle) ? { via: 'match' } : { via: 'scan' };
+      const query = countQuery(filter, needle, plan);
+      return this.#read(() => (this.#shaped(query).get(...query.params) as { n: number }).n);
+    });
   }
 
   async settleRequest(id: string, status: Status, decision: Decision | null, at: number, effects: Effects): Promise<SettleResult> {
@@ -183,33 +215,42 @@ export class SqliteStore implements Store, Migrated {
   }
 
   async listExpired(now: number, limit: number): Promise<ApprovalRequest[]> {
-    return (this.#st.listExpired.all(now, clampLimit(limit)) as ReadRequestRow[]).map(rowToRequest);
+    return this.#reading(() => (this.#st.listExpired.all(now, clampLimit(limit)) as ReadRequestRow[]).map(rowToRequest));
   }
 
   async nextExpiry(): Promise<number | null> {
-    return (this.#st.nextExpiry.get() as { t: number | null }).t;
+    return this.#reading(() => (this.#st.nextExpiry.get() as { t: number | null }).t);
   }
 
   // ---- keys ----------------------------------------------------------------------------------
 
   async insertKey(key: KeyRecord, effects: Effects): Promise<void> {
-    this.#write(({ st }) => {
+    await this.#write(({ st, cache }) => {
+      cache.keysChanged();
       st.insertKey.run(keyToRow(key));
       this.#writeEffects(effects);
     });
   }
 
   async findKeyByHash(hash: string): Promise<KeyRecord | null> {
+    const cache = this.#ready.cache;
+    const cached = cache.key(hash);
+    if (cached) return cached;
+    const generation = cache.generation;
     const row = this.#st.findKeyByHash.get(hash) as KeyRow | undefined;
-    return row ? rowToKey(row) : null;
+    if (!row) return this.#durable(null); // unknown keys are not cached: anyone can present those
+    const key = await this.#durable(rowToKey(row));
+    cache.rememberKey(key, generation);
+    return key;
   }
 
   async listKeys(): Promise<KeyRecord[]> {
-    return (this.#st.listKeys.all() as KeyRow[]).map(rowToKey);
+    return this.#reading(() => (this.#st.listKeys.all() as KeyRow[]).map(rowToKey));
   }
 
   async revokeKey(id: string, at: number, effects: Effects): Promise<KeyRecord | null> {
-    return this.#write(({ st }) => {
+    return this.#write(({ st, cache }) => {
+      cache.keysChanged();
       if (st.revokeKey.run(at, id).changes === 1) this.#writeEffects(effects);
       const row = st.getKey.get(id) as KeyRow | undefined;
       return row ? rowToKey(row) : null;
@@ -219,7 +260,7 @@ export class SqliteStore implements Store, Migrated {
   // ---- audit ---------------------------------------------------------------------------------
 
   async appendAudit(entries: AuditInput[]): Promise<void> {
-    this.#write(() => this.#appendAudit(entries));
+    await this.#write(() => this.#appendAudit(entries));
   }
 
   async listAudit(options: { after_seq?: number; before_seq?: number; request_id?: string; limit: number; order?: 'asc' | 'desc' }): Promise<AuditEntry[]> {
@@ -231,13 +272,13 @@ export class SqliteStore implements Store, Migrated {
     const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
     const direction = options.order === 'desc' ? 'DESC' : 'ASC';
     const query = { sql: `SELECT * FROM audit${where} ORDER BY seq ${direction} LIMIT ?`, params: [...params, clampLimit(options.limit)] };
-    return (this.#shaped(query).all(...query.params) as AuditRow[]).map(rowToAudit);
+    return this.#reading(() => (this.#shaped(query).all(...query.params) as AuditRow[]).map(rowToAudit));
   }
 
   // ---- outbox --------------------------------------------------------------------------------
 
   async enqueueOutbox(items: OutboxInput[]): Promise<void> {
-    this.#write(() => this.#insertOutbox(items));
+    await this.#write(() => this.#insertOutbox(items));
   }
 
   async claimOutbox(now: number, limit: number, leaseMs: number, kinds?: string[]): Promise<OutboxItem[]> {
@@ -249,20 +290,22 @@ export class SqliteStore implements Store, Migrated {
   }
 
   async completeOutbox(id: string, at: number): Promise<void> {
-    this.#write(({ st }) => st.completeOutbox.run(at, id));
+    await this.#write(({ st }) => st.completeOutbox.run(at, id));
   }
 
   async releaseOutbox(id: string): Promise<void> {
-    this.#write(({ st }) => st.releaseOutbox.run(id));
+    await this.#write(({ st }) => st.releaseOutbox.run(id));
   }
 
   async failOutbox(id: string, error: string, nextAttemptAt: number | null): Promise<void> {
-    this.#write(({ st }) => st.failOutbox.run({ id, error, next: nextAttemptAt }));
+    await this.#write(({ st }) => st.failOutbox.run({ id, error, next: nextAttemptAt }));
   }
 
   async getOutbox(id: string): Promise<OutboxItem | null> {
-    const row = this.#st.getOutbox.get(id) as OutboxRow | undefined;
-    return row ? rowToOutbox(row) : null;
+    return this.#reading(() => {
+      const row = this.#st.getOutbox.get(id) as OutboxRow | undefined;
+      return row ? rowToOutbox(row) : null;
+    });
   }
 
   async listOutbox(options: { request_id?: string; state?: OutboxItem['state']; limit: number }): Promise<OutboxItem[]> {
@@ -272,54 +315,64 @@ export class SqliteStore implements Store, Migrated {
     if (options.state !== undefined) (clauses.push('state = ?'), params.push(options.state));
     const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
     const query = { sql: `SELECT * FROM outbox${where} ORDER BY created_at, id LIMIT ?`, params: [...params, clampLimit(options.limit)] };
-    return (this.#shaped(query).all(...query.params) as OutboxRow[]).map(rowToOutbox);
+    return this.#reading(() => (this.#shaped(query).all(...query.params) as OutboxRow[]).map(rowToOutbox));
   }
 
   async nextOutboxAttempt(): Promise<number | null> {
-    return (this.#st.nextOutboxAttempt.get() as { t: number | null }).t;
+    return this.#reading(() => (this.#st.nextOutboxAttempt.get() as { t: number | null }).t);
   }
 
   // ---- channel messages ----------------------------------------------------------------------
 
   async addChannelMessage(ref: ChannelMessageRef): Promise<void> {
-    this.#write(({ st }) => st.addChannelMessage.run(ref));
+    await this.#write(({ st }) => st.addChannelMessage.run(ref));
   }
 
   async listChannelMessages(requestId: string): Promise<ChannelMessageRef[]> {
-    return (this.#st.listChannelMessages.all(requestId) as ChannelMessageRef[]).map((row) => ({ ...row }));
+    return this.#reading(() => (this.#st.listChannelMessages.all(requestId) as ChannelMessageRef[]).map((row) => ({ ...row })));
   }
 
   // ---- grants --------------------------------------------------------------------------------
 
   async insertGrant(grant: Grant, effects: Effects): Promise<void> {
-    this.#write(({ st }) => {
+    await this.#write(({ st, cache }) => {
+      cache.grantsChanged();
       st.insertGrant.run(grantToRow(grant));
       this.#writeEffects(effects);
     });
   }
 
   async listGrants(options: { agent?: string; project?: string; session_id?: string; include_revoked?: boolean; now?: number }): Promise<Grant[]> {
+    const { now } = options;
+    const live = (grants: Grant[]) => (options.include_revoked || now === undefined ? grants : grants.filter((g) => g.expires_at === null || g.expires_at > now));
+    const scope = JSON.stringify([options.agent, options.project, options.session_id, Boolean(options.include_revoked)]);
+    const cache = this.#ready.cache;
+    const cached = cache.grants(scope);
+    if (cached) return live(cached);
     const clauses: string[] = [];
     const params: unknown[] = [];
     if (options.agent !== undefined) (clauses.push('(agent IS NULL OR agent = ?)'), params.push(options.agent));
     if (options.project !== undefined) (clauses.push('(project IS NULL OR project = ?)'), params.push(options.project));
     if (options.session_id !== undefined) (clauses.push('(session_id IS NULL OR session_id = ?)'), params.push(options.session_id));
-    if (!options.include_revoked) {
-      clauses.push('revoked_at IS NULL', '(max_uses IS NULL OR uses < max_uses)');
-      if (options.now !== undefined) (clauses.push('(expires_at IS NULL OR expires_at > ?)'), params.push(options.now));
-    }
+    if (!options.include_revoked) clauses.push('revoked_at IS NULL', '(max_uses IS NULL OR uses < max_uses)');
     const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
     const query = { sql: `SELECT * FROM grants${where} ORDER BY created_at, id`, params };
-    return (this.#shaped(query).all(...query.params) as Grant[]).map(rowToGrant);
+    const generation = cache.generation;
+    const grants = await this.#durable((this.#shaped(query).all(...query.params) as Grant[]).map(rowToGrant));
+    cache.rememberGrants(scope, grants, generation);
+    return live(grants);
   }
 
   async getGrant(id: string): Promise<Grant | null> {
-    const row = this.#st.getGrant.get(id) as Grant | undefined;
-    return row ? rowToGrant(row) : null;
+    return this.#reading(() => {
+      const row = this.#st.getGrant.get(id) as Grant | undefined;
+      return row ? rowToGrant(row) : null;
+    });
   }
 
   async revokeGrant(id: string, at: number, effects: Effects): Promise<Grant | null> {
-    return this.#write(({ st }) => {
+    return this.#write(({ st, cache }) => {
+      cache.grantsChanged();
       if (st.revokeGrant.run(at, id).changes === 1) this.#writeEffects(effects);
       const row = st.getGrant.get(id) as Grant | undefined;
       return row ? rowToGrant(row) : null;
@@ -327,7 +380,8 @@ export class SqliteStore implements Store, Migrated {
   }
 
   async revokeSessionGrants(agent: string, sessionId: string, at: number, effects: Effects): Promise<number> {
-    return this.#write(({ st }) => {
+    return this.#write(({ st, cache }) => {
+      cache.grantsChanged();
       const revoked = st.revokeSessionGrants.run(at, agent, sessionId).changes;
       if (revoked > 0) this.#writeEffects(effects);
       return revoked;
@@ -335,25 +389,28 @@ export class SqliteStore implements Store, Migrated {
   }
 
   async useGrant(id: string, at: number): Promise<boolean> {
-    return this.#write(({ st }) => st.useGrant.run({ id, at }).changes === 1);
+    return this.#write(({ st, cache }) => {
+      cache.grantsChanged();
+      return st.useGrant.run({ id, at }).changes === 1;
+    });
   }
 
   // ---- agent sessions (sqlite-sessions.ts) ---------------------------------------------------
 
   async saveAgentSession(session: AgentSession): Promise<void> {
-    this.#write(({ sessions }) => saveSession(sessions, session));
+    await this.#write(({ sessions }) => saveSession(sessions, session));
   }
 
   async getAgentSession(id: string): Promise<AgentSession | null> {
-    return getSession(this.#ready.sessions, id);
+    return this.#reading(() => getSession(this.#ready.sessions, id));
   }
 
   async findAgentSession(agent: string, externalId: string): Promise<AgentSession | null> {
-    return findSession(this.#ready.sessions, agent, externalId);
+    return this.#reading(() => findSession(this.#ready.sessions, agent, externalId));
   }
 
   async listAgentSessions(options: { active?: boolean; status?: AgentSessionStatus[]; kind?: AgentSession['kind']; limit: number }): Promise<AgentSession[]> {
-    return listSessions(this.#ready.db, options);
+    return this.#reading(() => listSessions(this.#ready.db, options));
   }
 
   async appendSessionEvents(sessionId: string, events: SessionEventInput[], keepLast: number): Promise<SessionEvent[]> {
@@ -361,7 +418,7 @@ export class SqliteStore implements Store, Migrated {
   }
 
   async listSessionEvents(sessionId: string, options: { after_seq?: number; limit: number }): Promise<SessionEvent[]> {
-    return listEvents(this.#ready.sessions, sessionId, options.after_seq ?? 0, options.limit);
+    return this.#reading(() => listEvents(this.#ready.sessions, sessionId, options.after_seq ?? 0, options.limit));
   }
 
   async pruneAgentSessions(before: number): Promise<number> {
@@ -371,11 +428,11 @@ export class SqliteStore implements Store, Migrated {
   // ---- meta ----------------------------------------------------------------------------------
 
   async getMeta(key: string, now?: number): Promise<string | null> {
-    return this.#getMeta(key, now);
+    return this.#reading(() => this.#getMeta(key, now));
   }
 
   async setMeta(key: string, value: string, options: MetaOptions = {}): Promise<void> {
-    this.#write(({ st }) => st.setMeta.run({ key, value, expires_at: options.expires_at ?? null }));
+    await this.#write(({ st }) => st.setMeta.run({ key, value, expires_at: options.expires_at ?? null }));
   }
 
   async swapMeta(key: string, expected: string | null, value: string | null, options: MetaOptions & { now?: number } = {}): Promise<boolean> {
@@ -398,11 +455,18 @@ export class SqliteStore implements Store, Migrated {
   // ---- export and import ---------------------------------------------------------------------
 
   async exportRows<K extends RowKind>(kind: K, after: string | null, limit: number): Promise<RowPage<K>> {
-    return this.#read(() => exportRows(this.#ready.db, kind, after, limit));
+    return this.#reading(() => this.#read(() => exportRows(this.#ready.db, kind, after, limit)));
   }
 
   async importRows<K extends RowKind>(kind: K, rows: readonly StoreRows[K][]): Promise<void> {
-    this.#write(({ db }) => importRows(db, kind, rows));
+    await this.#write(({ db, cache }) => {
+      // Rows come with their own audit chain and meta: the batch's head is written first, then read again.
+      this.#saveAuditHead();
+      this.#batchHead = undefined;
+      cache.keysChanged();
+      cache.grantsChanged();
+      importRows(db, kind, rows);
+    });
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -416,9 +480,28 @@ export class SqliteStore implements Store, Migrated {
     return this.#ready.st;
   }
 
-  #write<T>(fn: (open: Open) => T): T {
+  /** Runs `fn` in the next group commit; resolves once it is on disk. */
+  #write<T>(fn: (open: Open) => T): Promise<T> {
     const open = this.#ready;
-    return open.db.transaction(fn).immediate(open);
+    return open.commits.write(() => {
+      const head = this.#batchHead;
+      try {
+        return fn(open);
+      } catch (err) {
+        this.#batchHead = head; // its savepoint is rolled back: so is what it did to the head
+        throw err;
+      }
+    });
+  }
+
+  /** A value read now, handed on once every write it may have seen is on disk. */
+  #durable<T>(value: T): T | Promise<T> {
+    return this.#ready.commits.durable(value);
+  }
+
+  /** Runs a read now; its result is handed on once every write it may have seen is on disk. */
+  #reading<T>(read: () => T): T | Promise<T> {
+    return this.#ready.commits.durable(read());
   }
 
   #read<T>(fn: () => T): T {
@@ -466,6 +549,7 @@ export class SqliteStore implements Store, Migrated {
   #writeEffects(effects: Effects): void {
     this.#appendAudit(effects.audit);
     this.#insertOutbox(effects.outbox);
+    if (effects.grants?.length) this.#ready.cache.grantsChanged();
     for (const grant of effects.grants ?? []) this.#st.insertGrant.run(grantToRow(grant));
   }
 
@@ -474,10 +558,16 @@ export class SqliteStore implements Store, Migrated {
     const st = this.#st;
     // The recorded head wins over the last row: if rows were cut from the end, new rows keep
     // pointing at the real head, and verification still reports the gap.
-    const head = headForAppend(this.#getMeta(AUDIT_HEAD_META_KEY)) ?? ((st.lastAudit.get() as { seq: number; hash: string } | undefined) ?? null);
+    const head = this.#batchHead ? this.#batchHead.head : (headForAppend(this.#getMeta(AUDIT_HEAD_META_KEY)) ?? ((st.lastAudit.get() as { seq: number; hash: string } | undefined) ?? null));
     const linked = linkAudit(head, inputs);
     for (const entry of linked.entries) st.insertAudit.run(auditToRow(entry));
-    if (linked.head) st.setMeta.run({ key: AUDIT_HEAD_META_KEY, value: formatAuditHead(linked.head), expires_at: null });
+    this.#batchHead = { head: linked.head ?? head, changed: Boolean(linked.head) || Boolean(this.#batchHead?.changed) };
+  }
+
+  /** Before the batch commits: the head it moved to, recorded in meta. */
+  #saveAuditHead(): void {
+    const batch = this.#batchHead;
+    if (batch?.changed && batch.head) this.#st.setMeta.run({ key: AUDIT_HEAD_META_KEY, value: formatAuditHead(batch.head), expires_at: null });
   }
 
   #insertOutbox(items: readonly OutboxInput[]): void {

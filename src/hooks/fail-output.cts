@@ -1,10 +1,10 @@
-// Host outputs for when the gate cannot answer (unreachable, bad key, broken payload). Kept free of
-// imports: the command hook loads it on its error path only. Fail closed: deny, or "ask" (the
-// host's own prompt) when GREENLIGHT_ON_ERROR=ask. Never allow.
+// Host outputs for when the gate cannot answer (unreachable, bad key, broken payload). Free of
+// imports and in CommonJS, so the command hook (command-hook.cts) loads it for next to nothing.
+// Fail closed: deny, or "ask" (the host's own prompt) when GREENLIGHT_ON_ERROR=ask. Never allow.
 
-export type OnError = 'deny' | 'ask';
+type OnError = 'deny' | 'ask';
 
-export function onErrorMode(env: Record<string, string | undefined>): OnError {
+function onErrorMode(env: Record<string, string | undefined>): OnError {
   return env.GREENLIGHT_ON_ERROR === 'ask' ? 'ask' : 'deny';
 }
 
@@ -12,7 +12,7 @@ export function onErrorMode(env: Record<string, string | undefined>): OnError {
  * The hook event a payload names, read for the failure answer even when the payload is refused
  * (JSON.parse does not recurse, so a payload nested too deep still tells its event); `unknown`.
  */
-export function hookEventOf(text: string): string {
+function hookEventOf(text: string): string {
   try {
     const p = JSON.parse(text) as { hook_event_name?: unknown } | null;
     return p && typeof p.hook_event_name === 'string' ? p.hook_event_name : 'unknown';
@@ -22,7 +22,7 @@ export function hookEventOf(text: string): string {
 }
 
 /** The host's output that blocks (or hands back to the host's prompt) with `message`. */
-export function failOutput(host: string, event: string, message: string, mode: OnError): unknown {
+function failOutput(host: string, event: string, message: string, mode: OnError): unknown {
   const text = `Greenlight: ${message}`;
   switch (host) {
     case 'claude-code':
@@ -49,3 +49,5 @@ export function failOutput(host: string, event: string, message: string, mode: O
       return { systemMessage: text };
   }
 }
+
+export = { onErrorMode, hookEventOf, failOutput };

@@ -5,7 +5,7 @@
 // without failClosed) let the tool run when a hook fails. Kept free of imports: the command hook
 // loads it on every tool call.
 
-export interface HostLimit {
+interface HostLimit {
   /** The hook timeout the installer writes, in seconds. */
   timeoutSec: number;
   /** The unit the host's settings file takes the timeout in. */
@@ -14,7 +14,7 @@ export interface HostLimit {
   hostDefaultSec: number | null;
 }
 
-export const HOST_LIMITS: Record<string, HostLimit> = {
+const HOST_LIMITS: Record<string, HostLimit> = {
   'claude-code': { timeoutSec: 60, unit: 's', hostDefaultSec: 600 },
   codex: { timeoutSec: 60, unit: 's', hostDefaultSec: 600 },
   gemini: { timeoutSec: 60, unit: 'ms', hostDefaultSec: 60 },
@@ -24,16 +24,16 @@ export const HOST_LIMITS: Record<string, HostLimit> = {
 };
 
 /** Seconds left for the answer to travel back and the host to read it. */
-export const HOOK_MARGIN_SEC = 10;
+const HOOK_MARGIN_SEC = 10;
 
 /** The default wait for a human on `host`: inside the hook timeout the installer wrote. */
-export function defaultWaitSec(host: string): number {
+function defaultWaitSec(host: string): number {
   const limit = HOST_LIMITS[host];
   return limit ? Math.max(0, limit.timeoutSec - HOOK_MARGIN_SEC) : 50;
 }
 
 /** The timeout value to write into the host's settings (in its unit). */
-export function timeoutValue(host: string): number {
+function timeoutValue(host: string): number {
   const limit = HOST_LIMITS[host];
   return limit.unit === 'ms' ? limit.timeoutSec * 1000 : limit.timeoutSec;
 }
@@ -42,8 +42,10 @@ export function timeoutValue(host: string): number {
  * The wait a hook uses: what was asked for (GREENLIGHT_HOOK_WAIT_SEC / ?wait_sec), else the
  * default, never past the host's timeout minus the margin.
  */
-export function clampWaitSec(host: string, asked: number | null): number {
+function clampWaitSec(host: string, asked: number | null): number {
   const ceiling = defaultWaitSec(host);
   if (asked === null || !Number.isFinite(asked) || asked < 0) return ceiling;
   return Math.min(asked, ceiling);
 }
+
+export = { HOST_LIMITS, HOOK_MARGIN_SEC, defaultWaitSec, timeoutValue, clampWaitSec };
