@@ -25,22 +25,25 @@ RUN apt-get update \
 ENV npm_config_nodedir=/usr/local
 WORKDIR /src
 COPY package.json package-lock.json ./
-# Everything, for the TypeScript build; no install scripts (nothing here needs one to compile).
-# Behind a proxy that inspects TLS, give npm the proxy's CA as a build secret:
+COPY scripts/app-tree.js scripts/
+# Behind a proxy that inspects TLS, npm needs the proxy's CA, given as a build secret:
 #   docker build --secret id=ca,src=/path/to/proxy-ca.pem .
+# The production dependencies the lockfile pins, better-sqlite3 compiled, in /app: this layer is
+# rebuilt only when the lockfile changes (test/deploy makes the same tree with the same script).
+ARG WITH_CLAUDE_CODE=false
+RUN --mount=type=secret,id=ca,required=false \
+    if [ -f /run/secrets/ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca; fi \
+ && node scripts/app-tree.js deps /app $([ "$WITH_CLAUDE_CODE" = true ] && echo --with-claude-code)
+# Everything, for the TypeScript build; no install scripts (nothing here needs one to compile).
 RUN --mount=type=secret,id=ca,required=false \
     if [ -f /run/secrets/ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca; fi \
  && npm ci --ignore-scripts --no-audit --no-fund
 # .dockerignore admits only what the build needs: no data/, no dist/, no local config, no keys.
 COPY . .
-ARG WITH_CLAUDE_CODE=false
-# prepack builds dist/ from a clean slate; the tarball is what `npm pack` publishes. app-tree.js
-# lays it out in /app with the locked production dependencies and builds better-sqlite3 there
-# (test/deploy makes the same tree with the same script and starts it as this image does).
-RUN --mount=type=secret,id=ca,required=false \
-    if [ -f /run/secrets/ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca; fi \
- && npm pack --pack-destination /tmp \
- && node scripts/app-tree.js /tmp/greenlight-*.tgz /app $([ "$WITH_CLAUDE_CODE" = true ] && echo --with-claude-code) \
+# prepack builds dist/ from a clean slate; the tarball is what `npm pack` publishes, and its files
+# join the dependencies in /app.
+RUN npm pack --pack-destination /tmp \
+ && node scripts/app-tree.js files /tmp/greenlight-*.tgz /app \
  && chmod 0755 /app/bin/greenlight.js
 
 FROM ${NODE_IMAGE}

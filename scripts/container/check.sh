@@ -45,7 +45,7 @@ cleanup() {
 trap cleanup EXIT
 # curl with a deadline; prints the body, fails on no answer.
 http() { timeout 70 curl -sS --max-time 65 "$@"; }
-json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);process.stdout.write(String(process.argv[1].split(".").reduce((o,k)=>o?.[k],v)))})' "$1"; }
+json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=process.argv[1].split(".").reduce((o,k)=>o?.[k],JSON.parse(s));process.stdout.write(typeof v==="object"?JSON.stringify(v):String(v))})' "$1"; }
 
 step "base image $BASE_TAG"
 BASE_TAG="$BASE_TAG" PODMAN="$PODMAN" scripts/container/base-image.sh
@@ -54,7 +54,8 @@ step "docker build (podman), NODE_IMAGE=$BASE_TAG"
 secret=()
 [ -n "$CA_FILE" ] && secret=(--secret "id=ca,src=$CA_FILE")
 start=$(date +%s)
-timeout 2400 $PODMAN build --pull=never $RUN_LIMITS "${secret[@]}" --build-arg "NODE_IMAGE=$BASE_TAG" -t "$IMAGE" . >"$work/build.log" 2>&1 || {
+# Docker's image format: the OCI one has no HEALTHCHECK.
+timeout 2400 $PODMAN build --format docker --pull=never $RUN_LIMITS "${secret[@]}" --build-arg "NODE_IMAGE=$BASE_TAG" -t "$IMAGE" . >"$work/build.log" 2>&1 || {
   tail -40 "$work/build.log" >&2
   fail "the build"
 }

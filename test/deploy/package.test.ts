@@ -52,7 +52,8 @@ before(async () => {
   mkdirSync(strangerDir);
   writeFileSync(join(strangerDir, 'package.json'), JSON.stringify({ name: 'stranger', private: true }));
   const stranger = runOk(npm, ['install', tarball, '--omit=dev', '--omit=optional', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: strangerDir, env: env(), timeoutMs: 300_000 });
-  const image = runOk(process.execPath, [join(REPO, 'scripts', 'app-tree.js'), tarball, appDir, '--sqlite-addon', SQLITE_ADDON], { cwd: work, env: env(), timeoutMs: 300_000 });
+  const appTree = (...args: string[]) => runOk(process.execPath, [join(REPO, 'scripts', 'app-tree.js'), ...args], { cwd: work, env: env(), timeoutMs: 300_000 });
+  const image = appTree('deps', appDir, '--sqlite-addon', SQLITE_ADDON).then(() => appTree('files', tarball, appDir));
   await Promise.all([stranger, image]);
   const addon = join(strangerDir, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
   mkdirSync(dirname(addon), { recursive: true });
