@@ -46,6 +46,18 @@ export interface OpenedView {
   view: any;
 }
 
+/** The bot scope each Web API method needs (Slack's method reference); null: none. */
+export const METHOD_SCOPES: Record<string, string | null> = {
+  'auth.test': null,
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'views.open': null,
+  'files.getUploadURLExternal': 'files:write',
+  'files.completeUploadExternal': 'files:write',
+  'apps.connections.open': null, // the app-level token's connections:write, not a bot scope
+};
+
 type Outage = null | 'refuse' | { status: number } | { ratelimited: number };
 
 export class FakeSlack {
@@ -64,6 +76,10 @@ export class FakeSlack {
   greenlightUrl: string | null = null;
   /** The secret HTTP-mode interactions are signed with. */
   signingSecret = SIGNING_SECRET;
+  /** The bot token's scopes (null: every scope). A method needing another answers missing_scope. */
+  scopes: Set<string> | null = null;
+  /** Scopes the app used: each method's, and `commands` for every slash command sent. */
+  readonly scopesUsed = new Set<string>();
 
   private server!: Server;
   private wss!: WebSocketServer;
@@ -145,6 +161,10 @@ export class FakeSlack {
     };
     const wanted = method === 'apps.connections.open' ? APP_TOKEN : BOT_TOKEN;
     if (auth !== `Bearer ${wanted}`) return answer({ ok: false, error: auth ? 'invalid_auth' : 'not_authed' });
+    if (!(method in METHOD_SCOPES)) return answer({ ok: false, error: 'unknown_method' });
+    const needed = METHOD_SCOPES[method];
+    if (needed && this.scopes && !this.scopes.has(needed)) return answer({ ok: false, error: 'missing_scope', needed });
+    if (needed) this.scopesUsed.add(needed);
     answer(this.method(method, args));
   }
 
@@ -385,6 +405,8 @@ export class FakeSlack {
 
   async command(user: string, text: string, channel: string, mode: 'http' | 'socket'): Promise<{ status: number; body: any }> {
     const fields = this.commandFields(user, text, channel);
+    if (this.scopes && !this.scopes.has('commands')) throw new Error('the app has no commands scope: Slack would not offer /greenlight');
+    this.scopesUsed.add('commands');
     if (mode === 'socket') return { status: 200, body: await this.envelope('slash_commands', fields) };
     return this.post('/v1/slack/commands', new URLSearchParams(fields).toString());
   }
