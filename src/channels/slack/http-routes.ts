@@ -26,11 +26,11 @@ async function verifiedForm(deps: SlackDeps, c: Ctx): Promise<URLSearchParams> {
   const check = checkSignature(settings.signing_secret, { signature: c.req.header('x-slack-signature'), timestamp: c.req.header('x-slack-request-timestamp') }, body, ctx.clock.now());
   if (!check.ok) {
     ctx.metrics.inc('greenlight_slack_refused_total', { reason: `signature_${check.reason}` });
-    throw new GreenlightError(check.reason === 'stale' ? 'REQUEST_STALE' : 'SIGNATURE_INVALID', check.message);
+    throw new GreenlightError('SIGNATURE_INVALID', check.message);
   }
   if (!(await firstSeen(ctx.store, c.req.header('x-slack-signature')!, ctx.clock.now()))) {
     ctx.metrics.inc('greenlight_slack_refused_total', { reason: 'replayed' });
-    throw new GreenlightError('REQUEST_REPLAYED', 'This signed Slack request was already received; a request counts once.');
+    throw new GreenlightError('REPLAYED', 'This signed Slack request was already received; a request counts once.');
   }
   return new URLSearchParams(body);
 }

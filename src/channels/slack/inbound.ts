@@ -10,6 +10,7 @@ import type { ApprovalRequest, Principal, Status } from '../../core/types.js';
 import { decisionFor, findChoice, type Choice, type Given } from '../offer.js';
 import { ACTION_PREFIX, OPEN_ACTION, renderCard, slackChoices } from './blocks.js';
 import { USER_ID } from './config.js';
+import { escapeMrkdwn } from './escape.js';
 import { auditRefusal, CHANNEL, mayDecide, type SlackDeps } from './deps.js';
 import { decodeOrigin, modalFor, MODAL_CALLBACK, readSubmission } from './modals.js';
 import { pendingList } from './pending.js';
@@ -44,10 +45,10 @@ export function createInbound(deps: SlackDeps) {
   const { ctx, api } = deps;
   const { logger } = ctx;
 
-  /** Tells one person something only they see, where they acted (best effort). */
+  /** Tells one person something only they see, where they acted (best effort). Escaped: a gate message may quote agent text. */
   const whisper = async (channel: string | null, user: string, text: string): Promise<void> => {
     if (!channel) return;
-    await api.postEphemeral({ channel, user, text }).catch((err: unknown) => logger.warn('slack: could not send an ephemeral message', { err: (err as Error).message }));
+    await api.postEphemeral({ channel, user, text: escapeMrkdwn(text) }).catch((err: unknown) => logger.warn('slack: could not send an ephemeral message', { err: (err as Error).message }));
   };
 
   /** Who acts on which request, or why they may not (already said to them and audited). */
@@ -154,7 +155,7 @@ export function createInbound(deps: SlackDeps) {
       }
       const word = (fields.text ?? '').trim().toLowerCase();
       if (word === '' || word === 'pending') return { ack: await pendingList(deps, principal) };
-      return { ack: { response_type: 'ephemeral', text: `Usage: ${fields.command} pending — what waits for you to decide.` } };
+      return { ack: { response_type: 'ephemeral', text: escapeMrkdwn(`Usage: ${fields.command.slice(0, 40)} pending — what waits for you to decide.`) } };
     },
   };
 }
