@@ -106,6 +106,17 @@ for (const mode of ['http', 'socket'] as const) {
       assert.deepEqual(done.body.decision.updated_input, { command: 'helm upgrade web ./chart --set replicas=3' });
     });
 
+    it('Edit, then approve, of an action with invisible characters: the box is not prefilled, and the modal says where they are', async () => {
+      const { request, card } = await rig.file(bash('git push origin \u202Eniam\u202C feature'));
+      const modal = await openModal(card, 'gl:edit');
+      const box = modal.view.blocks.find((b: { block_id?: string }) => b.block_id === 'edited');
+      assert.equal(box.element.initial_value, undefined, 'a text box would hide U+202E');
+      assert.match(shownText(modal.view), /Careful: 2 invisible characters in the command \(U\+202E at position 17, U\+202C at position 22\)/);
+      const wait = waiting(request.id);
+      await rig.slack.submit(modal, { edited: 'git push origin main feature' }, mode);
+      assert.deepEqual((await wait).body.decision.updated_input, { command: 'git push origin main feature' });
+    });
+
     it('Approve with conditions: a form from conditions_schema; wrong or missing values are shown in the modal, not decided', async () => {
       const schema = [
         { name: 'max_cost', label: 'Max cost (USD)', type: 'number', required: true },

@@ -3,10 +3,13 @@
 // conditions_schema: selects, numbers, yes/no, text; required fields marked), and a question's
 // several answers or own words — and reading what the approver submitted back into the
 // channel-neutral `Given` (../offer.ts), or the per-field errors Slack shows in the modal
-// (`response_action: errors`). Agent text in a modal is plain_text only. Pure.
+// (`response_action: errors`). Agent text in a modal is plain_text only. An action with invisible
+// characters is not prefilled: a text box would hide them, so the modal says where they are and
+// the approver writes the action as it should run. Pure.
 import { validateConditions } from '../../core/conditions.js';
 import { isGreenlightError } from '../../core/errors.js';
 import type { ApprovalRequest, ConditionValue } from '../../core/types.js';
+import { describeInvisible } from '../../text/invisible.js';
 import { conditionValue, decisionFor, editStart, type Choice, type Given } from '../offer.js';
 import { ACTION_PREFIX, MAX_EDIT_CHARS, plainText, type Block } from './blocks.js';
 import { label, plain } from './escape.js';
@@ -79,7 +82,10 @@ export function modalFor(request: ApprovalRequest, choice: Choice, origin: Modal
     case 'edit': {
       const format = choice.input.kind === 'edit' ? choice.input.format : 'text';
       const what = format === 'command' ? 'the command' : format === 'json' ? 'the input (JSON)' : 'the action';
-      blocks.push(input('edited', `Edit ${what}. Approving runs what you write here, once.`, textInput(true, editStart(request))));
+      const start = editStart(request);
+      const hidden = describeInvisible(start, what);
+      if (hidden) blocks.push({ type: 'section', text: plainText(label(`Careful: ${hidden}. A text box would hide them, so it starts empty: write ${what} as it should run (the card shows the characters as ⟪U+…⟫).`, 3000)) });
+      blocks.push(input('edited', `Edit ${what}. Approving runs what you write here, once.`, textInput(true, hidden ? undefined : start)));
       break;
     }
     case 'conditional':
