@@ -25,6 +25,9 @@ describe('slack (http mode): signatures, replays and malformed payloads', { time
     const wrongSecret = await rig.slack.post('/v1/slack/interactions', body, rig.slack.signed(body, undefined, 'not-the-signing-secret-000000000'));
     assert.equal(wrongSecret.status, 401);
     assert.equal(wrongSecret.body.error.code, 'SIGNATURE_INVALID');
+    const health = (await rig.srv.call('admin', 'GET', '/v1/channels')).body.items.find((c: { name: string }) => c.name === 'slack');
+    assert.equal(health.inbound.state, 'failing', 'a wrong signing secret shows in the channel\'s health');
+    assert.match(health.inbound.detail, /forged signature .*channels\.slack\.signing_secret/);
     const other = form(rig.slack.clickPayload(ALICE, card, 'gl:deny'));
     const tampered = await rig.slack.post('/v1/slack/interactions', body, rig.slack.signed(other));
     assert.equal(tampered.status, 401);

@@ -26,6 +26,7 @@ async function verifiedForm(deps: SlackDeps, c: Ctx): Promise<URLSearchParams> {
   const check = checkSignature(settings.signing_secret, { signature: c.req.header('x-slack-signature'), timestamp: c.req.header('x-slack-request-timestamp') }, body, ctx.clock.now());
   if (!check.ok) {
     ctx.metrics.inc('greenlight_slack_refused_total', { reason: `signature_${check.reason}` });
+    if (check.reason === 'forged' || check.reason === 'stale') deps.inbound.failed(`refused a request with a ${check.reason} signature (a wrong channels.slack.signing_secret refuses every click)`);
     throw new GreenlightError('SIGNATURE_INVALID', check.message);
   }
   if (!(await firstSeen(ctx.store, c.req.header('x-slack-signature')!, ctx.clock.now()))) {
