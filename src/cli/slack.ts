@@ -5,6 +5,7 @@
 import { slackManifest } from '../channels/slack/manifest.js';
 import type { Command } from './commands.js';
 import { configHelp, parseWithConfig } from './config-flags.js';
+import { processIo, type Io } from './io.js';
 import { cli } from '../invocation.js';
 
 const USAGE = `Usage:
@@ -17,12 +18,6 @@ slash command at <url>/v1/slack/interactions and <url>/v1/slack/commands. See do
 Exit codes: 0 printed, 2 usage or config error.
 `;
 
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 export async function runSlack(args: string[], io: Io = processIo): Promise<number> {
   const [sub, ...rest] = args;

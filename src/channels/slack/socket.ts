@@ -8,6 +8,7 @@
 // Envelopes are acted on once (transport.ts); a malformed one is acknowledged (so Slack does not
 // resend it), logged with what is wrong, and otherwise ignored.
 import type { SocketModeClient } from '@slack/socket-mode';
+import { setTimeout as delay } from 'node:timers/promises';
 import { MAX_JSON_DEPTH } from '../../core/bounded-json.js';
 import { isGreenlightError } from '../../core/errors.js';
 import { slackLogger } from './api.js';
@@ -33,16 +34,8 @@ export function createSocket(deps: SlackDeps, inbound: Inbound, after: AfterWork
   let loop: Promise<void> | null = null;
   let connected = false;
 
-  const sleep = (ms: number, signal: AbortSignal) =>
-    new Promise<void>((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
+  /** Waits `ms`, or less when the loop is stopped; never throws. */
+  const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
   async function onEnvelope(e: Envelope): Promise<void> {
     const ack = (body?: Record<string, unknown> | null) => e.ack(body ?? undefined).catch((err: unknown) => logger.warn('slack: could not acknowledge an envelope', { err: (err as Error).message }));
