@@ -10,26 +10,18 @@ import { DeliveryError } from '../../delivery/delivery-error.js';
 import type { OutboxInput, OutboxItem } from '../../store/store.js';
 import type { ChannelContext } from '../channel.js';
 import { fullText } from '../card.js';
+import { routeTargets } from '../routing.js';
 import { renderCard } from './blocks.js';
 import type { SlackSettings } from './config.js';
 import { CHANNEL, REF, type SlackDeps } from './deps.js';
 
 /**
- * Where a request is announced, in order, without duplicates: the channel the agent hinted if it
- * is one of the project's slack routes; else the project's slack routes; else the default channel;
- * plus each routed approver's direct messages (approver_dms: always, or when nothing else covers it).
+ * Where a request is announced (../routing.ts): the channel the agent hinted if it is one of the
+ * project's slack routes; else those routes; else the default channel; plus each routed approver's
+ * direct messages (approver_dms: always, or fallback when nothing else covers the request).
  */
 export function destinationsFor(request: ApprovalRequest, settings: SlackSettings, ctx: Pick<ChannelContext, 'config' | 'approversFor'>): string[] {
-  const project = request.project ? ctx.config.projects.find((p) => p.name === request.project) : undefined;
-  const routes = (project?.routes ?? []).filter((r) => r.channel === CHANNEL).map((r) => r.target);
-  let out: string[];
-  if (request.target && (request.channel === null || request.channel === CHANNEL) && routes.includes(request.target)) out = [request.target];
-  else if (routes.length) out = routes;
-  else out = settings.channel ? [settings.channel] : [];
-  if (settings.approver_dms === 'always' || (settings.approver_dms === 'fallback' && out.length === 0)) {
-    for (const a of ctx.approversFor(request)) if (a.slack_user_id) out.push(a.slack_user_id);
-  }
-  return [...new Set(out)];
+  return routeTargets(request, CHANNEL, { defaults: settings.channel ? [settings.channel] : [], direct: { when: settings.approver_dms, of: (a) => a.slack_user_id } }, ctx);
 }
 
 type Payload = { op: 'announce'; to: string } | { op: 'update' };
