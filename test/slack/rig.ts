@@ -12,6 +12,8 @@ import { APP_TOKEN, BOT_TOKEN, FakeSlack, SIGNING_SECRET, type Message } from '.
 export const ALICE = 'U0ALICE01';
 export const BOB = 'U0BOB0001';
 export const MALLORY = 'U0MALLORY';
+/** An approver named like the agent the rig files as (agent-a): they never decide its requests. */
+export const FILER = 'U0FILER01';
 /** The default channel (the bot is a member). */
 export const APPROVALS = 'C0APPROVE';
 /** Project ops routes here. */
@@ -64,6 +66,7 @@ export function rigConfig(slack: FakeSlack, mode: Mode, overrides: { slack?: Rec
     approvers: [
       { name: 'alice', key: KEYS.approver, slack_user_id: ALICE, telegram_user_id: 42 },
       { name: 'bob', key: KEYS.otherApprover, slack_user_id: BOB, projects: ['ops'] },
+      { name: 'agent-a', slack_user_id: FILER },
     ],
     projects: [{ name: 'ops', routes: [{ channel: 'slack', target: OPS }] }],
     channels: { slack: slackSection(slack, mode, section) },

@@ -1,12 +1,12 @@
 // What decides nothing: a forged or tampered signature, a stale (or future) timestamp, a replayed
-// interaction (over HTTP and over Socket Mode), a click by someone who is not an approver or not
-// this request's, and malformed, oversized or deeply nested payloads — each refused with a clear
+// interaction (over HTTP and over Socket Mode), a click by someone who is not an approver, not
+// this request's, or its filer, and malformed, oversized or deeply nested payloads — each refused with a clear
 // error (HTTP) or acknowledged and dropped (Socket Mode), the request still pending, and the
 // refusal audited where a person was refused.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SIGNING_SECRET } from './fake-slack.js';
-import { ALICE, APPROVALS, BOB, MALLORY, bash, startSlackRig, until, type SlackRig } from './rig.js';
+import { ALICE, APPROVALS, BOB, FILER, MALLORY, bash, startSlackRig, until, type SlackRig } from './rig.js';
 
 const form = (payload: unknown) => new URLSearchParams({ payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }).toString();
 
@@ -91,14 +91,18 @@ describe('slack (http mode): signatures, replays and malformed payloads', { time
     assert.equal(rig.slack.views.filter((v) => v.user === MALLORY).length, 0);
   });
 
-  it('an approver this request is not routed to is refused and audited', async () => {
+  it('an approver this request is not routed to, and the approver who filed it, are refused and audited', async () => {
     const { request, card } = await rig.file(bash('npm publish'));
     await rig.slack.click(BOB, card, 'gl:approve', 'http'); // bob decides project ops only
     const told = await until('the refusal', () => rig.slack.ephemerals.find((e) => e.user === BOB));
     assert.match(told.text, /not routed to you/);
+    await rig.slack.click(FILER, card, 'gl:approve', 'http'); // the approver named like the agent that filed it
+    const filer = await until('the filer\'s refusal', () => rig.slack.ephemerals.find((e) => e.user === FILER));
+    assert.equal(filer.text, 'You filed this request; another approver decides it.');
     await pending(request.id);
     const audit = await rig.srv.call('admin', 'GET', `/v1/audit?request_id=${request.id}`);
-    assert.ok(audit.body.items.some((e: any) => e.action === 'slack.unauthorized' && e.detail.reason === 'not_routed'));
+    const reasons = audit.body.items.filter((e: any) => e.action === 'slack.unauthorized').map((e: any) => e.detail.reason);
+    assert.deepEqual(reasons.sort(), ['filer', 'not_routed']);
   });
 
   it('a second click after a decision says who decided it, and changes nothing', async () => {

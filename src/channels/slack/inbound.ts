@@ -7,7 +7,7 @@
 // offered (blocks.ts), recomputed from the request as it is now.
 import { isGreenlightError } from '../../core/errors.js';
 import type { ApprovalRequest, Principal, Status } from '../../core/types.js';
-import { decisionFor, findChoice, type Choice, type Given } from '../offer.js';
+import { decisionFor, FILER_NOTE, findChoice, type Choice, type Given } from '../offer.js';
 import { ACTION_PREFIX, OPEN_ACTION, renderCard, slackChoices } from './blocks.js';
 import { USER_ID } from './config.js';
 import { escapeMrkdwn } from './escape.js';
@@ -62,8 +62,9 @@ export function createInbound(deps: SlackDeps) {
     }
     if (!request) return void (await whisper(channel, who.id, TEXT.unknown)), null;
     if (!mayDecide(deps, principal, request)) {
-      await auditRefusal(deps, who, channel, what, 'not_routed', request.id);
-      await whisper(channel, who.id, TEXT.notRouted);
+      const filer = principal.name === request.agent;
+      await auditRefusal(deps, who, channel, what, filer ? 'filer' : 'not_routed', request.id);
+      await whisper(channel, who.id, filer ? FILER_NOTE : TEXT.notRouted);
       return null;
     }
     if (request.status !== 'pending' || request.expires_at <= ctx.clock.now()) {
@@ -76,7 +77,7 @@ export function createInbound(deps: SlackDeps) {
   /** The choice as the card offers it now, or null (and the approver is told). */
   async function offered(request: ApprovalRequest, id: string, who: Who, channel: string | null): Promise<Choice | null> {
     const { truncated } = renderCard(request, ctx.publicUrl);
-    const choice = findChoice({ choices: slackChoices(request, truncated), truncated }, id);
+    const choice = findChoice({ choices: slackChoices(request, truncated), truncated, filer: false }, id);
     if (!choice) {
       await auditRefusal(deps, who, channel, `${ACTION_PREFIX}${id}`, 'not_offered', request.id);
       await whisper(channel, who.id, TEXT.notOffered);
@@ -98,7 +99,7 @@ export function createInbound(deps: SlackDeps) {
       }
       if (err.code === 'NOT_ROUTED_TO_YOU' || err.code === 'FORBIDDEN' || err.code === 'FILER_CANNOT_DECIDE') {
         await auditRefusal(deps, who, channel, `decide:${d.input.outcome}`, err.code, request.id);
-        return whisper(channel, who.id, TEXT.notRouted);
+        return whisper(channel, who.id, err.code === 'FILER_CANNOT_DECIDE' ? FILER_NOTE : TEXT.notRouted);
       }
       if (err.status < 500) return whisper(channel, who.id, TEXT.failed(err.message));
       throw err;
