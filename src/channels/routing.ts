@@ -1,4 +1,4 @@
-// Where a chat channel (Telegram, Slack, ...) announces a request, by the server's routing — the
+// Where a chat channel (Telegram, Slack, Discord) announces a request, by the server's routing — the
 // agent never picks: the conversation the agent hinted if it is one of the project's routes to this
 // channel; else those routes; else the channel's defaults; plus each routed approver's own direct
 // conversation, as the channel's setting says (`always`; `fallback`: only when nothing else covers

@@ -103,7 +103,7 @@ describe('greenlight init', () => {
     assert.equal(existsSync(early), false);
     const bogus = await runCli(['init', '--config', early, '--channels', 'ntfy,carrier-pigeon']);
     assert.equal(bogus.code, 2);
-    assert.match(bogus.stderr, /cannot set up carrier-pigeon; it knows telegram, email, ntfy, discord/);
+    assert.match(bogus.stderr, /cannot set up carrier-pigeon; it knows telegram, email, ntfy, discord, slack\./);
   });
 
   it('--channels telegram,email,discord asks each channel its own questions and links the approver it creates to each', async () => {

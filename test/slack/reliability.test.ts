@@ -12,7 +12,8 @@ import { createTelegramChannelFactory } from '../../src/channels/telegram/telegr
 import { startTestServer, type TestServer } from '../helpers/harness.js';
 import { ALICE as TG_ALICE, CHAT, Emulator, buttonData, telegramSection } from '../telegram/emulator.js';
 import { FakeSlack } from './fake-slack.js';
-import { ALICE, APPROVALS, TestClock, bash, rigConfig, shownText, slackSection, startSlackRig, until, type SlackRig } from './rig.js';
+import { ALICE, APPROVALS, bash, rigConfig, shownText, slackSection, startSlackRig, until, type SlackRig } from './rig.js';
+import { MovableClock } from '../helpers/clock.js';
 
 describe('slack: decided on another channel', { timeout: 120_000 }, () => {
   let emu: Emulator;
@@ -176,7 +177,7 @@ describe('slack: start-up checks the credentials', { timeout: 60_000 }, () => {
 
   it('Slack unreachable at start: the server starts, and cards wait in the outbox', async () => {
     slack.outage = 'refuse';
-    const srv = await startTestServer(rigConfig(slack, 'http'), { channels: [createSlackChannelFactory()], dataDir: dataDir(), clock: new TestClock() });
+    const srv = await startTestServer(rigConfig(slack, 'http'), { channels: [createSlackChannelFactory()], dataDir: dataDir(), clock: new MovableClock() });
     try {
       const health = (await srv.call('admin', 'GET', '/v1/channels')).body.items.find((c: { name: string }) => c.name === 'slack');
       assert.equal(health.detail.bot, null);

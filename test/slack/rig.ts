@@ -5,7 +5,7 @@
 import type { ApprovalRequest } from '../../src/core/types.js';
 import { createSlackChannelFactory } from '../../src/channels/slack/slack-channel.js';
 import type { ChannelFactory } from '../../src/channels/channel.js';
-import type { Clock } from '../../src/core/ids.js';
+import { MovableClock } from '../helpers/clock.js';
 import { KEYS, startTestServer, type TestServer } from '../helpers/harness.js';
 import { APP_TOKEN, BOT_TOKEN, FakeSlack, SIGNING_SECRET, type Message } from './fake-slack.js';
 
@@ -37,17 +37,11 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
   }
 }
 
-/** Real time that a test can move forward. */
-export class TestClock implements Clock {
-  offset = 0;
-  now = () => Date.now() + this.offset;
-}
-
 export interface SlackRig {
   slack: FakeSlack;
   srv: TestServer;
   mode: Mode;
-  clock: TestClock;
+  clock: MovableClock;
   /** Files a request as agent-a; returns it with its card once posted to `channel`. */
   file(body: Record<string, unknown>, channel?: string): Promise<{ request: ApprovalRequest; card: Message }>;
   get(id: string): Promise<ApprovalRequest>;
@@ -75,11 +69,11 @@ export function rigConfig(slack: FakeSlack, mode: Mode, overrides: { slack?: Rec
   };
 }
 
-export async function startSlackRig(mode: Mode, overrides: { slack?: Record<string, unknown>; [k: string]: unknown } = {}, options: { slack?: FakeSlack; factories?: ChannelFactory[]; clock?: TestClock } = {}): Promise<SlackRig> {
+export async function startSlackRig(mode: Mode, overrides: { slack?: Record<string, unknown>; [k: string]: unknown } = {}, options: { slack?: FakeSlack; factories?: ChannelFactory[]; clock?: MovableClock } = {}): Promise<SlackRig> {
   const slack = options.slack ?? (await FakeSlack.start());
   slack.channels.set(APPROVALS, { member: true });
   slack.channels.set(OPS, { member: true });
-  const clock = options.clock ?? new TestClock();
+  const clock = options.clock ?? new MovableClock();
   const factory = createSlackChannelFactory({ socket: { backoffMs: () => 50 } });
   const srv = await startTestServer(rigConfig(slack, mode, overrides), { channels: options.factories ?? [factory], clock });
   slack.greenlightUrl = srv.url;

@@ -4,7 +4,7 @@
 // src/config/settings.ts). Every problem is named with the key to change.
 import { z } from 'zod';
 import { ConfigError } from '../../config/load.js';
-import { parseSection } from '../config-section.js';
+import { parseSection, serviceUrl } from '../config-section.js';
 import type { Config } from '../../config/schema.js';
 
 /** A conversation id as Slack writes it: public (C…), private (G…) or direct (D…) channel. */
@@ -34,12 +34,7 @@ export const SlackConfigSchema = z
      */
     approver_dms: z.enum(['fallback', 'always', 'never']).default('fallback'),
     /** The Web API: Slack's, or a test double. */
-    api_url: z
-      .string()
-      .url()
-      .refine((u) => /^https?:$/.test(new URL(u).protocol), 'use an http:// or https:// URL')
-      .default('https://slack.com/api')
-      .transform((s) => s.replace(/\/+$/, '')),
+    api_url: serviceUrl('https://slack.com/api'),
     /** At most this many requests in one `/greenlight pending` answer. */
     pending_limit: z.number().int().min(1).max(20).default(10),
     /** How long one Web API call may take. */
