@@ -7,6 +7,7 @@
 // (requestUrl) wherever it had to cut.
 import type { ApprovalRequest } from '../core/types.js';
 import { actionAsItRuns, type ActionView } from './action.js';
+import { showInvisible } from '../text/invisible.js';
 import { offerFor, type Offer, type OfferOptions } from './offer.js';
 
 export const fmtTime = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -83,4 +84,30 @@ export function cardFor(r: ApprovalRequest, options: OfferOptions & { publicUrl:
     url: requestUrl(options.publicUrl, r.id),
     status: r.status === 'pending' ? null : statusLine(r),
   };
+}
+
+/** The whole request as plain text, for the file a channel attaches where it had to cut the card: the action first. */
+export function fullText(request: ApprovalRequest): string {
+  const action = actionAsItRuns(request);
+  const lines: string[] = [`Greenlight request ${request.id}`, '', `Title: ${request.title}`, `Status: ${request.status}`, '', `The action: ${action.tool} (${action.what})`];
+  if (action.text) lines.push(action.text);
+  for (const e of action.extras) lines.push(`Also in the input: ${e.name} = ${e.value}`);
+  if (action.description !== null) lines.push('', "Agent's description (the agent's own words, not checked against the action):", action.description);
+  if (request.policy) lines.push('', `Why you are asked — policy: ${request.policy.verdict}${request.policy.rule ? ` (${request.policy.rule})` : ''}${request.policy.dangerous ? ' [dangerous]' : ''}:`, request.policy.reason);
+  lines.push('', `Agent: ${request.agent}`);
+  const opt = (label: string, v: string | null) => v && lines.push(`${label}: ${v}`);
+  opt('Project', request.project);
+  opt('Dir', request.cwd);
+  opt('Session', request.session_id);
+  opt('Requester', request.requester);
+  lines.push(`Priority: ${request.priority}`, `Created: ${new Date(request.created_at).toISOString()}`, `Expires: ${new Date(request.expires_at).toISOString()}`);
+  if (request.context) lines.push('', 'Context:', request.context);
+  if (request.question) {
+    lines.push('', `Question (${request.question.multi_select ? 'pick one or more' : 'pick one'}${request.question.allow_free_text ? ', or answer freely' : ''}):`);
+    for (const o of request.question.options) lines.push(`  ${o.key}. ${o.label}${o.description ? ` — ${o.description}` : ''}`);
+  }
+  if (request.conditions_schema?.length) lines.push('', 'Conditions schema:', JSON.stringify(request.conditions_schema, null, 2));
+  if (request.input !== null && request.input !== undefined) lines.push('', 'Input (JSON):', JSON.stringify(request.input, null, 2) ?? '');
+  if (request.metadata) lines.push('', 'Metadata (JSON):', JSON.stringify(request.metadata, null, 2));
+  return showInvisible(lines.join('\n')) + '\n';
 }

@@ -8,7 +8,7 @@ import { webChannel } from '../web/web-channel.js';
 
 /**
  * The built-in channel factories this config needs; each returns null when its config section is
- * absent. Telegram, email, ntfy and Discord load their modules (grammY, nodemailer, ...) only when configured.
+ * absent. Telegram, email, ntfy, Discord and Slack load their modules (grammY, nodemailer, the Slack SDK, ...) only when configured.
  */
 export async function loadChannelFactories(config: Pick<Config, 'channels'>): Promise<ChannelFactory[]> {
   const factories: ChannelFactory[] = [];
@@ -16,6 +16,7 @@ export async function loadChannelFactories(config: Pick<Config, 'channels'>): Pr
   if (config.channels.email !== undefined) factories.push((await import('./email/email-channel.js')).emailChannelFactory);
   if (config.channels.ntfy !== undefined) factories.push((await import('./ntfy/ntfy-channel.js')).ntfyChannelFactory);
   if (config.channels.discord !== undefined) factories.push((await import('./discord/discord-channel.js')).discordChannelFactory);
+  if (config.channels.slack !== undefined) factories.push((await import('./slack/slack-channel.js')).slackChannelFactory);
   factories.push(webChannel);
   return factories;
 }

@@ -8,6 +8,7 @@ import { discordSetup } from './discord/setup.js';
 import { emailSetup } from './email/setup.js';
 import { NtfyConfigSchema, TOPIC } from './ntfy/config.js';
 import { telegramSetup } from './telegram/setup.js';
+import { slackSetup } from './slack/setup.js';
 
 export interface SetupQuestion {
   /** Where the answer goes, by name (the channel's `section` reads it). */
@@ -20,6 +21,8 @@ export interface SetupQuestion {
   optional?: boolean;
   /** Why the answer is not usable, or null when it is. */
   check?(answer: string): string | null;
+  /** Asked only when this holds for the answers so far (e.g. one mode's secret). */
+  when?(answers: Record<string, string>): boolean;
 }
 
 export interface ChannelSetup {
@@ -68,6 +71,6 @@ const ntfy: ChannelSetup = {
 };
 
 /** Every channel init can set up, in the order it offers them; a channel keeps its own in <channel>/setup.ts. */
-export const SETUPS: readonly ChannelSetup[] = [telegramSetup, emailSetup, ntfy, discordSetup];
+export const SETUPS: readonly ChannelSetup[] = [telegramSetup, emailSetup, ntfy, discordSetup, slackSetup];
 
 export const setupFor = (channel: string): ChannelSetup | undefined => SETUPS.find((s) => s.channel === channel);

@@ -35,6 +35,7 @@ export const COMMANDS: Record<string, Command> = {
   policy: policyCommand,
   grants: grantsCommand,
   telegram: lazy('set up or delete the Telegram webhook (setup-webhook | delete-webhook)', () => import('./telegram.js').then((m) => m.telegramCommand)),
+  slack: lazy('print the Slack app manifest with the scopes Greenlight needs (manifest)', () => import('./slack.js').then((m) => m.slackCommand)),
   password: passwordCommand,
   run: runCommand,
   ask: askCommand,

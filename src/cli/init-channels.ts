@@ -65,6 +65,7 @@ export async function askChannels(chosen: ChannelSetup[] | null, approver: strin
       say(`\n${setup.channel}: ${setup.summary}\n`);
       const answers: Record<string, string> = {};
       for (const q of setup.questions) {
+        if (q.when && !q.when(answers)) continue;
         for (let tries = 0; ; tries++) {
           const given = await ask(`${q.prompt}${q.default ? ` [${q.default}]` : q.optional ? ' (optional)' : ''}: `);
           const answer = given === '' ? (q.default ?? '') : given;

@@ -341,6 +341,9 @@ sessions:
 # A channel without a section is off. \`greenlight init --channels ntfy\` asks for a channel's settings.
 # The Discord bot's token (channels.discord.bot_token) is a secret: set it in the environment.
 # ${where('channels.discord.bot_token')}
+# The Slack app's tokens (channels.slack.bot_token, app_token, signing_secret) are secrets: set
+# them in the environment. ${where('channels.slack.bot_token')}
+# ${where('channels.slack.app_token')} ${where('channels.slack.signing_secret')}
 ${Object.keys(channels.sections).length ? `channels:\n${yamlLines(channels.sections, '  ').trimEnd()}` : 'channels: {}'}
 
 delivery:

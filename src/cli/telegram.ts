@@ -6,6 +6,7 @@ import { parseTelegramSettings, webhookUrlOf } from '../channels/telegram/config
 import { ALLOWED_UPDATES } from '../channels/telegram/routes.js';
 import type { Command } from './commands.js';
 import { configHelp, parseWithConfig } from './config-flags.js';
+import { processIo, type Io } from './io.js';
 import { cli } from '../invocation.js';
 
 const USAGE = `Usage:
@@ -20,12 +21,6 @@ removes the webhook when it starts. delete-webhook goes back to polling.
 Exit codes: 0 done, 1 Telegram refused or could not be reached, 2 usage or config error.
 `;
 
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 export async function runTelegram(args: string[], io: Io = processIo): Promise<number> {
   const [sub, ...rest] = args;

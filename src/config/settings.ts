@@ -33,4 +33,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'sessions.claude_path', env: 'GREENLIGHT_SESSIONS_CLAUDE_PATH', flag: 'sessions-claude-path', type: 'string', help: "Claude Code's executable for agent sessions" },
   { path: 'channels.discord.bot_token', env: 'GREENLIGHT_DISCORD_BOT_TOKEN', flag: 'discord-bot-token', type: 'string', help: 'the Discord bot\'s token (a secret: prefer the _FILE variable)' },
   { path: 'delivery.allow_loopback', env: 'GREENLIGHT_DELIVERY_ALLOW_LOOPBACK', flag: 'delivery-allow-loopback', type: 'bool', help: 'let webhooks and callbacks reach loopback addresses' },
+  { path: 'channels.slack.bot_token', env: 'GREENLIGHT_SLACK_BOT_TOKEN', flag: 'slack-bot-token', type: 'string', help: 'the Slack app\'s bot token (xoxb-…); prefer the _FILE form' },
+  { path: 'channels.slack.signing_secret', env: 'GREENLIGHT_SLACK_SIGNING_SECRET', flag: 'slack-signing-secret', type: 'string', help: 'the Slack app\'s signing secret (http mode); prefer the _FILE form' },
+  { path: 'channels.slack.app_token', env: 'GREENLIGHT_SLACK_APP_TOKEN', flag: 'slack-app-token', type: 'string', help: 'the Slack app-level token (xapp-…, Socket Mode); prefer the _FILE form' },
 ];

@@ -8,6 +8,7 @@ import { parseDiscordSettings } from '../../src/channels/discord/config.js';
 import { parseEmailConfig } from '../../src/channels/email/config.js';
 import { parseNtfySettings } from '../../src/channels/ntfy/config.js';
 import { parseTelegramSettings } from '../../src/channels/telegram/config.js';
+import { parseSlackSettings } from '../../src/channels/slack/config.js';
 import { runCli } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'greenlight-cli-init-'));
@@ -65,6 +66,29 @@ describe('greenlight init', () => {
     assert.match(readFileSync(file, 'utf8'), /\nchannels:\n  ntfy:\n    server_url: https:\/\/ntfy\.example\.com\n/);
   });
 
+  it('--channels slack asks the mode, then only that mode\'s secret, and writes a section and identity the channel accepts', async () => {
+    const socket = join(dir, 'with-slack.yaml');
+    const bot = 'xoxb-1111-2222-initbottoken0123456789';
+    const app = 'xapp-1-A0INIT-3333-initapptoken0123456789';
+    const r = await runCli(['init', '--config', socket, '--channels', 'slack'], { input: `\n${bot}\n${app}\n#approvals\nC0APPROVE\nU0ALICE01\n` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /socket \(no public URL needed\) or http .*\[socket\]: /);
+    assert.doesNotMatch(r.stdout, /Signing Secret/, 'Socket Mode asks for no signing secret');
+    assert.match(r.stdout, /a channel id such as C0123ABCD; try again/);
+    assert.match(r.stdout, /\/invite @Greenlight/);
+    const { config } = loadConfig({ file: socket, env: {} });
+    assert.deepEqual(config.channels.slack, { mode: 'socket', bot_token: bot, app_token: app, channel: 'C0APPROVE' });
+    assert.equal(config.approvers[0].slack_user_id, 'U0ALICE01');
+    assert.equal(parseSlackSettings(config)?.mode, 'socket', 'the server accepts what init wrote');
+
+    const http = join(dir, 'with-slack-http.yaml');
+    const h = await runCli(['init', '--config', http, '--channels', 'slack'], { input: `http\n${bot}\n8f742231b10e8888abcd99yyyzzz85a5\n\nU0ALICE01\n` });
+    assert.equal(h.code, 0, h.stderr);
+    assert.doesNotMatch(h.stdout, /App-level token/, 'http mode asks for no app-level token');
+    const settings = parseSlackSettings(loadConfig({ file: http, env: {} }).config);
+    assert.deepEqual([settings?.mode, settings?.signing_secret, settings?.channel, settings?.app_token], ['http', '8f742231b10e8888abcd99yyyzzz85a5', null, null]);
+  });
+
   it('takes the defaults on empty answers, and writes nothing when the input ends early or names an unknown channel', async () => {
     const file = join(dir, 'defaults.yaml');
     const r = await runCli(['init', '--config', file, '--channels', 'ntfy'], { input: '\n\n\n' });
@@ -79,7 +103,7 @@ describe('greenlight init', () => {
     assert.equal(existsSync(early), false);
     const bogus = await runCli(['init', '--config', early, '--channels', 'ntfy,carrier-pigeon']);
     assert.equal(bogus.code, 2);
-    assert.match(bogus.stderr, /cannot set up carrier-pigeon; it knows telegram, email, ntfy, discord/);
+    assert.match(bogus.stderr, /cannot set up carrier-pigeon; it knows telegram, email, ntfy, discord, slack\./);
   });
 
   it('--channels telegram,email,discord asks each channel its own questions and links the approver it creates to each', async () => {

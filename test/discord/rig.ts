@@ -9,6 +9,7 @@ import type { ApprovalRequest } from '../../src/core/types.js';
 import { eventually } from '../email/fixtures.js';
 import { KEYS, startTestServer, type TestServer } from '../helpers/harness.js';
 import { APP_ID, BOT_TOKEN, FakeDiscord, type Message } from './fake-discord.js';
+import { MovableClock as Clock } from '../helpers/clock.js';
 
 export const ALICE = '1400000000000000001';
 export const BOB = '1400000000000000002';
@@ -16,11 +17,6 @@ export const MALLORY = '1400000000000000666';
 export const APPROVALS = '1500000000000000001';
 export const OPS = '1500000000000000002';
 
-/** Real time, which a test can move forward. */
-export class Clock {
-  offset = 0;
-  now = () => Date.now() + this.offset;
-}
 
 export interface Rig {
   discord: FakeDiscord;

@@ -11,17 +11,13 @@ import { eventually } from '../email/fixtures.js';
 import { KEYS, startTestServer, type TestServer } from '../helpers/harness.js';
 import { assertShownVisibly, HOSTILE } from '../helpers/hostile-text.js';
 import { FakeNtfy, type NtfyAction, type Published } from './fake-ntfy.js';
+import { MovableClock as Clock } from '../helpers/clock.js';
 
 const TOKEN = 'tk_fake0123456789abcdefghijklmn';
 const ALICE_TOPIC = 'gl-alice-7c1e9f2a';
 const BOB_TOPIC = 'gl-bob-5d0b7e44';
 const TEAM_TOPIC = 'gl-team-0af3c2';
 
-/** Real time, which a test can move forward. */
-class Clock {
-  offset = 0;
-  now = () => Date.now() + this.offset;
-}
 
 function ntfySuite() {
   const rig = {} as { ntfy: FakeNtfy; s: TestServer; clock: Clock };

@@ -6,6 +6,7 @@ import { buildChannels, createChannelContext } from '../../src/channels/registry
 import { createTelegramChannelFactory } from '../../src/channels/telegram/telegram-channel.js';
 import { ntfyChannelFactory } from '../../src/channels/ntfy/ntfy-channel.js';
 import { discordChannelFactory } from '../../src/channels/discord/discord-channel.js';
+import { slackChannelFactory } from '../../src/channels/slack/slack-channel.js';
 import { createHealthBook } from '../../src/channels/health.js';
 import { channelRoutes as channelHealthRoutes } from '../../src/http/routes/channels.js';
 import { ConfigSchema } from '../../src/config/schema.js';
@@ -36,6 +37,7 @@ export const TEST_VERSION = '9.9.9-test';
 export const DOC_ROUTES = new Set(['GET /openapi.json', 'GET /docs', 'GET /docs/app.js', 'GET /docs/app.css']);
 
 export const TELEGRAM_SECRET = 'openapi-telegram-secret-0123456789';
+export const SLACK_SIGNING_SECRET = 'openapiSlackSigningSecret0123456';
 
 /** The Bot API methods the Telegram routes call, answered here: no network. */
 const fakeBotApi: Transformer = async (prev, method, payload, signal) => {
@@ -58,7 +60,7 @@ export function buildDeps(withPrincipals = true): HttpDeps {
     withPrincipals
       ? {
           agents: [{ name: 'agent-a', key: KEYS.agent }],
-          approvers: [{ name: 'alice', key: KEYS.approver, telegram_user_id: 111, discord_user_id: '1400000000000000001' }],
+          approvers: [{ name: 'alice', key: KEYS.approver, telegram_user_id: 111, discord_user_id: '1400000000000000001', slack_user_id: 'U0ALICE01' }],
           admins: [{ name: 'root', key: KEYS.admin }],
           rate_limit: { per_minute: 0 },
           policy: { allow: ['Bash(git *)'], deny: ['Bash(git push --force *)'] },
@@ -66,6 +68,7 @@ export function buildDeps(withPrincipals = true): HttpDeps {
             telegram: { bot_token: '123456:openapi-fixture-token-abcdefghij', api_root: 'http://127.0.0.1:9', chats: [-100123], webhook: { secret_token: TELEGRAM_SECRET } },
             ntfy: { server_url: 'http://127.0.0.1:9', topics: [{ topic: 'openapi-alice', approver: 'alice' }] },
             discord: { application_id: '1100000000000000001', public_key: '0'.repeat(64), bot_token: 'MTEwMDAwMDAwMDAwMDAwMDAwMQ.GxYzAb.openapi-fixture-token-0123456789', channel_id: '1500000000000000001', api_root: 'http://127.0.0.1:9' },
+            slack: { mode: 'http', bot_token: 'xoxb-1111-2222-openapifixturetoken', signing_secret: SLACK_SIGNING_SECRET, channel: 'C0APPROVE', api_url: 'http://127.0.0.1:9' },
           },
         }
       : {},
@@ -92,8 +95,8 @@ export function buildDeps(withPrincipals = true): HttpDeps {
 /** The channels' route groups, as main mounts them (the Telegram channel's Bot API stood in for). */
 function channelRoutes(deps: HttpDeps) {
   const ctx = createChannelContext({ gate: deps.gate, store: deps.gate.deps.store, config: deps.config, clock: systemClock, logger: silentLogger, metrics: deps.metrics, publicUrl: () => 'https://greenlight.example.com' });
-  // Telegram, ntfy and Discord are configured here; the other channels' factories would return null.
-  const channels = buildChannels(ctx, [createTelegramChannelFactory({ transformers: [fakeBotApi] }), ntfyChannelFactory, discordChannelFactory]);
+  // Telegram, ntfy, Discord and Slack (http mode) are configured here; the other channels' factories would return null.
+  const channels = buildChannels(ctx, [createTelegramChannelFactory({ transformers: [fakeBotApi] }), ntfyChannelFactory, discordChannelFactory, slackChannelFactory]);
   const health = createHealthBook({ store: ctx.store, clock: systemClock });
   return [channelHealthRoutes(() => health.report(channels)), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
 }
@@ -114,12 +117,12 @@ export interface Reply {
   body: any;
 }
 
-/** Calls the app in-process with a role's key. */
+/** Calls the app in-process with a role's key (a string body is sent as it is, e.g. a form; anything else as JSON). */
 export async function call(app: ReturnType<typeof buildApp>, role: KeyRole | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
   const h: Record<string, string> = { ...headers };
   if (role) h.authorization = `Bearer ${KEYS[role]}`;
   if (body !== undefined) h['content-type'] ??= 'application/json';
-  const res = await app.request(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await app.request(path, { method, headers: h, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await res.text();
   let parsed: unknown = null;
   try {

@@ -18,6 +18,7 @@ import type { OutboxInput, OutboxItem } from '../../store/store.js';
 import type { Channel, ChannelContext, ChannelFactory } from '../channel.js';
 import { editAll } from '../edit-all.js';
 import { inboundTracker } from '../health.js';
+import { routeTargets } from '../routing.js';
 import { createDiscordApi, DiscordApiError, isGone, toDeliveryError, type DiscordApi } from './api.js';
 import { DISCORD, parseDiscordSettings, type DiscordSettings } from './config.js';
 import { INTERACTIONS_PATH, interactionRoutes } from './interactions.js';
@@ -32,15 +33,11 @@ export interface DiscordChannelOptions {
 }
 
 /**
- * The Discord channels that see a request: the one the agent hinted if it is one of the project's
- * discord routes; else the project's discord routes; else the default channel.
+ * The Discord channels that see a request (../routing.ts): the one the agent hinted if it is one of
+ * the project's discord routes; else the project's discord routes; else the default channel.
  */
-export function channelsFor(request: ApprovalRequest, settings: DiscordSettings, ctx: Pick<ChannelContext, 'config'>): string[] {
-  const project = request.project ? ctx.config.projects.find((p) => p.name === request.project) : undefined;
-  const routes = (project?.routes ?? []).filter((r) => r.channel === DISCORD).map((r) => r.target);
-  if (request.target && (request.channel === null || request.channel === DISCORD) && routes.includes(request.target)) return [request.target];
-  if (routes.length) return [...new Set(routes)];
-  return settings.channel_id ? [settings.channel_id] : [];
+export function channelsFor(request: ApprovalRequest, settings: DiscordSettings, ctx: Pick<ChannelContext, 'config' | 'approversFor'>): string[] {
+  return routeTargets(request, DISCORD, { defaults: settings.channel_id ? [settings.channel_id] : [] }, ctx);
 }
 
 type Payload = { op: 'announce'; channel_id: string } | { op: 'update' };

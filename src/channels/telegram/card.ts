@@ -156,28 +156,5 @@ export function outcomeLineHtml(request: ApprovalRequest, m: Messages): string {
   return `<b>${escapeHtml(m.headline(request.status, d?.scope ?? null, edited))}</b> ${clipHtml(who, 200).html} · <code>${escapeHtml(request.id)}</code>`;
 }
 
-/** The whole request as plain text, for the file attached to a shortened card: the action first. */
-export function fullText(request: ApprovalRequest): string {
-  const action = actionAsItRuns(request);
-  const lines: string[] = [`Greenlight request ${request.id}`, '', `Title: ${request.title}`, `Status: ${request.status}`, '', `The action: ${action.tool} (${action.what})`];
-  if (action.text) lines.push(action.text);
-  for (const e of action.extras) lines.push(`Also in the input: ${e.name} = ${e.value}`);
-  if (action.description !== null) lines.push('', "Agent's description (the agent's own words, not checked against the action):", action.description);
-  if (request.policy) lines.push('', `Why you are asked — policy: ${request.policy.verdict}${request.policy.rule ? ` (${request.policy.rule})` : ''}${request.policy.dangerous ? ' [dangerous]' : ''}:`, request.policy.reason);
-  lines.push('', `Agent: ${request.agent}`);
-  const opt = (label: string, v: string | null) => v && lines.push(`${label}: ${v}`);
-  opt('Project', request.project);
-  opt('Dir', request.cwd);
-  opt('Session', request.session_id);
-  opt('Requester', request.requester);
-  lines.push(`Priority: ${request.priority}`, `Created: ${new Date(request.created_at).toISOString()}`, `Expires: ${new Date(request.expires_at).toISOString()}`);
-  if (request.context) lines.push('', 'Context:', request.context);
-  if (request.question) {
-    lines.push('', `Question (${request.question.multi_select ? 'pick one or more' : 'pick one'}${request.question.allow_free_text ? ', or answer freely' : ''}):`);
-    for (const o of request.question.options) lines.push(`  ${o.key}. ${o.label}${o.description ? ` — ${o.description}` : ''}`);
-  }
-  if (request.conditions_schema?.length) lines.push('', 'Conditions schema:', JSON.stringify(request.conditions_schema, null, 2));
-  if (request.input !== null && request.input !== undefined) lines.push('', 'Input (JSON):', JSON.stringify(request.input, null, 2) ?? '');
-  if (request.metadata) lines.push('', 'Metadata (JSON):', JSON.stringify(request.metadata, null, 2));
-  return showInvisible(lines.join('\n')) + '\n';
-}
+/** The whole request as plain text (shared with every channel that attaches it). */
+export { fullText } from '../card.js';

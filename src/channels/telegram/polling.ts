@@ -4,6 +4,7 @@
 import { GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { TelegramDeps } from './deps.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface Poller {
   start(): void;
@@ -18,17 +19,8 @@ export function createPoller(deps: TelegramDeps, handle: (update: Update) => Pro
   let controller: AbortController | null = null;
   let loop: Promise<void> | null = null;
 
-  const sleep = (ms: number, signal: AbortSignal) =>
-    new Promise<void>((resolve) => {
-      if (signal.aborted) return resolve();
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
+  /** Waits `ms`, or less when the loop is stopped; never throws. */
+  const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
   async function run(signal: AbortSignal): Promise<void> {
     let failures = 0;

@@ -8,7 +8,8 @@ import type { Update } from 'grammy/types';
 import { newId } from '../../core/ids.js';
 import type { ApprovalRequest, RequestEvent } from '../../core/types.js';
 import type { OutboxInput } from '../../store/store.js';
-import type { Channel, ChannelContext, ChannelFactory } from '../channel.js';
+import type { ApproverIdentity, Channel, ChannelContext, ChannelFactory } from '../channel.js';
+import { routeTargets } from '../routing.js';
 import { createBot, startupProblem, type ApiTransformer } from './api.js';
 import { inboundTracker } from '../health.js';
 import { parseTelegramSettings, type TelegramSettings } from './config.js';
@@ -26,25 +27,13 @@ export interface TelegramChannelOptions {
 }
 
 /**
- * The chats that see a request, in order, without duplicates: the chat the agent hinted if it is
- * one of the project's telegram routes; else the project's telegram routes; else the default
- * chats; plus each routed approver's private chat (approver_chats: always, or fallback when
- * nothing else covers the request).
+ * The chats that see a request (../routing.ts): the chat the agent hinted if it is one of the
+ * project's telegram routes; else those routes; else the default chats; plus each routed approver's
+ * private chat (approver_chats: always, or fallback when nothing else covers the request).
  */
 export function chatsFor(request: ApprovalRequest, settings: TelegramSettings, ctx: Pick<ChannelContext, 'config' | 'approversFor'>): string[] {
-  const project = request.project ? ctx.config.projects.find((p) => p.name === request.project) : undefined;
-  // A context's own chats come first for its sessions' requests (src/sessions/), then the project's routes.
-  const context = contextOfAgent(ctx.config, request.agent);
-  const contextChats = (context?.chats ?? []).filter((r) => r.channel === CHANNEL).map((r) => r.target);
-  const routes = contextChats.length ? contextChats : (project?.routes ?? []).filter((r) => r.channel === CHANNEL).map((r) => r.target);
-  let chats: string[];
-  if (request.target && (request.channel === null || request.channel === CHANNEL) && routes.includes(request.target)) chats = [request.target];
-  else if (routes.length) chats = routes;
-  else chats = [...settings.chats];
-  if (settings.approver_chats === 'always' || (settings.approver_chats === 'fallback' && chats.length === 0)) {
-    for (const a of ctx.approversFor(request)) if (a.telegram_user_id !== undefined) chats.push(String(a.telegram_user_id));
-  }
-  return [...new Set(chats)];
+  const of = (a: ApproverIdentity) => (a.telegram_user_id === undefined ? undefined : String(a.telegram_user_id));
+  return routeTargets(request, CHANNEL, { defaults: settings.chats, direct: { when: settings.approver_chats, of } }, ctx);
 }
 
 /** Outbox items for an event. Pure: the gate calls it inside its transaction. */

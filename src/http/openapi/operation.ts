@@ -20,7 +20,7 @@ export interface OperationSpec {
   /** Security schemes of a dialect that authenticates differently (default: bearer or X-API-Key). */
   security?: Json[];
   parameters?: Json[];
-  body?: { schema: Json; required?: boolean; description?: string; example?: unknown };
+  body?: { schema: Json; required?: boolean; description?: string; example?: unknown; /** Default application/json. */ mediaType?: string };
   /** Success responses by status. */
   responses: Record<string, Json>;
   /** Error responses: status → operation-specific description (empty string: the shared one). */
@@ -60,7 +60,7 @@ export function operation(spec: OperationSpec): Json {
           requestBody: {
             required: spec.body.required ?? true,
             ...(spec.body.description ? { description: spec.body.description } : {}),
-            content: { 'application/json': { schema: spec.body.schema, ...(spec.body.example !== undefined ? { example: spec.body.example } : {}) } },
+            content: { [spec.body.mediaType ?? 'application/json']: { schema: spec.body.schema, ...(spec.body.example !== undefined ? { example: spec.body.example } : {}) } },
           },
         }
       : {}),

@@ -12,6 +12,7 @@ import { systemPaths } from './paths-system.js';
 import { telegramPaths, TELEGRAM_SCHEMAS } from './paths-telegram.js';
 import { channelPaths, CHANNEL_SCHEMAS } from './paths-channels.js';
 import { discordPaths, DISCORD_SCHEMAS } from './paths-discord.js';
+import { slackPaths, SLACK_SCHEMAS } from './paths-slack.js';
 import { POLICY_SCHEMAS } from './policy-components.js';
 
 const DESCRIPTION = `Greenlight is a self-hosted approval gate for AI agents. Agents file **requests** before they do
@@ -41,6 +42,7 @@ const TAGS = [
   { name: 'channels', description: 'How each configured channel is doing: sends, errors, outbox backlog, inbound traffic.' },
   { name: 'ntfy', description: 'Where ntfy push notifications\' Approve / Deny buttons post (served only when channels.ntfy is configured).' },
   { name: 'discord', description: 'The Discord channel\'s interactions endpoint, signed by Discord (served only when channels.discord is configured).' },
+  { name: 'slack', description: 'Where Slack sends clicks, modals and the slash command in http mode, signed by Slack (served only when channels.slack is configured).' },
 ];
 
 export function buildOpenApiSpec(version: string): object {
@@ -60,13 +62,13 @@ export function buildOpenApiSpec(version: string): object {
     servers: [{ url: '/', description: 'This server' }],
     security: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
     tags: [...TAGS, ...COMPAT_TAGS],
-    paths: { ...requestPaths(), ...policyPaths(), ...systemPaths(), ...telegramPaths(), ...channelPaths(), ...discordPaths(), ...mcpPaths(), ...hooksPaths(), ...sessionPaths(), ...compatPaths() },
+    paths: { ...requestPaths(), ...policyPaths(), ...systemPaths(), ...telegramPaths(), ...channelPaths(), ...discordPaths(), ...slackPaths(), ...mcpPaths(), ...hooksPaths(), ...sessionPaths(), ...compatPaths() },
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key>' },
         apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key in the X-API-Key header (Chock clients send this).' },
       },
-      schemas: { ...SCHEMAS, ...POLICY_SCHEMAS, ...BODY_SCHEMAS, ...TELEGRAM_SCHEMAS, ...CHANNEL_SCHEMAS, ...DISCORD_SCHEMAS, ...MCP_SCHEMAS, ...SESSION_SCHEMAS, ...COMPAT_SCHEMAS },
+      schemas: { ...SCHEMAS, ...POLICY_SCHEMAS, ...BODY_SCHEMAS, ...TELEGRAM_SCHEMAS, ...CHANNEL_SCHEMAS, ...DISCORD_SCHEMAS, ...SLACK_SCHEMAS, ...MCP_SCHEMAS, ...SESSION_SCHEMAS, ...COMPAT_SCHEMAS },
       parameters: PARAMETERS,
       responses,
     },
