@@ -14,7 +14,10 @@ import { REPO, cleanEnv } from '../cli/cli-helpers.js';
 import { run, systemTool } from './tools.js';
 
 /** Docker Compose v2 as `docker compose`, else the standalone `docker-compose` (Debian's package). */
-async function compose(): Promise<string[]> {
+let found: Promise<string[]> | undefined;
+const compose = () => (found ??= findCompose());
+
+async function findCompose(): Promise<string[]> {
   try {
     const docker = systemTool('docker', 'docker.io');
     if ((await run(docker, ['compose', 'version'], { env: cleanEnv(), timeoutMs: 30_000 })).code === 0) return [docker, 'compose'];
@@ -24,7 +27,16 @@ async function compose(): Promise<string[]> {
   return [systemTool('docker-compose', 'docker-compose')];
 }
 
-async function config(profile: string | null, env: Record<string, string> = {}): Promise<any> {
+const configs = new Map<string, Promise<any>>();
+
+/** `compose config`, once per profile and environment (each run starts Compose anew: seconds). */
+function config(profile: string | null, env: Record<string, string> = {}): Promise<any> {
+  const key = JSON.stringify([profile, env]);
+  if (!configs.has(key)) configs.set(key, runConfig(profile, env));
+  return configs.get(key)!;
+}
+
+async function runConfig(profile: string | null, env: Record<string, string>): Promise<any> {
   const [file, ...pre] = await compose();
   const args = [...pre, '--file', join(REPO, 'compose.yaml'), ...(profile ? ['--profile', profile] : []), 'config'];
   // A clean environment: no DOMAIN or GREENLIGHT_* from the machine running the tests.
