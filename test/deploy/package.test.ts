@@ -67,7 +67,7 @@ after(() => {
 
 describe('npm pack', () => {
   it('packs the built server, the dashboard, the docs and the example config, and no tests, sources, maps or local data', () => {
-    for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'bin/greenlight.js', 'dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/client/index.js', 'dist/src/client/index.d.ts', 'web/index.html', 'dist/web-client/web/client/main.js', 'docs/deploy.md', 'greenlight.example.yaml']) {
+    for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'bin/greenlight.js', 'dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/client/index.js', 'dist/src/client/index.d.ts', 'dist/src/hooks/command-hook.cjs', 'web/index.html', 'dist/web-client/web/client/main.js', 'docs/deploy.md', 'greenlight.example.yaml']) {
       assert.ok(packed.includes(f), `the tarball holds ${f}`);
     }
     const unwanted = packed.filter((f) => /\.test\.|\.map$|^src\/|^test\/|^dist\/test\/|^dist\/bench\/|^bench\/|^scripts\/|^\.ci\/|^data\/|^node_modules\/|^examples\/|^Dockerfile$|^compose\.yaml$|greenlight\.yaml$|\.db$/.test(f));
