@@ -9,6 +9,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { z } from 'zod';
 import type { ApprovalRequest } from '../../src/core/types.js';
 import { describeOutcome } from '../../src/channels/card.js';
+import { renderCard } from '../../src/channels/telegram/card.js';
+import { MESSAGES } from '../../src/channels/telegram/i18n.js';
 import { KEYS, type TestServer } from '../helpers/harness.js';
 import { decide, nextPending, postHook, startHookServer } from '../hooks/helpers.js';
 import { cliArgv } from './spawn-cli.js';
@@ -196,7 +198,10 @@ describe('greenlight channel (the relay for Claude Code channels)', () => {
       assert.equal(got.decision.via, 'terminal');
       assert.equal(got.decision.decided_by, 'agent-a');
       assert.match(got.decision.comment, /Allowed at the terminal/);
-      assert.match(describeOutcome({ ...got, decision: { ...got.decision, decided_at: 0 } }), /cancelled by agent-a via terminal: Allowed at the terminal/);
+      const settled = { ...got, decision: { ...got.decision, decided_at: 0 } };
+      // Email, Discord and ntfy say it through describeOutcome; Telegram's card has its own outcome block.
+      assert.match(describeOutcome(settled), /cancelled by agent-a via terminal: Allowed at the terminal/);
+      assert.match(renderCard(settled, { m: MESSAGES.en, now: 0 }).html, /agent-a.*terminal[\s\S]*Allowed at the terminal before anyone answered here/);
       // Answers arrive in order: the next prompt's answer comes, and none ever came for term1.
       const answered = relay.next();
       await relay.ask(bash('term2', 'git status'));
