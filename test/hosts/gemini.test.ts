@@ -60,7 +60,7 @@ describe('real Gemini CLI with the Greenlight hook', () => {
     const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
     assert.equal(settings.security.auth.selectedType, 'gemini-api-key');
     assert.equal(settings.hooks.BeforeTool[0].hooks[0].timeout, 60_000);
-    assert.match(settings.hooks.BeforeTool[0].hooks[0].command, /hook\.js" gemini$/);
+    assert.match(settings.hooks.BeforeTool[0].hooks[0].command, /command-hook\.cjs" gemini$/);
   });
 
   const h = (): HostUnderTest => ({ s, root, shell, run: (dir, prompt) => gemini(dir, prompt), seen: () => mock.toolOutputs.join('\n') });

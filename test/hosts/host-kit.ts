@@ -16,7 +16,7 @@ import { onLoopback } from '../helpers/net.js';
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const HOSTS_DIR = join(REPO, 'test', 'hosts');
 /** The command hook as `greenlight install` writes it by default runs this file. */
-export const HOOK_JS = join(REPO, 'dist', 'src', 'cli', 'hook.js');
+export const HOOK_JS = join(REPO, 'dist', 'src', 'hooks', 'command-hook.cjs');
 export const GREENLIGHT_BIN = join(REPO, 'bin', 'greenlight.js');
 
 /** The CLI's executable from test/hosts/node_modules/.bin; throws (fails the test) when missing. */
