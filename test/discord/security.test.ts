@@ -132,8 +132,9 @@ describe('discord: what decides nothing', { timeout: 60_000 }, () => {
   it('a decided request answers a late press with who decided it, and changes nothing', async () => {
     const id = await rig.file();
     const card = await rig.card(id);
-    await rig.s.call('approver', 'POST', `/v1/requests/${id}/decision`, { outcome: 'denied', comment: 'no' });
+    // The press on the card as alice saw it: once decided, the outbox may edit its buttons away at once.
     const late = rig.discord.interaction(3, ALICE, card, { custom_id: buttonOf(card, 'Approve').custom_id, component_type: 2 });
+    await rig.s.call('approver', 'POST', `/v1/requests/${id}/decision`, { outcome: 'denied', comment: 'no' });
     const res = await rig.discord.post(JSON.stringify(late));
     assert.equal(res.body.data.content, 'Already denied by alice via api.');
     assert.equal((await rig.get(id)).status, 'denied');
