@@ -1,9 +1,9 @@
 // Editing every message a chat channel posted about a request once it is settled, with the one
-// failure rule every such channel follows (Telegram, Discord, and any added later): a message that
-// is gone (deleted, or its chat) is skipped; a rate limit stops the round at once and hands its
-// wait to the outbox (the other edits would be refused too); a refusal that retrying cannot fix is
-// logged by the channel and the message left as it is; any other failure lets the rest be tried
-// and then fails the item, so the outbox retries the round (edits are idempotent).
+// failure rule every such channel follows (Telegram, Discord, Slack, and any added later): a
+// message that is gone (deleted, or its chat) is skipped; a rate limit stops the round at once and
+// hands its wait to the outbox (the other edits would be refused too); a refusal that retrying
+// cannot fix is logged by the channel and the message left as it is; any other failure lets the
+// rest be tried and then fails the item, so the outbox retries the round (edits are idempotent).
 import type { DeliveryError } from '../delivery/delivery-error.js';
 
 export interface EditAllRules<R> {

@@ -29,6 +29,7 @@ import { decodeCustomId, type CustomId } from './custom-id.js';
 import { givenFrom, modalFor, submittedValues } from './modals.js';
 import { NO_MENTIONS, renderCard, type MessageBody } from './render.js';
 import { FILER_NOTE } from '../offer.js';
+import { refusalFor } from '../who-decides.js';
 import { checkSignature, MAX_SKEW_SEC, publicKeyFromHex } from './verify.js';
 
 export const INTERACTIONS_PATH = '/v1/discord/interactions';
@@ -172,9 +173,8 @@ async function respond(deps: InteractionDeps, i: Interaction): Promise<Record<st
 async function presser(deps: InteractionDeps, i: Interaction, request: ApprovalRequest, cid: CustomId): Promise<{ principal: Principal } | { refusal: string }> {
   const { ctx } = deps;
   const principal = i.user ? ctx.principalFor({ discord_user_id: i.user.id }) : null;
-  const decides = principal !== null && (principal.role === 'admin' || ctx.approversFor(request).some((a) => a.name === principal.name));
-  if (principal && decides) return { principal };
-  const reason = principal === null ? 'not_an_approver' : principal.name === request.agent ? 'filer' : 'not_routed';
+  const reason = refusalFor(ctx, principal, request);
+  if (reason === null) return { principal: principal as Principal }; // no principal is always a refusal
   ctx.metrics.inc('greenlight_discord_refused_total', { reason });
   await audit(ctx, 'discord.unauthorized', { discord_user_id: i.user?.id ?? null, username: i.user?.username ?? null, channel_id: i.channelId, action: cid.choice, reason }, request.id);
   if (reason === 'filer') return { refusal: FILER_NOTE };

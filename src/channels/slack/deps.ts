@@ -1,7 +1,5 @@
 // What the parts of the Slack channel share: the channel context, the parsed settings, the Web API,
-// the inbound tracker, and the rules every inbound part applies (who may decide, how refusals are
-// audited).
-import type { ApprovalRequest, Principal } from '../../core/types.js';
+// the inbound tracker, and how a refused action is audited.
 import type { ChannelContext } from '../channel.js';
 import type { InboundTracker } from '../health.js';
 import type { SlackApi } from './api.js';
@@ -25,10 +23,6 @@ export interface SlackDeps {
   api: SlackApi;
   inbound: InboundTracker;
 }
-
-/** Whether a principal decides this request (admins decide all; approvers what is routed to them). */
-export const mayDecide = (deps: SlackDeps, principal: Principal, request: ApprovalRequest): boolean =>
-  principal.role === 'admin' || (principal.role === 'approver' && deps.ctx.approversFor(request).some((a) => a.name === principal.name));
 
 /** Audits someone who tried to act without the right (never thrown into the caller). */
 export async function auditRefusal(deps: SlackDeps, who: { id: string; name: string | null }, where: string | null, what: string, reason: string, requestId: string | null): Promise<void> {

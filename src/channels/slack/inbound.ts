@@ -11,7 +11,8 @@ import { decisionFor, FILER_NOTE, findChoice, type Choice, type Given } from '..
 import { ACTION_PREFIX, OPEN_ACTION, renderCard, slackChoices } from './blocks.js';
 import { USER_ID } from './config.js';
 import { escapeMrkdwn } from './escape.js';
-import { auditRefusal, CHANNEL, mayDecide, type SlackDeps } from './deps.js';
+import { auditRefusal, CHANNEL, type SlackDeps } from './deps.js';
+import { refusalFor } from '../who-decides.js';
 import { decodeOrigin, modalFor, MODAL_CALLBACK, readSubmission } from './modals.js';
 import { pendingList } from './pending.js';
 import { refuse, validInteraction, type Interaction } from './payload.js';
@@ -61,10 +62,10 @@ export function createInbound(deps: SlackDeps) {
       return null;
     }
     if (!request) return void (await whisper(channel, who.id, TEXT.unknown)), null;
-    if (!mayDecide(deps, principal, request)) {
-      const filer = principal.name === request.agent;
-      await auditRefusal(deps, who, channel, what, filer ? 'filer' : 'not_routed', request.id);
-      await whisper(channel, who.id, filer ? FILER_NOTE : TEXT.notRouted);
+    const refused = refusalFor(ctx, principal, request);
+    if (refused) {
+      await auditRefusal(deps, who, channel, what, refused, request.id);
+      await whisper(channel, who.id, refused === 'filer' ? FILER_NOTE : TEXT.notRouted);
       return null;
     }
     if (request.status !== 'pending' || request.expires_at <= ctx.clock.now()) {

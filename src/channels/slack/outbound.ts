@@ -10,7 +10,9 @@ import { DeliveryError } from '../../delivery/delivery-error.js';
 import type { OutboxInput, OutboxItem } from '../../store/store.js';
 import type { ChannelContext } from '../channel.js';
 import { fullText } from '../card.js';
+import { editAll } from '../edit-all.js';
 import { routeTargets } from '../routing.js';
+import { toDeliveryError } from './api.js';
 import { renderCard } from './blocks.js';
 import type { SlackSettings } from './config.js';
 import { CHANNEL, REF, type SlackDeps } from './deps.js';
@@ -68,25 +70,16 @@ export function createOutbound(deps: SlackDeps) {
     if (now && now.status !== 'pending') await finalize(now);
   }
 
-  /** Edits every card of a settled request to say who decided it, without buttons. */
+  /** Edits every card of a settled request to say who decided it, without buttons (../edit-all.ts). */
   async function finalize(request: ApprovalRequest): Promise<void> {
     if (request.status === 'pending') return;
     const card = renderCard(request, publicUrl());
-    let failure: DeliveryError | null = null;
-    for (const ref of (await store.listChannelMessages(request.id)).filter((r) => r.channel === REF.card)) {
-      try {
-        await api.update({ channel: ref.target, ts: ref.message_id, text: card.text, blocks: card.blocks });
-      } catch (err) {
-        const d = err as DeliveryError;
-        if (d.retryAfterMs !== null && d.retryAfterMs !== undefined) throw d; // rate limited: the rest would be too
-        if (d.permanent) {
-          logger.warn('slack: a card of a settled request cannot be edited; leaving it', { request_id: request.id, channel: ref.target, ts: ref.message_id, error: d.message });
-          continue;
-        }
-        failure ??= d;
-      }
-    }
-    if (failure) throw failure;
+    const refs = (await store.listChannelMessages(request.id)).filter((r) => r.channel === REF.card);
+    await editAll(refs, (ref) => api.update({ channel: ref.target, ts: ref.message_id, text: card.text, blocks: card.blocks }), {
+      skip: () => false, // a deleted card is a permanent refusal: left, with a warning
+      toDeliveryError: (err, ref) => toDeliveryError(err, `chat.update of ${ref.target}/${ref.message_id}`),
+      leave: (ref, d) => logger.warn('slack: a card of a settled request cannot be edited; leaving it', { request_id: request.id, channel: ref.target, ts: ref.message_id, error: d.message }),
+    });
   }
 
   async function send(item: OutboxItem): Promise<void> {

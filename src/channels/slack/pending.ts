@@ -6,11 +6,12 @@ import { actionAsItRuns } from '../action.js';
 import { fmtTime, requestUrl } from '../card.js';
 import { OPEN_ACTION, plainText, type Block } from './blocks.js';
 import { escapeMrkdwn, plain } from './escape.js';
-import { mayDecide, type SlackDeps } from './deps.js';
+import type { SlackDeps } from './deps.js';
+import { mayDecide } from '../who-decides.js';
 
 export async function pendingList(deps: SlackDeps, principal: Principal): Promise<Record<string, unknown>> {
   const page = await deps.ctx.gate.pending(principal, 200);
-  const mine = page.items.filter((r) => mayDecide(deps, principal, r));
+  const mine = page.items.filter((r) => mayDecide(deps.ctx, principal, r));
   if (mine.length === 0) return { response_type: 'ephemeral', text: 'Nothing waits for you to decide.' };
   const shown = mine.slice(0, deps.settings.pending_limit);
   const more = mine.length - shown.length;

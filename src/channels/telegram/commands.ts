@@ -4,7 +4,8 @@ import type { Bot, CommandContext, Context } from 'grammy';
 import { newId } from '../../core/ids.js';
 import type { Principal } from '../../core/types.js';
 import type { OutboxInput } from '../../store/store.js';
-import { auditRefusal, CHANNEL, mayDecide, messagesOf, type TelegramDeps } from './deps.js';
+import { auditRefusal, CHANNEL, messagesOf, type TelegramDeps } from './deps.js';
+import { mayDecide } from '../who-decides.js';
 
 export function registerCommands(deps: TelegramDeps, bot: Bot): void {
   const guarded = (name: string, run: (c: CommandContext<Context>, principal: Principal, chat: string) => Promise<unknown>) =>
@@ -38,7 +39,7 @@ export function registerCommands(deps: TelegramDeps, bot: Bot): void {
   guarded('pending', async (c, principal, chat) => {
     const m = messagesOf(deps, chat);
     const page = await deps.ctx.gate.pending(principal, 200);
-    const mine = page.items.filter((r) => mayDecide(deps, principal, r));
+    const mine = page.items.filter((r) => mayDecide(deps.ctx, principal, r));
     if (mine.length === 0) return c.reply(m.pendingNone);
     const shown = mine.slice(0, deps.settings.pending_limit);
     await c.reply(m.pendingSending(shown.length, mine.length - shown.length));

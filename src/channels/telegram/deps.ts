@@ -1,7 +1,7 @@
 // What the parts of the Telegram channel share: the channel context, the parsed settings, the bot,
 // conversation state, and a few helpers every part needs.
 import type { Bot, Context } from 'grammy';
-import type { ApprovalRequest, Principal } from '../../core/types.js';
+import type { ApprovalRequest } from '../../core/types.js';
 import type { ChannelContext } from '../channel.js';
 import type { InboundTracker } from '../health.js';
 import type { TelegramSettings } from './config.js';
@@ -44,10 +44,6 @@ export const messagesOf = (deps: TelegramDeps, chat: string): Messages => messag
 export function remember(deps: TelegramDeps, requestId: string, kind: (typeof REF)[keyof typeof REF], chat: string, messageId: number): Promise<void> {
   return deps.ctx.store.addChannelMessage({ request_id: requestId, channel: kind, target: chat, message_id: String(messageId), created_at: deps.ctx.clock.now() });
 }
-
-/** Whether a principal decides this request (admins decide all; approvers what is routed to them). */
-export const mayDecide = (deps: TelegramDeps, principal: Principal, request: ApprovalRequest): boolean =>
-  principal.role === 'admin' || (principal.role === 'approver' && deps.ctx.approversFor(request).some((a) => a.name === principal.name));
 
 /** Writes an audit row for someone who tried to act without the right (never thrown into the caller). */
 export async function auditRefusal(deps: TelegramDeps, who: { id: number; username?: string }, chat: string, what: string, reason: string, requestId: string | null): Promise<void> {

@@ -4,7 +4,8 @@
 import type { Bot, Context } from 'grammy';
 import { renderCard } from './card.js';
 import { registerCommands } from './commands.js';
-import { auditRefusal, chatArg, mayDecide, messagesOf, type TelegramDeps } from './deps.js';
+import { auditRefusal, chatArg, messagesOf, type TelegramDeps } from './deps.js';
+import { refusalFor } from '../who-decides.js';
 import { alreadyDecidedText, decideAs, decideChoice, type DecideResult, type Turn } from './decide.js';
 import { clipText } from './escape.js';
 import {
@@ -54,10 +55,10 @@ async function onTap(deps: TelegramDeps, c: Context): Promise<void> {
       return await answer(m.notAuthorized, true);
     }
     if (!request) return await answer(m.unknownRequest, true);
-    if (!mayDecide(deps, principal, request)) {
-      const filer = principal.name === request.agent;
-      await auditRefusal(deps, q.from, chat, cb.action, filer ? 'filer' : 'not_routed', request.id);
-      return await answer(filer ? m.filed : m.notRouted, true);
+    const refused = refusalFor(deps.ctx, principal, request);
+    if (refused) {
+      await auditRefusal(deps, q.from, chat, cb.action, refused, request.id);
+      return await answer(refused === 'filer' ? m.filed : m.notRouted, true);
     }
     const messageId = q.message?.message_id ?? null;
     if (request.status !== 'pending') {
@@ -167,9 +168,10 @@ async function onReply(deps: TelegramDeps, c: Context): Promise<void> {
       return void (await reply(m.notAuthorized));
     }
     if (!request) return void (await reply(m.unknownRequest));
-    if (!mayDecide(deps, principal, request)) {
-      await auditRefusal(deps, msg.from, chat, `reply:${prompt.kind}`, 'not_routed', request.id);
-      return void (await reply(m.notRouted));
+    const refused = refusalFor(deps.ctx, principal, request);
+    if (refused) {
+      await auditRefusal(deps, msg.from, chat, `reply:${prompt.kind}`, refused, request.id);
+      return void (await reply(refused === 'filer' ? m.filed : m.notRouted));
     }
     const clear = () => deps.conv.clearPrompt(chat, promptId, msg.from!.id);
     if (request.status !== 'pending') {
