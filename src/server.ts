@@ -25,6 +25,8 @@ import { buildChannels, createChannelContext, loadChannelFactories } from './cha
 import { extraRouteGroups } from './http/route-groups.js';
 import { channelRoutes } from './http/routes/channels.js';
 import { createHealthBook } from './channels/health.js';
+import { createSecretMasker } from './secrets/masker.js';
+import { createMaskingAudit } from './secrets/audit.js';
 import { VERSION } from './version.js';
 import { cli } from './invocation.js';
 import { createPolicyService } from './policy-service.js';
@@ -125,9 +127,11 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   const publicUrl = () => config.server.public_url ?? boundUrl;
   let boundUrl = `http://${config.server.host}:${config.server.port}`;
   const sessions = createSessions({ gate, store, config, clock, logger, cluster, runner: options.sessionRunner });
-  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, leader: cluster.leader, sessions }), options.channels ?? (await loadChannelFactories(config)));
+  const secrets = createSecretMasker(config.secrets);
+  const masking = createMaskingAudit({ store, clock, logger, masker: secrets });
+  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, leader: cluster.leader, sessions, secrets }), options.channels ?? (await loadChannelFactories(config)));
   const health = createHealthBook({ store, clock });
-  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, senders: Object.fromEntries(channels.map((c) => [c.name, health.counted(c)])) });
+  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, secrets, onMasked: (item, report) => masking.record(item.request_id ?? '', item.kind, report), senders: Object.fromEntries(channels.map((c) => [c.name, masking.wrap(c.name, health.counted(c))])) });
   const expiry = createExpiryScheduler({ gate, store, clock, events, logger });
   cluster.leader.register({ name: 'expiry sweeper', start: () => expiry.start(), stop: () => expiry.stop() });
   const stopRemoteOutbox = cluster.onRemoteOutbox(() => delivery?.nudge());

@@ -31,5 +31,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'sessions.max_turn_sec', env: 'GREENLIGHT_SESSIONS_MAX_TURN_SEC', flag: 'sessions-max-turn-sec', type: 'int', help: 'longest one agent turn may run' },
   { path: 'sessions.max_cost_usd', env: 'GREENLIGHT_SESSIONS_MAX_COST_USD', flag: 'sessions-max-cost-usd', type: 'number', help: 'cost (USD) after which a session takes no more prompts' },
   { path: 'sessions.claude_path', env: 'GREENLIGHT_SESSIONS_CLAUDE_PATH', flag: 'sessions-claude-path', type: 'string', help: "Claude Code's executable for agent sessions" },
+  { path: 'secrets.mask', env: 'GREENLIGHT_SECRETS_MASK', flag: 'secrets-mask', type: 'bool', help: 'mask secrets in actions on every outside channel' },
+  { path: 'secrets.one_tap_approve', env: 'GREENLIGHT_SECRETS_ONE_TAP_APPROVE', flag: 'secrets-one-tap-approve', type: 'bool', help: 'allow one-tap approve on a channel when a secret is masked' },
   { path: 'delivery.allow_loopback', env: 'GREENLIGHT_DELIVERY_ALLOW_LOOPBACK', flag: 'delivery-allow-loopback', type: 'bool', help: 'let webhooks and callbacks reach loopback addresses' },
 ];
