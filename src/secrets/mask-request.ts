@@ -8,6 +8,7 @@
 // spaces, newlines, quotes, `$`, `;` …), in which case channels hold back one-tap approval as they
 // do for an action they had to cut (src/channels/offer.ts).
 import type { ApprovalRequest } from '../core/types.js';
+import type { Span } from './rule.js';
 import type { SecretScanner } from './scanner.js';
 
 export interface MaskReport {
@@ -36,57 +37,108 @@ interface Tally {
   hides: boolean;
 }
 
-function maskString(scanner: SecretScanner, text: string, tally: Tally, key?: string): string {
-  // Scanned with its key in front, so the rules that look for `name: value` see the name.
-  const prefix = key ? `${key}: ` : '';
-  const whole = prefix + text;
-  const spans = scanner.find(whole).map((s) => ({ ...s, start: Math.max(s.start, prefix.length), end: s.end })).filter((s) => s.end > s.start);
-  if (!spans.length) return text;
-  for (const s of spans) {
-    tally.count++;
-    tally.rules.add(s.rule);
-    if (!TOKEN_CHARS.test(whole.slice(s.start, s.end))) tally.hides = true;
+/**
+ * Masks strings with what the scanner finds in each and, in a second pass, every verbatim
+ * occurrence of a secret found anywhere in the request: the policy's reason or a grant rule that
+ * quotes the command (`Bash(… sk-… *)`) shows the same secret where the rules' boundaries miss it.
+ */
+class Masker {
+  readonly known = new Map<string, string>();
+  private readonly found = new Map<string, Span[]>();
+  constructor(
+    private readonly scanner: SecretScanner,
+    private readonly tally: Tally,
+  ) {}
+
+  private spans(text: string, key?: string): { whole: string; offset: number; spans: Span[] } {
+    const prefix = key ? `${key}: ` : '';
+    const whole = prefix + text;
+    let spans = this.found.get(whole);
+    if (!spans) {
+      spans = this.scanner.find(whole).map((x) => ({ ...x, start: Math.max(x.start, prefix.length) })).filter((x) => x.end > x.start);
+      this.found.set(whole, spans);
+    }
+    return { whole, offset: prefix.length, spans };
   }
-  return scanner.mask(whole, spans).text.slice(prefix.length);
+
+  /** First pass: remembers every secret's text. */
+  learn(text: string, key?: string): void {
+    const { whole, spans } = this.spans(text, key);
+    for (const x of spans) {
+      const secret = whole.slice(x.start, x.end);
+      if (secret.length >= 6) this.known.set(secret, x.rule);
+    }
+  }
+
+  mask(text: string, key?: string): string {
+    const { whole, offset, spans: own } = this.spans(text, key);
+    const spans: Span[] = [...own];
+    for (const [secret, rule] of this.known) {
+      for (let at = whole.indexOf(secret, offset); at !== -1; at = whole.indexOf(secret, at + secret.length)) spans.push({ start: at, end: at + secret.length, rule });
+    }
+    if (!spans.length) return text;
+    spans.sort((a, b) => a.start - b.start || b.end - a.end);
+    const merged: Span[] = [];
+    for (const x of spans) {
+      const last = merged[merged.length - 1];
+      if (last && x.start < last.end) last.end = Math.max(last.end, x.end);
+      else merged.push({ ...x });
+    }
+    for (const x of merged) {
+      this.tally.count++;
+      this.tally.rules.add(x.rule);
+      if (!TOKEN_CHARS.test(whole.slice(x.start, x.end))) this.tally.hides = true;
+    }
+    return this.scanner.mask(whole, merged).text.slice(offset);
+  }
 }
 
-function maskValue(scanner: SecretScanner, v: unknown, tally: Tally, key?: string, depth = 0): unknown {
-  if (typeof v === 'string') return maskString(scanner, v, tally, key);
+/** Applies `f` to every string of a JSON value, with the key it sits under (bounded depth). */
+function mapStrings(v: unknown, f: (s: string, key?: string) => string, key?: string, depth = 0): unknown {
+  if (typeof v === 'string') return f(v, key);
   if (depth > MAX_DEPTH || v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => maskValue(scanner, x, tally, key, depth + 1));
+  if (Array.isArray(v)) return v.map((x) => mapStrings(x, f, key, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = maskValue(scanner, x, tally, k, depth + 1);
+  for (const [k, x] of Object.entries(v)) out[k] = mapStrings(x, f, k, depth + 1);
   return out;
+}
+
+/** Every text of a request a person reads, rewritten by `f`. */
+function mapShown(r: ApprovalRequest, f: (s: string, key?: string) => string): ApprovalRequest {
+  const n = (text: string | null) => (text === null ? null : f(text));
+  return {
+    ...r,
+    title: f(r.title),
+    preview: f(r.preview),
+    input: mapStrings(r.input, f),
+    context: n(r.context),
+    cwd: n(r.cwd),
+    requester: n(r.requester),
+    metadata: r.metadata === null ? null : (mapStrings(r.metadata, f) as Record<string, unknown>),
+    question: r.question && { ...r.question, options: r.question.options.map((o) => ({ ...o, label: f(o.label), ...(o.description !== undefined ? { description: f(o.description) } : {}) })) },
+    policy: r.policy && {
+      ...r.policy,
+      reason: f(r.policy.reason),
+      ...(r.policy.rule ? { rule: f(r.policy.rule) } : {}),
+      ...(r.policy.danger_reasons ? { danger_reasons: r.policy.danger_reasons.map((x) => f(x)) } : {}),
+      ...(r.policy.suggestions ? { suggestions: r.policy.suggestions.map((g) => ({ ...g, label: f(g.label), rule: f(g.rule) })) } : {}),
+      ...(r.policy.trace ? { trace: r.policy.trace.map((t) => ({ ...t, subject: f(t.subject), reason: f(t.reason) })) } : {}),
+    },
+    decision: r.decision && {
+      ...r.decision,
+      comment: n(r.decision.comment),
+      updated_input: r.decision.updated_input === undefined ? undefined : mapStrings(r.decision.updated_input, f),
+    },
+  };
 }
 
 /** The request with every secret a person would read replaced by a marker; `masked` says what was hidden. */
 export function maskRequest(scanner: SecretScanner, r: ApprovalRequest, options: { holdOneTap?: boolean } = {}): MaskedRequest {
   const tally: Tally = { count: 0, rules: new Set(), hides: false };
-  const s = (text: string) => maskString(scanner, text, tally);
-  const n = (text: string | null) => (text === null ? null : s(text));
-  const copy: MaskedRequest = {
-    ...r,
-    title: s(r.title),
-    preview: s(r.preview),
-    input: maskValue(scanner, r.input, tally),
-    context: n(r.context),
-    cwd: n(r.cwd),
-    requester: n(r.requester),
-    metadata: r.metadata === null ? null : (maskValue(scanner, r.metadata, tally) as Record<string, unknown>),
-    question: r.question && { ...r.question, options: r.question.options.map((o) => ({ ...o, label: s(o.label), ...(o.description !== undefined ? { description: s(o.description) } : {}) })) },
-    policy: r.policy && {
-      ...r.policy,
-      reason: s(r.policy.reason),
-      ...(r.policy.danger_reasons ? { danger_reasons: r.policy.danger_reasons.map(s) } : {}),
-      ...(r.policy.suggestions ? { suggestions: r.policy.suggestions.map((g) => ({ ...g, label: s(g.label), rule: s(g.rule) })) } : {}),
-      ...(r.policy.trace ? { trace: r.policy.trace.map((t) => ({ ...t, subject: s(t.subject), reason: s(t.reason) })) } : {}),
-    },
-    decision: r.decision && {
-      ...r.decision,
-      comment: n(r.decision.comment),
-      updated_input: r.decision.updated_input === undefined ? undefined : maskValue(scanner, r.decision.updated_input, tally),
-    },
-  };
+  const m = new Masker(scanner, tally);
+  mapShown(r, (text, key) => (m.learn(text, key), text));
+  if (m.known.size === 0) return r;
+  const copy: MaskedRequest = mapShown(r, (text, key) => m.mask(text, key));
   if (tally.count === 0) return r;
   copy.masked = { count: tally.count, rules: [...tally.rules].sort(), holdOneTap: tally.hides || options.holdOneTap === true };
   return copy;

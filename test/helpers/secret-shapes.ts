@@ -55,7 +55,7 @@ export const SECRET_SHAPES: SecretShape[] = [
   bash('PyPI token', ([k]) => `twine upload -u __token__ -p ${k} dist/*`, `pypi-AgEIcHlwaS5vcmc${r(60)}`),
   bash('SendGrid key', ([k]) => `SENDGRID_KEY='${k}' node mail.js`, `SG.${r(22)}.${r(43)}`),
   bash('Twilio API key', ([k]) => `twilio api:core:messages:list --api-key ${k}`, `SK${r(32, HEX)}`),
-  bash('Telegram bot token', ([k]) => `export TELEGRAM_BOT_TOKEN=${k}`, `${r(10, '0123456789')}:AA${r(33)}`),
+  bash('Telegram bot token', ([k]) => `TELEGRAM_BOT_TOKEN=${k} node bot.js`, `${r(10, '0123456789')}:AA${r(33)}`),
   bash('DigitalOcean token', ([k]) => `doctl auth init -t ${k}`, `dop_v1_${r(64, HEX)}`),
   bash('Shopify token', ([k]) => `curl -H "X-Shopify-Access-Token: ${k}" https://shop.example.com/admin/api/orders.json`, `shpat_${r(32, HEX)}`),
   bash('Vault token', ([k]) => `VAULT_TOKEN=${k} vault kv get secret/db`, `hvs.${r(95)}`),
