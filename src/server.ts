@@ -25,6 +25,7 @@ import { buildChannels, createChannelContext, loadChannelFactories } from './cha
 import { extraRouteGroups } from './http/route-groups.js';
 import { channelRoutes } from './http/routes/channels.js';
 import { createHealthBook } from './channels/health.js';
+import { measuredGate, registerServerMetrics } from './metrics-wiring.js';
 import { createSecretMasker } from './secrets/masker.js';
 import { createMaskingAudit } from './secrets/audit.js';
 import { VERSION } from './version.js';
@@ -122,7 +123,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
     onOutbox: () => delivery?.nudge(),
     closing: closing.signal,
   };
-  const gate = createGate(gateDeps);
+  const gate = measuredGate(createGate(gateDeps), metrics);
   const keyring = createKeyring(config, store);
   const publicUrl = () => config.server.public_url ?? boundUrl;
   let boundUrl = `http://${config.server.host}:${config.server.port}`;
@@ -136,10 +137,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   cluster.leader.register({ name: 'expiry sweeper', start: () => expiry.start(), stop: () => expiry.stop() });
   const stopRemoteOutbox = cluster.onRemoteOutbox(() => delivery?.nudge());
 
-  metrics.gauge('greenlight_requests_pending', 'Requests waiting for a decision.', () => store.countRequests({ status: ['pending'] }));
-  metrics.gauge('greenlight_waiters', 'Callers blocked in wait / SSE on one request.', () => events.waiterCount());
-  metrics.gauge('greenlight_leader', 'Whether this instance runs the leader\'s work (polling, the expiry sweeper): 1 or 0.', () => (cluster.leader.isLeader() ? 1 : 0));
-  metrics.gauge('process_resident_memory_bytes', 'Resident set size.', () => process.memoryUsage.rss());
+  const stopMetrics = registerServerMetrics({ metrics, store, events, cluster, health, channels: () => channels, clock });
 
   const extra: RouteGroup[] = [...extraRouteGroups(), sessions.routes, channelRoutes(() => health.report(channels)), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
   const ready = async () => {
@@ -169,6 +167,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
       const deadline = Date.now() + graceMs;
       closing.abort();
       stopRemoteOutbox();
+      stopMetrics();
       // Turns of agent sessions running here are interrupted and marked cut off, as a restart would.
       const sessionsStopped = within(sessions.close().catch((err: unknown) => logger.warn('shutdown: stopping agent sessions failed', { err })), Math.max(deadline, Date.now() + 1000));
       // Hand the leader's work (polling, the expiry sweeper) on at once rather than after the
