@@ -1,4 +1,4 @@
-// What the server measures beyond what each part counts for itself: the gate's own latency (filing
+// What the server measures (and logs) beyond what each part counts for itself: the gate's own latency (filing
 // with the policy's verdict, recording a human decision), requests filed and settled and the time
 // people take to decide (from this instance's own events), and gauges read at scrape time —
 // pending requests, waiters, leadership, the outbox's depth and age per kind, and each channel's
@@ -13,6 +13,8 @@ import type { Gate } from './core/gate.js';
 import type { Clock } from './core/ids.js';
 import type { Metrics, Sample } from './http/metrics.js';
 import type { Store } from './store/store.js';
+import type { Logger } from './log.js';
+import { inTrace } from './trace.js';
 
 const SCAN = 1000;
 /** One scrape reads the outbox and the channels' health once, however many gauges show them. */
@@ -44,14 +46,17 @@ export function measuredGate(gate: Gate, metrics: Metrics): Gate {
       throw err;
     }
   };
+  const timedRequest = timed('request', gate.request.bind(gate), (r) => r.request.status);
+  const timedDecide = timed('decide', gate.decide.bind(gate), (r) => r.status);
   return {
     ...gate,
-    request: timed('request', gate.request.bind(gate), (r) => r.request.status),
-    decide: timed('decide', gate.decide.bind(gate), (r) => r.status),
+    // Work that starts outside an HTTP call (a Telegram tap, an email reply) gets its own trace id.
+    request: (...a) => inTrace(() => timedRequest(...a)),
+    decide: (...a) => inTrace(() => timedDecide(...a)),
   };
 }
 
-export function registerServerMetrics(deps: { metrics: Metrics; store: Store; events: EventBus; cluster: Cluster; health: HealthBook; channels: () => readonly Channel[]; clock: Clock }): () => void {
+export function registerServerMetrics(deps: { metrics: Metrics; store: Store; events: EventBus; cluster: Cluster; health: HealthBook; channels: () => readonly Channel[]; clock: Clock; logger: Logger }): () => void {
   const { metrics, store, events, cluster, health } = deps;
   const wall = () => Date.now();
 
@@ -88,6 +93,8 @@ export function registerServerMetrics(deps: { metrics: Metrics; store: Store; ev
   // Counted where the change was made: each event once in the cluster.
   return events.subscribeOwn((e) => {
     const r = e.request;
+    // One log line per change, under the trace of the call that made it (src/trace.ts).
+    deps.logger.info(e.type, { request: r.id, status: r.status, agent: r.agent, ...(r.decision ? { via: r.decision.via, decided_by: r.decision.decided_by } : {}) });
     if (e.type === 'request.created') {
       metrics.inc('greenlight_requests_created_total', { origin: r.origin, decided_by: r.status === 'pending' ? 'human' : 'policy' });
       return;

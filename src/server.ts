@@ -26,6 +26,7 @@ import { extraRouteGroups } from './http/route-groups.js';
 import { channelRoutes } from './http/routes/channels.js';
 import { createHealthBook } from './channels/health.js';
 import { measuredGate, registerServerMetrics } from './metrics-wiring.js';
+import { currentTrace, traced } from './trace.js';
 import { createSecretMasker } from './secrets/masker.js';
 import { createMaskingAudit } from './secrets/audit.js';
 import { VERSION } from './version.js';
@@ -117,7 +118,8 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
     },
     policy: options.policy ?? ((request) => policy.evaluateRequest(request)),
     onGrants: (grants, source) => void policy.resolveCovered(gate, grants, source).catch((err) => logger.error('resolving requests covered by a grant failed', { err })),
-    deliveries: (event) => [...(delivery?.plan(event) ?? []), ...channels.flatMap((c) => c.plan(event))],
+    deliveries: (event) => traced([...(delivery?.plan(event) ?? []), ...channels.flatMap((c) => c.plan(event))]),
+    trace: currentTrace,
     destinations: (request) => channels.flatMap((c) => (c.destinations?.(request) ?? []).map((target) => ({ channel: c.name, target }))),
     checkCallbackUrl: (url) => (delivery ? delivery.checkUrl(url) : 'delivery is not ready'),
     onOutbox: () => delivery?.nudge(),
@@ -137,7 +139,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   cluster.leader.register({ name: 'expiry sweeper', start: () => expiry.start(), stop: () => expiry.stop() });
   const stopRemoteOutbox = cluster.onRemoteOutbox(() => delivery?.nudge());
 
-  const stopMetrics = registerServerMetrics({ metrics, store, events, cluster, health, channels: () => channels, clock });
+  const stopMetrics = registerServerMetrics({ metrics, store, events, cluster, health, channels: () => channels, clock, logger });
 
   const extra: RouteGroup[] = [...extraRouteGroups(), sessions.routes, channelRoutes(() => health.report(channels)), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
   const ready = async () => {

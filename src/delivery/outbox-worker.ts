@@ -12,6 +12,7 @@ import type { OutboxItem, Store } from '../store/store.js';
 import { DeliveryError } from './delivery-error.js';
 import { postJson } from './http-sender.js';
 import type { ApprovalRequest } from '../core/types.js';
+import { currentTrace, newTraceId, traceOf, withTrace } from '../trace.js';
 import type { SecretMasker } from '../secrets/masker.js';
 import { maskOf, type MaskedRequest, type MaskReport } from '../secrets/mask-request.js';
 import { asDeliveryPayload, renderBody, type DeliveryKind } from './payloads.js';
@@ -104,6 +105,8 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     if (!secret) throw new DeliveryError(`no webhook with url ${redact(item.target)} is configured any more; nothing to sign with`, { permanent: true });
     const body = JSON.stringify(renderBody(kind, payload));
     const headers = signedHeaders({ secret, timestampSec: Math.floor(clock.now() / 1000), body, event: payload.event, deliveryId: item.id, version: deps.version });
+    const trace = currentTrace();
+    if (trace) headers['X-Request-Id'] = trace;
     await postJson({ url: item.target, body, headers, timeoutMs: config.timeout_ms, guard });
     if (masked) await deps.onMasked?.(item, masked);
   };
@@ -128,7 +131,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     try {
       await store.completeOutbox(item.id, clock.now());
       count(item.kind, 'delivered');
-      logger.debug('outbox item delivered', { id: item.id, kind: item.kind, target: redact(item.target), attempts: item.attempts + 1 });
+      logger.info('outbox item delivered', { id: item.id, kind: item.kind, target: redact(item.target), request: item.request_id, attempts: item.attempts + 1 });
     } catch (err) {
       // Sent but not recorded: the lease runs out and the receiver sees the same delivery id again.
       logger.error('outbox item sent but not marked delivered', { id: item.id, err });
@@ -164,7 +167,11 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   async function runBounded(items: OutboxItem[]): Promise<void> {
     let next = 0;
     const lane = async () => {
-      while (next < items.length && !stopping) await deliver(items[next++]);
+      // Each send runs (and logs) under the trace id of the call that wrote the item (src/trace.ts).
+      while (next < items.length && !stopping) {
+        const item = items[next++];
+        await withTrace(traceOf(item.payload) ?? newTraceId(), () => deliver(item));
+      }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
     for (const item of items.slice(next)) {

@@ -1,6 +1,6 @@
 // Cross-cutting HTTP concerns: request ids, the one error handler, auth, rate limit, body limit,
 // and the newline that ends every JSON response.
-import { randomBytes } from 'node:crypto';
+import { newTraceId, saneTraceId, withTrace } from '../trace.js';
 import type { MiddlewareHandler } from 'hono';
 import { presentedKey } from '../auth/keyring.js';
 import { assertCanFile } from '../core/authz.js';
@@ -61,21 +61,30 @@ export function jsonNewline(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** Routes scrapers and probes call all day: not logged. */
+const QUIET_ROUTES = new Set(['/metrics', '/health', '/healthz', '/ready', '/readyz']);
+
 export function requestContext(deps: AppEnv['Variables']['deps']): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    // The caller's X-Request-Id when sane (src/trace.ts), else a fresh one; the response carries it
+    // and everything the call causes runs under it.
     const given = c.req.header('x-request-id');
-    const id = given && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomBytes(8).toString('hex');
+    const id = saneTraceId(given) ?? newTraceId();
     c.set('requestId', id);
     c.set('deps', deps);
     c.header('X-Request-Id', id);
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
     const started = performance.now();
-    await next();
-    // Shutting down: no keep-alive, so the client's next call opens a connection elsewhere.
-    if (deps.gate.deps.closing?.aborted) c.header('Connection', 'close');
-    const route = c.req.routePath || 'unmatched';
-    deps.metrics.observeHttp(route, c.req.method, c.res.status, (performance.now() - started) / 1000);
+    await withTrace(id, async () => {
+      await next();
+      // Shutting down: no keep-alive, so the client's next call opens a connection elsewhere.
+      if (deps.gate.deps.closing?.aborted) c.header('Connection', 'close');
+      const route = c.req.routePath || 'unmatched';
+      const seconds = (performance.now() - started) / 1000;
+      deps.metrics.observeHttp(route, c.req.method, c.res.status, seconds);
+      if (!QUIET_ROUTES.has(route)) deps.logger.info('http', { method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000), ...(given !== undefined && given !== id ? { request_id_replaced: true } : {}) });
+    });
   };
 }
 
