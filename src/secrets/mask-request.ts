@@ -8,7 +8,7 @@
 // spaces, newlines, quotes, `$`, `;` …), in which case channels hold back one-tap approval as they
 // do for an action they had to cut (src/channels/offer.ts).
 import type { ApprovalRequest } from '../core/types.js';
-import type { Span } from './rule.js';
+import { mergeSpans, type Span } from './rule.js';
 import type { SecretScanner } from './scanner.js';
 
 export interface MaskReport {
@@ -77,13 +77,7 @@ class Masker {
       for (let at = whole.indexOf(secret, offset); at !== -1; at = whole.indexOf(secret, at + secret.length)) spans.push({ start: at, end: at + secret.length, rule });
     }
     if (!spans.length) return text;
-    spans.sort((a, b) => a.start - b.start || b.end - a.end);
-    const merged: Span[] = [];
-    for (const x of spans) {
-      const last = merged[merged.length - 1];
-      if (last && x.start < last.end) last.end = Math.max(last.end, x.end);
-      else merged.push({ ...x });
-    }
+    const merged = mergeSpans(spans);
     for (const x of merged) {
       this.tally.count++;
       this.tally.rules.add(x.rule);

@@ -85,6 +85,18 @@ function allowed(rule: CompiledRule, secret: string, match: string, text: string
   return false;
 }
 
+/** Spans in order, overlapping ones merged (the first rule names the merged span). */
+export function mergeSpans(spans: Span[]): Span[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: Span[] = [];
+  for (const s of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && s.start < last.end) last.end = Math.max(last.end, s.end);
+    else merged.push({ ...s });
+  }
+  return merged;
+}
+
 /** The secrets one rule finds in `text` (`lower` is text.toLowerCase(), shared by every rule). */
 export function runRule(rule: CompiledRule, text: string, lower: string): Span[] {
   if (rule.keywords.length && !rule.keywords.some((k) => lower.includes(k))) return [];

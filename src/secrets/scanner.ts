@@ -3,7 +3,7 @@
 // writes a text out with each secret replaced by a visible marker. No I/O; built once per server.
 import { GITLEAKS_ALLOW, GITLEAKS_RULES } from './gitleaks-rules.js';
 import { OWN_RULES, REFERENCE_ALLOW } from './own-rules.js';
-import { compileRule, runRule, type CompiledRule, type Span } from './rule.js';
+import { compileRule, mergeSpans, runRule, type CompiledRule, type Span } from './rule.js';
 
 /** An operator's pattern: the secret is its first group, or the whole match. */
 export interface SecretPattern {
@@ -38,15 +38,7 @@ export function createSecretScanner(options: { patterns?: readonly SecretPattern
   const find = (text: string): Span[] => {
     if (text.length < 6) return [];
     const lower = text.toLowerCase();
-    const all = rules.flatMap((r) => runRule(r, text, lower)).sort((a, b) => a.start - b.start || b.end - a.end);
-    const merged: Span[] = [];
-    for (const s of all) {
-      const last = merged[merged.length - 1];
-      if (last && s.start < last.end) {
-        if (s.end > last.end) last.end = s.end;
-      } else merged.push({ ...s });
-    }
-    return merged;
+    return mergeSpans(rules.flatMap((r) => runRule(r, text, lower)));
   };
 
   return {
