@@ -4,7 +4,7 @@
 // pending requests, waiters, leadership, the outbox's depth and age per kind, and each channel's
 // health. On PostgreSQL every instance serves its own /metrics: counters, histograms, waiters,
 // leadership and channel health are this instance's; pending requests and the outbox are read from
-// the shared database, so every instance reports the same cluster-wide values (docs/metrics.md).
+// the shared database, so every instance reports the same cluster-wide values (docs/operations.md).
 import type { Channel } from './channels/channel.js';
 import type { HealthBook } from './channels/health.js';
 import type { Cluster } from './cluster/cluster.js';

@@ -2,7 +2,7 @@
 // process), the metrics every part may count (counters by name, declared in METRICS with their
 // help and labels), histograms for the latencies an operator watches, gauges read at scrape time,
 // and Node's default process metrics (one set per process, shared by every registry). What each
-// metric means, and which are per instance or cluster-wide on PostgreSQL: docs/metrics.md.
+// metric means, and which are per instance or cluster-wide on PostgreSQL: docs/operations.md.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 type Labels = Record<string, string>;
