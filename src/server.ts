@@ -26,6 +26,10 @@ import { buildChannels, createChannelContext, loadChannelFactories } from './cha
 import { extraRouteGroups } from './http/route-groups.js';
 import { channelRoutes } from './http/routes/channels.js';
 import { createHealthBook } from './channels/health.js';
+import { measuredGate, registerServerMetrics } from './metrics-wiring.js';
+import { currentTrace, traced } from './trace.js';
+import { createSecretMasker } from './secrets/masker.js';
+import { createMaskingAudit } from './secrets/audit.js';
 import { VERSION } from './version.js';
 import { cli } from './invocation.js';
 import { createPolicyService } from './policy-service.js';
@@ -116,28 +120,28 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
     },
     policy: options.policy ?? ((request) => policy.evaluateRequest(request)),
     onGrants: (grants, source) => void policy.resolveCovered(gate, grants, source).catch((err) => logger.error('resolving requests covered by a grant failed', { err })),
-    deliveries: (event) => [...(delivery?.plan(event) ?? []), ...channels.flatMap((c) => c.plan(event))],
+    deliveries: (event) => traced([...(delivery?.plan(event) ?? []), ...channels.flatMap((c) => c.plan(event))]),
+    trace: currentTrace,
     destinations: (request) => channels.flatMap((c) => (c.destinations?.(request) ?? []).map((target) => ({ channel: c.name, target }))),
     checkCallbackUrl: (url) => (delivery ? delivery.checkUrl(url) : 'delivery is not ready'),
     onOutbox: () => delivery?.nudge(),
     closing: closing.signal,
   };
-  const gate = createGate(gateDeps);
+  const gate = measuredGate(createGate(gateDeps), metrics);
   const keyring = createKeyring(config, store);
   const publicUrl = () => config.server.public_url ?? boundUrl;
   let boundUrl = `http://${config.server.host}:${config.server.port}`;
   const sessions = createSessions({ gate, store, config, clock, logger, cluster, runner: options.sessionRunner });
-  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, leader: cluster.leader, sessions }), options.channels ?? (await loadChannelFactories(config)));
+  const secrets = createSecretMasker(config.secrets);
+  const masking = createMaskingAudit({ store, clock, logger, masker: secrets });
+  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, leader: cluster.leader, sessions, secrets }), options.channels ?? (await loadChannelFactories(config)));
   const health = createHealthBook({ store, clock });
-  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, senders: Object.fromEntries(channels.map((c) => [c.name, health.counted(c)])) });
+  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, secrets, onMasked: (item, report) => masking.record(item.request_id ?? '', item.kind, report), senders: Object.fromEntries(channels.map((c) => [c.name, masking.wrap(c.name, health.counted(c))])) });
   const expiry = createExpiryScheduler({ gate, store, clock, events, logger });
   cluster.leader.register({ name: 'expiry sweeper', start: () => expiry.start(), stop: () => expiry.stop() });
   const stopRemoteOutbox = cluster.onRemoteOutbox(() => delivery?.nudge());
 
-  metrics.gauge('greenlight_requests_pending', 'Requests waiting for a decision.', () => store.countRequests({ status: ['pending'] }));
-  metrics.gauge('greenlight_waiters', 'Callers blocked in wait / SSE on one request.', () => events.waiterCount());
-  metrics.gauge('greenlight_leader', 'Whether this instance runs the leader\'s work (polling, the expiry sweeper): 1 or 0.', () => (cluster.leader.isLeader() ? 1 : 0));
-  metrics.gauge('process_resident_memory_bytes', 'Resident set size.', () => process.memoryUsage.rss());
+  const stopMetrics = registerServerMetrics({ metrics, store, events, cluster, health, channels: () => channels, clock, logger });
 
   const extra: RouteGroup[] = [...extraRouteGroups(), sessions.routes, channelRoutes(() => health.report(channels)), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
   const ready = async () => {
@@ -167,6 +171,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
       const deadline = Date.now() + graceMs;
       closing.abort();
       stopRemoteOutbox();
+      stopMetrics();
       // Turns of agent sessions running here are interrupted and marked cut off, as a restart would.
       const sessionsStopped = within(sessions.close().catch((err: unknown) => logger.warn('shutdown: stopping agent sessions failed', { err })), Math.max(deadline, Date.now() + 1000));
       // Hand the leader's work (polling, the expiry sweeper) on at once rather than after the

@@ -14,7 +14,8 @@
 // What it offers an approver is not its own to decide: the choices, the inputs they need and what
 // is held back when the action was cut come from ./offer.ts, the card's pieces from ./card.ts, and
 // a button or link that decides without a sign-in carries a token from ./action-token.ts. A new
-// channel is a renderer of those plus a transport.
+// channel is a renderer of those plus a transport. Secrets in the action are masked before any of
+// it is shown (`ctx.secrets`, src/secrets/): a channel renders the masked copy, never the stored one.
 // What a channel shows of a request must be what runs: it leads with the action from
 // actionAsItRuns (./action.ts), shows the agent's own description second and labelled as such,
 // then the policy's reason; and it passes every piece of agent text through showInvisible
@@ -30,6 +31,7 @@ import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
 import type { OutboxInput, OutboxItem, Store } from '../store/store.js';
 import type { Sessions } from '../sessions/service.js';
+import type { SecretMasker } from '../secrets/masker.js';
 
 export interface ChannelContext {
   gate: Gate;
@@ -38,6 +40,11 @@ export interface ChannelContext {
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
+  /**
+   * What a channel shows of a request: `secrets.shown(request)` masks every secret in it (never
+   * render the stored request itself; cardFor does this for you). Decide from the stored request.
+   */
+  secrets: SecretMasker;
   /** Agent sessions (src/sessions/): chat channels may let approvers drive them. */
   sessions?: Sessions;
   /** Base URL humans reach the server at (links in messages). */

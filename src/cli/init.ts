@@ -282,6 +282,25 @@ webhooks: ${v(d.webhooks)}
 #~ - url: https://hooks.example.com/greenlight
 #~   secret: "replace-with-a-long-random-secret"
 #~   events: [request.created, request.decided, request.expired, request.cancelled]
+#~   # Send secrets in the action in clear (default false: masked, as on every outside channel).
+#~   include_secrets: false
+
+# Secrets in agents' actions (tokens, passwords, keys) are masked on every outside channel:
+# Telegram, email, ntfy, Slack, Discord, webhooks. The dashboard shows the whole action.
+# See docs/security.md#secrets-never-leave-in-clear.
+secrets:
+  # false shows secrets in clear on every channel (not recommended).
+  # ${where('secrets.mask')}
+  mask: ${v(d.secrets.mask)}
+  # May a channel approve a request with a masked secret in one tap? A hidden value that could
+  # hide the command's structure (spaces, quotes, $, newlines) never may.
+  # ${where('secrets.one_tap_approve')}
+  one_tap_approve: ${v(d.secrets.one_tap_approve)}
+  # Your own shapes beyond gitleaks' rules and Greenlight's; the secret is the first group.
+  patterns: ${v(d.secrets.patterns)}
+  #~ - name: acme-deploy-key
+  #~   regex: "ACME_DK_([A-Za-z0-9]{32})"
+  #~   ignore_case: false
 
 # Contexts: directories Greenlight itself runs Claude Code in (through the Agent SDK), driven from
 # Telegram (/context NAME, then every message is a prompt; /new, /stop, /resume, /status) and the

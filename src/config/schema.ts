@@ -109,6 +109,26 @@ export const WebhookSchema = z
     events: z
       .array(z.enum(['request.created', 'request.decided', 'request.expired', 'request.cancelled']))
       .default(['request.created', 'request.decided', 'request.expired', 'request.cancelled']),
+    /** Send the action with secrets in clear (default: masked, as every outside channel shows it). */
+    include_secrets: z.boolean().optional(),
+  })
+  .strict();
+
+const validRegex = (r: string) => {
+  try {
+    new RegExp(r, 'd');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** An operator's secret shape: the secret is the regex's first group, or the whole match. */
+export const SecretPatternSchema = z
+  .object({
+    name: z.string().min(1).max(60).regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'use letters, digits, . _ -'),
+    regex: z.string().min(1).max(2000).refine(validRegex, 'a JavaScript regular expression'),
+    ignore_case: z.boolean().default(false),
   })
   .strict();
 
@@ -203,6 +223,18 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
     webhooks: z.array(WebhookSchema).default([]),
+    /** Secrets in agents' actions are masked on every outside channel (docs/security.md). */
+    secrets: z
+      .object({
+        /** Off: channels show secrets in clear (not recommended). */
+        mask: z.boolean().default(true),
+        /** Shapes to mask beyond the built-in rules (gitleaks' and Greenlight's own). */
+        patterns: z.array(SecretPatternSchema).max(200).default([]),
+        /** Whether a channel may approve a request with a masked secret in one tap (a hidden value that could hide the action's structure never may). */
+        one_tap_approve: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
     contexts: z.array(ContextSchema).default([]),
     /** Limits for the sessions Greenlight runs in `contexts` (docs/sessions.md). */
     sessions: z

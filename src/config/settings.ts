@@ -32,6 +32,8 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'sessions.max_cost_usd', env: 'GREENLIGHT_SESSIONS_MAX_COST_USD', flag: 'sessions-max-cost-usd', type: 'number', help: 'cost (USD) after which a session takes no more prompts' },
   { path: 'sessions.claude_path', env: 'GREENLIGHT_SESSIONS_CLAUDE_PATH', flag: 'sessions-claude-path', type: 'string', help: "Claude Code's executable for agent sessions" },
   { path: 'channels.discord.bot_token', env: 'GREENLIGHT_DISCORD_BOT_TOKEN', flag: 'discord-bot-token', type: 'string', help: 'the Discord bot\'s token (a secret: prefer the _FILE variable)' },
+  { path: 'secrets.mask', env: 'GREENLIGHT_SECRETS_MASK', flag: 'secrets-mask', type: 'bool', help: 'mask secrets in actions on every outside channel' },
+  { path: 'secrets.one_tap_approve', env: 'GREENLIGHT_SECRETS_ONE_TAP_APPROVE', flag: 'secrets-one-tap-approve', type: 'bool', help: 'allow one-tap approve on a channel when a secret is masked' },
   { path: 'delivery.allow_loopback', env: 'GREENLIGHT_DELIVERY_ALLOW_LOOPBACK', flag: 'delivery-allow-loopback', type: 'bool', help: 'let webhooks and callbacks reach loopback addresses' },
   { path: 'channels.slack.bot_token', env: 'GREENLIGHT_SLACK_BOT_TOKEN', flag: 'slack-bot-token', type: 'string', help: 'the Slack app\'s bot token (xoxb-…); prefer the _FILE form' },
   { path: 'channels.slack.signing_secret', env: 'GREENLIGHT_SLACK_SIGNING_SECRET', flag: 'slack-signing-secret', type: 'string', help: 'the Slack app\'s signing secret (http mode); prefer the _FILE form' },

@@ -38,6 +38,8 @@ export interface GateDeps {
   onGrants?: (grants: Grant[], source: ApprovalRequest) => void;
   /** Aborted when the server shuts down: new requests are refused, every waiter is answered. */
   closing?: AbortSignal;
+  /** The id of the call doing the work (X-Request-Id), recorded in its audit rows as `trace_id`. */
+  trace?: () => string | null;
 }
 
 export interface CreateOptions {
@@ -77,6 +79,8 @@ export interface Gate {
 
 const actorOf = (p: Principal): Actor => ({ kind: p.role, name: p.name });
 
+const withTraceId = (detail: Record<string, unknown> | null, trace: string | null): Record<string, unknown> | null => (trace ? { ...detail, trace_id: trace } : detail);
+
 export function createGate(deps: GateDeps): Gate {
   const { store, events, clock } = deps;
 
@@ -87,7 +91,7 @@ export function createGate(deps: GateDeps): Gate {
     action,
     request_id: request?.id ?? null,
     via,
-    detail,
+    detail: withTraceId(detail, deps.trace?.() ?? null),
   });
 
   const effectsFor = (type: RequestEventType, request: ApprovalRequest, audit: AuditInput[]): { effects: Effects; event: RequestEvent } => {

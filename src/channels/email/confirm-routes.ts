@@ -80,7 +80,8 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
   async function showForm(c: Context<AppEnv>, token: string, checked: Extract<Checked, { ok: true }>, nonce: string, status: 200 | 400, error?: string, values?: Record<string, string>) {
     const secure = deps.publicUrl().startsWith('https:');
     setCookie(c, csrfCookieName(token), nonce, { httpOnly: true, sameSite: 'Strict', secure, path: '/', maxAge: 3600 });
-    const html = confirmPage({ request: checked.request, action: checked.claims.action, approver: checked.claims.approver, formAction: token, csrf: csrfToken(await deps.secret(), token, nonce), error, values });
+    // The page is reached by a link from a mailbox, not a dashboard sign-in: secrets stay masked.
+    const html = confirmPage({ request: ctx.secrets.shown(checked.request), action: checked.claims.action, approver: checked.claims.approver, formAction: token, csrf: csrfToken(await deps.secret(), token, nonce), error, values });
     return c.html(html, status);
   }
 

@@ -174,8 +174,10 @@ export function createEmailChannel(ctx: ChannelContext, cfg: EmailConfig, option
 
     async send(item: OutboxItem) {
       const p = item.payload as unknown as EmailPayload;
-      const r = item.request_id ? await store.getRequest(item.request_id) : null;
-      if (!r) return;
+      const stored = item.request_id ? await store.getRequest(item.request_id) : null;
+      if (!stored) return;
+      // Every mail shows the request with its secrets masked.
+      const r = ctx.secrets.shown(stored);
       const approver = recipients(r).find((a) => a.name === p.approver);
       if (!approver) {
         logger.info('email: approver no longer routed for this request; not sending', { request_id: r.id, approver: p.approver });

@@ -71,6 +71,7 @@ export function createNtfyChannel(ctx: ChannelContext, settings: NtfySettings, o
   let secretP: Promise<string> | null = null;
   const secret = () => (secretP ??= resolveTokenSecret(store, settings.action_secret, SECRET_META_KEY, 'glnt').catch((err) => ((secretP = null), Promise.reject(err))));
   const publicUrl = () => ctx.publicUrl.replace(/\/+$/, '');
+  const view = () => ({ publicUrl: publicUrl(), secrets: ctx.secrets });
 
   async function publish(message: NtfyMessage): Promise<string | null> {
     let res: Response;
@@ -112,11 +113,11 @@ export function createNtfyChannel(ctx: ChannelContext, settings: NtfySettings, o
     const key = d.approver !== null ? await secret() : null;
     const expiresAt = tokenExpiry(r.expires_at, now, settings.action_ttl_sec);
     const mint = key && d.approver ? (choice: 'approve' | 'deny') => kit.sign(key, { requestId: r.id, approver: d.approver!, action: choice, expiresAt, nonce: newNonce() }) : null;
-    const id = await publish(announcement(r, d.topic, publicUrl(), mint));
+    const id = await publish(announcement(r, d.topic, view(), mint));
     await store.addChannelMessage({ request_id: r.id, channel: NTFY, target: d.topic, message_id: id ?? r.id, created_at: now });
     // Settled while we published? Replace it now: the update item may have run before we recorded it.
     const current = await store.getRequest(r.id);
-    if (current && current.status !== 'pending') await publish(settled(current, d.topic, publicUrl()));
+    if (current && current.status !== 'pending') await publish(settled(current, d.topic, view()));
   }
 
   async function update(r: ApprovalRequest, topic: string): Promise<void> {
@@ -126,7 +127,7 @@ export function createNtfyChannel(ctx: ChannelContext, settings: NtfySettings, o
       if (waiting) throw new DeliveryError('waiting for the announcement on this topic to go out first', { retryAfterMs: 1000 });
       return; // never announced there: nothing to replace
     }
-    await publish(settled(r, topic, publicUrl()));
+    await publish(settled(r, topic, view()));
   }
 
   const item = (r: ApprovalRequest, at: number, payload: Payload): OutboxInput => ({ id: newId('dlv', at), kind: NTFY, target: payload.topic, request_id: r.id, payload, created_at: at, next_attempt_at: at });
