@@ -66,7 +66,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     if (r.status !== 'pending' || r.expires_at <= clock.now()) return; // settled first: the update says so
     const sent = (await store.listChannelMessages(r.id)).some((m) => m.channel === DISCORD && m.target === channelId);
     if (!sent) {
-      const card = renderCard(r, ctx.publicUrl);
+      const card = renderCard(r, ctx);
       const posted = await api.createMessage(channelId, { ...card.body, nonce: nonceOf(item.id), enforce_nonce: true }).catch((err: unknown) => Promise.reject(toDeliveryError(err)));
       await store.addChannelMessage({ request_id: r.id, channel: DISCORD, target: channelId, message_id: posted.id, created_at: clock.now() });
       ctx.metrics.inc('greenlight_discord_messages_total', { op: 'create' });
@@ -80,7 +80,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
   async function update(r: ApprovalRequest): Promise<void> {
     if (r.status === 'pending') return;
     const refs = (await store.listChannelMessages(r.id)).filter((m) => m.channel === DISCORD);
-    const body = renderCard(r, ctx.publicUrl).body;
+    const body = renderCard(r, ctx).body;
     await editAll(
       refs,
       async (ref) => {

@@ -77,8 +77,10 @@ export function createInbound(deps: SlackDeps) {
 
   /** The choice as the card offers it now, or null (and the approver is told). */
   async function offered(request: ApprovalRequest, id: string, who: Who, channel: string | null): Promise<Choice | null> {
-    const { truncated } = renderCard(request, ctx.publicUrl);
-    const choice = findChoice({ choices: slackChoices(request, truncated), truncated, filer: false }, id);
+    // As the approver saw it: the masked copy (src/secrets/); the decision is made on the stored request.
+    const shown = ctx.secrets.shown(request);
+    const { truncated } = renderCard(shown, ctx);
+    const choice = findChoice({ choices: slackChoices(shown, truncated), truncated, filer: false }, id);
     if (!choice) {
       await auditRefusal(deps, who, channel, `${ACTION_PREFIX}${id}`, 'not_offered', request.id);
       await whisper(channel, who.id, TEXT.notOffered);
@@ -115,7 +117,7 @@ export function createInbound(deps: SlackDeps) {
     const choice = await offered(found.request, action.action_id.slice(ACTION_PREFIX.length), who, channel);
     if (!choice) return;
     if (!choice.input) return decide(found.principal, found.request, choice, {}, who, channel);
-    const view = modalFor(found.request, choice, { requestId: found.request.id, choice: choice.id, channel, ts: i.messageTs });
+    const view = modalFor(ctx.secrets.shown(found.request), choice, { requestId: found.request.id, choice: choice.id, channel, ts: i.messageTs });
     if (view) await api.openView(i.triggerId, view);
   }
 
