@@ -7,6 +7,8 @@
 // into local events (pg-events.ts). The notification carries ids; listeners read the row.
 
 import type pg from 'pg';
+import type { HistoryRow, HistoryScan } from '../history.js';
+import { scanHistory } from './pg-history.js';
 import type { ApprovalRequest, Decision, RequestEventType, Status } from '../../core/types.js';
 
 export { EVENTS_CHANNEL, eventTypeOf, type Notice } from './pg-notice.js';
@@ -150,6 +152,10 @@ export class PostgresStore implements Store, Migrated {
 
   async getRequest(id: string): Promise<ApprovalRequest | null> {
     return this.#getRequest(this.pool, id);
+  }
+
+  async scanHistory(scan: HistoryScan): Promise<HistoryRow[]> {
+    return scanHistory(this.pool, scan);
   }
 
   async listRequests(filter: RequestFilter): Promise<RequestPage> {
