@@ -10,6 +10,8 @@ export interface HistoryRow {
   project: string | null;
   /** The tool, or the action type for plain actions. */
   tool: string;
+  /** A plain action (no tool call): `tool` is then its action type, and `input` is not a tool's input. */
+  plain: boolean;
   title: string;
   cwd: string | null;
   session_id: string | null;
@@ -69,6 +71,7 @@ export function historyRow(c: HistoryColumns, withInput: boolean): HistoryRow {
     agent: c.agent,
     project: c.project,
     tool: c.tool ?? c.action_type,
+    plain: c.tool === null,
     title: c.title,
     cwd: c.cwd,
     session_id: c.session_id,

@@ -38,12 +38,13 @@ export function historyContract(h: StoreHandle): void {
     assert.deepEqual(rows.map((r) => r.id), ['req_a', 'req_b', 'req_c', 'req_d'], 'created_at, then id');
     const b = rows[1];
     assert.deepEqual(b, {
-      id: 'req_b', status: 'approved', agent: 'claude', project: 'web', tool: 'Bash', title: '<b>Ünicode</b> \u202e title', cwd: '/srv/web', session_id: 's1',
+      id: 'req_b', status: 'approved', agent: 'claude', project: 'web', tool: 'Bash', plain: false, title: '<b>Ünicode</b> \u202e title', cwd: '/srv/web', session_id: 's1',
       created_at: T0 + 10, settled_at: T0 + 5010, decided_by: 'alice', decided_by_kind: 'approver', via: 'telegram', rule: 'Bash(git push *)', dangerous: true,
     });
     assert.equal(rows[0].decided_by_kind, 'policy');
     assert.equal(rows[0].dangerous, false);
     assert.equal(rows[2].tool, 'deploy', 'a plain action reads as its action type');
+    assert.equal(rows[2].plain, true);
     assert.equal(rows[2].settled_at, T0 + 600_020, 'expired: settled when last updated');
     assert.equal(rows[3].settled_at, null, 'pending: not settled');
     assert.equal(rows[3].decided_by, null);
