@@ -75,17 +75,18 @@ export function seedHistory(dataDir: string): Seed[] {
   ].map((s) => s as Seed);
 }
 
-/** Writes the history into the store (a real SQLite file, or any adapter). */
-export async function seedStore(store: Store, dataDir: string): Promise<ApprovalRequest[]> {
+/** Writes the history into the store (a real SQLite file, or any adapter); `shift` moves it in time (NOW + shift is then "now"). */
+export async function seedStore(store: Store, dataDir: string, shift = 0): Promise<ApprovalRequest[]> {
   const out: ApprovalRequest[] = [];
   for (const s of seedHistory(dataDir)) {
     const { latency, decision, ...rest } = s;
-    const created = rest.created_at!;
+    const created = rest.created_at! + shift;
+    rest.created_at = created;
     const settledAt = rest.status === 'pending' ? created : created + (latency ?? 600_000);
     const r = makeRequest({
       ...rest,
       updated_at: settledAt,
-      expires_at: rest.status === 'pending' ? NOW + 86_400_000 : created + 600_000,
+      expires_at: rest.status === 'pending' ? NOW + shift + 86_400_000 : created + 600_000,
       decision: decision ? makeDecision({ ...decision, decided_at: settledAt }) : null,
     });
     await store.createRequest(r, NO_EFFECTS);
