@@ -28,6 +28,9 @@ import { createHealthBook } from './channels/health.js';
 import { VERSION } from './version.js';
 import { cli } from './invocation.js';
 import { createPolicyService } from './policy-service.js';
+import { DIGEST_KIND } from './insights/digest.js';
+import { checkDigestChannel, createDigestScheduler, digestSender } from './insights/digest-scheduler.js';
+import { createInsights } from './insights/service.js';
 import { createSessions, type Sessions } from './sessions/service.js';
 import type { SessionRunner } from './sessions/runner.js';
 
@@ -127,7 +130,10 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   const sessions = createSessions({ gate, store, config, clock, logger, cluster, runner: options.sessionRunner });
   channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, leader: cluster.leader, sessions }), options.channels ?? (await loadChannelFactories(config)));
   const health = createHealthBook({ store, clock });
-  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, senders: Object.fromEntries(channels.map((c) => [c.name, health.counted(c)])) });
+  checkDigestChannel(config, channels);
+  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, senders: { ...Object.fromEntries(channels.map((c) => [c.name, health.counted(c)])), [DIGEST_KIND]: digestSender(() => channels) } });
+  const digest = createDigestScheduler({ config, store, insights: createInsights({ store, config, policy, clock }), clock, logger, publicUrl, nudge: () => delivery?.nudge() });
+  cluster.leader.register({ name: 'insights digest', start: () => digest.start(), stop: () => digest.stop() });
   const expiry = createExpiryScheduler({ gate, store, clock, events, logger });
   cluster.leader.register({ name: 'expiry sweeper', start: () => expiry.start(), stop: () => expiry.stop() });
   const stopRemoteOutbox = cluster.onRemoteOutbox(() => delivery?.nudge());

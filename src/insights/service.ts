@@ -36,7 +36,8 @@ export interface InsightsReport {
 }
 
 export interface InsightsService {
-  report(principal: Principal, options: { days: number; suggestions?: boolean }): Promise<InsightsReport>;
+  /** null: everything (the digest, the CLI). */
+  report(principal: Principal | null, options: { days: number; suggestions?: boolean }): Promise<InsightsReport>;
   suggestions(principal: Principal | null): Promise<RuleSuggestion[]>;
   /** Adds a current suggestion as an always-allow grant for its project; returns the grant. */
   addSuggestion(principal: Principal, rule: string, project: string | null, via: string): Promise<Grant>;
