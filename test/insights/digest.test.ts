@@ -93,7 +93,10 @@ describe('the weekly digest on a real server, to ntfy', () => {
     assert.equal(p.click, 'https://gl.example/#/insights?days=30');
     assert.equal(await server.store.getMeta(`digest:weekly:${due}`), 'queued', 'the period is claimed in the store');
     const items = await server.store.listOutbox({ limit: 100 });
-    assert.deepEqual(items.filter((i) => i.kind === 'digest').map((i) => [i.state, i.attempts]), [['delivered', 2]]);
+    const digests = items.filter((i) => i.kind === 'digest');
+    assert.equal(digests.length, 1, JSON.stringify(digests));
+    assert.equal(digests[0].state, 'delivered');
+    assert.ok(digests[0].attempts >= 2, 'delivered after the refused attempt');
     assert.equal(ntfy.published.length, 1, 'once');
   });
 });
