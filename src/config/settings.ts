@@ -31,5 +31,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'sessions.max_turn_sec', env: 'GREENLIGHT_SESSIONS_MAX_TURN_SEC', flag: 'sessions-max-turn-sec', type: 'int', help: 'longest one agent turn may run' },
   { path: 'sessions.max_cost_usd', env: 'GREENLIGHT_SESSIONS_MAX_COST_USD', flag: 'sessions-max-cost-usd', type: 'number', help: 'cost (USD) after which a session takes no more prompts' },
   { path: 'sessions.claude_path', env: 'GREENLIGHT_SESSIONS_CLAUDE_PATH', flag: 'sessions-claude-path', type: 'string', help: "Claude Code's executable for agent sessions" },
+  { path: 'insights.digest.schedule', env: 'GREENLIGHT_DIGEST_SCHEDULE', flag: 'digest-schedule', type: 'string', help: 'off | daily | weekly: the insights digest' },
+  { path: 'insights.digest.channel', env: 'GREENLIGHT_DIGEST_CHANNEL', flag: 'digest-channel', type: 'string', help: 'the channel the digest goes to (telegram, email, ntfy, ...)' },
   { path: 'delivery.allow_loopback', env: 'GREENLIGHT_DELIVERY_ALLOW_LOOPBACK', flag: 'delivery-allow-loopback', type: 'bool', help: 'let webhooks and callbacks reach loopback addresses' },
 ];
