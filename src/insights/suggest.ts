@@ -60,6 +60,9 @@ function actionFor(r: HistoryRow): PolicyAction | null {
   return actionOf({ tool: r.tool, input: r.input, action_type: r.tool, preview: '', cwd: r.cwd });
 }
 
+/** What makes two rows the same action for the policy: project, tool, input and cwd. */
+const actionKey = (r: HistoryRow): string => JSON.stringify([r.project, r.tool, r.input, r.cwd]);
+
 const commandOf = (r: HistoryRow): string => String((r.input as { command?: unknown }).command ?? '');
 
 /** The one rule family an approved request supports, if any. */
@@ -102,9 +105,12 @@ export function suggestRules(rows: readonly HistoryRow[], opts: SuggestOptions):
   // Only what went to a human is evidence, or could be saved a prompt.
   const asked = rows.filter((r) => !r.plain && CANDIDATE_TOOLS.has(r.tool) && !['auto_allowed', 'auto_denied'].includes(outcomeOf(r)));
   const groups = new Map<string, Candidate>();
+  const families = new Map<string, Pick<Candidate, 'family' | 'kind'> | null>();
   for (const r of asked) {
     if (outcomeOf(r) !== 'approved' || r.dangerous) continue;
-    const f = familyOf(r, ctxOf(r.project));
+    const k = actionKey(r);
+    let f = families.get(k);
+    if (f === undefined) families.set(k, (f = familyOf(r, ctxOf(r.project))));
     if (!f) continue;
     const key = `${r.project}\n${f.family}`;
     const g = groups.get(key);
@@ -133,13 +139,19 @@ export function suggestRules(rows: readonly HistoryRow[], opts: SuggestOptions):
     if (c.kind === 'prefix' && !allows({ tool: 'Bash', input: { command: rule.slice(5, -1).replace(/ \*$/, '') }, cwd: null })) continue;
     let refused = false;
     const covered: HistoryRow[] = [];
+    // Histories repeat the same actions: each distinct one is evaluated once per rule.
+    const verdicts = new Map<string, boolean>();
     for (const r of asked) {
       if (r.project !== c.project || r.tool !== c.tool) continue;
-      const action = actionFor(r)!;
-      if (!action || !allows(action)) continue;
+      const action = actionFor(r);
+      if (!action) continue;
+      const key = actionKey(r);
+      let yes = verdicts.get(key);
+      if (yes === undefined) verdicts.set(key, (yes = allows(action)));
+      if (!yes) continue;
       // Already allowed without it (the policy changed since): not this rule's doing.
-      let before = baseline.get(r.id);
-      if (before === undefined) baseline.set(r.id, (before = evaluate(action, ctx).verdict === 'allow'));
+      let before = baseline.get(key);
+      if (before === undefined) baseline.set(key, (before = evaluate(action, ctx).verdict === 'allow'));
       if (before) continue;
       if (r.dangerous || outcomeOf(r) === 'denied') {
         refused = true;
