@@ -60,8 +60,8 @@ export function seedHistory(dataDir: string): Seed[] {
     ...[1, 2, 3].map((i) => ({ tool: 'Read', input: { file_path: `${dataDir}/greenlight.db` }, preview: 'read db', title: 'Read the db', ...web, created_at: day(i, 13), ...human('alice', 'web', 4000) })),
     ...[1, 2, 3].map((i) => bash('cp /tmp/s.json /srv/web/.claude/settings.json', { ...web, created_at: day(i, 16), ...human('alice', 'web', 4000) })),
     // Approved 3× but denied once: never suggested.
-    ...[1, 2, 3].map((i) => bash(`make deploy-${i}`, { ...api, created_at: day(i, 17), ...human('bob', 'telegram', 30_000) })),
-    bash('make deploy-4', { ...api, created_at: day(4, 17), ...human('bob', 'telegram', 90_000, 'denied') }),
+    ...[1, 2, 3].map((i) => bash('make deploy', { ...api, created_at: day(i, 17), ...human('bob', 'telegram', 30_000) })),
+    bash('make deploy', { ...api, created_at: day(4, 17), ...human('bob', 'telegram', 90_000, 'denied') }),
     // Two approvals only (min is 3).
     bash('npm test', { ...web, created_at: day(6, 9), ...human('alice', 'web', 8000) }),
     bash('npm test', { ...web, created_at: day(6, 10), ...human('alice', 'web', 9000) }),
