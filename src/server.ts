@@ -33,6 +33,9 @@ import { createMaskingAudit } from './secrets/audit.js';
 import { VERSION } from './version.js';
 import { cli } from './invocation.js';
 import { createPolicyService } from './policy-service.js';
+import { DIGEST_KIND } from './insights/digest.js';
+import { checkDigestChannel, createDigestScheduler, digestSender } from './insights/digest-scheduler.js';
+import { createInsights } from './insights/service.js';
 import { createSessions, type Sessions } from './sessions/service.js';
 import type { SessionRunner } from './sessions/runner.js';
 
@@ -136,7 +139,10 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   const masking = createMaskingAudit({ store, clock, logger, masker: secrets });
   channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, leader: cluster.leader, sessions, secrets }), options.channels ?? (await loadChannelFactories(config)));
   const health = createHealthBook({ store, clock });
-  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, secrets, onMasked: (item, report) => masking.record(item.request_id ?? '', item.kind, report), senders: Object.fromEntries(channels.map((c) => [c.name, masking.wrap(c.name, health.counted(c))])) });
+  checkDigestChannel(config, channels);
+  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, secrets, onMasked: (item, report) => masking.record(item.request_id ?? '', item.kind, report), senders: { ...Object.fromEntries(channels.map((c) => [c.name, masking.wrap(c.name, health.counted(c))])), [DIGEST_KIND]: digestSender(() => channels) } });
+  const digest = createDigestScheduler({ config, store, insights: createInsights({ store, config, policy, clock }), clock, logger, publicUrl, nudge: () => delivery?.nudge() });
+  cluster.leader.register({ name: 'insights digest', start: () => digest.start(), stop: () => digest.stop() });
   const expiry = createExpiryScheduler({ gate, store, clock, events, logger });
   cluster.leader.register({ name: 'expiry sweeper', start: () => expiry.start(), stop: () => expiry.stop() });
   const stopRemoteOutbox = cluster.onRemoteOutbox(() => delivery?.nudge());

@@ -32,6 +32,7 @@ import type { Logger } from '../log.js';
 import type { OutboxInput, OutboxItem, Store } from '../store/store.js';
 import type { Sessions } from '../sessions/service.js';
 import type { SecretMasker } from '../secrets/masker.js';
+import type { Digest } from '../insights/digest.js';
 
 export interface ChannelContext {
   gate: Gate;
@@ -78,6 +79,14 @@ export interface Channel {
    * breach. Pure, like `plan`; a channel without addressable destinations leaves it out.
    */
   destinations?(request: ApprovalRequest): string[];
+  /**
+   * Sends the insights digest (src/insights/digest.ts) to `target` (null: the channel's own
+   * default destination). Render `digestText(digest)` — plain lines, agent text already clipped
+   * and its invisible characters written out — escaped for your format. Called by the outbox
+   * worker for `digest` items; throw DeliveryError as in `send`. A channel without it cannot be
+   * insights.digest.channel.
+   */
+  sendDigest?(digest: Digest, target: string | null): Promise<void>;
   /** How the channel is doing, beyond what is counted for it (optional). Must not do I/O. */
   health?(): ChannelHealth;
   /** HTTP routes the channel serves (mounted on the main app). */

@@ -302,6 +302,28 @@ secrets:
   #~   regex: "ACME_DK_([A-Za-z0-9]{32})"
   #~   ignore_case: false
 
+# Insights (docs/insights.md): figures on the dashboard's Insights page and GET /v1/insights,
+# suggested rules (approved again and again, never denied; never dangerous, broader than the
+# evidence, or touching protected paths), and a digest to one channel.
+insights:
+  # Fewest human approvals before a rule is suggested.
+  suggest_min_approvals: ${v(d.insights.suggest_min_approvals)}
+  # How far back suggestions look (1-90 days).
+  suggest_days: ${v(d.insights.suggest_days)}
+  digest:
+    # off, daily or weekly.
+    # ${where('insights.digest.schedule')}
+    schedule: ${v(d.insights.digest.schedule)}
+    # The hour (UTC) it goes out, and the day for weekly.
+    hour_utc: ${v(d.insights.digest.hour_utc)}
+    weekday: ${v(d.insights.digest.weekday)}
+    # telegram, email or ntfy (configured under channels).
+    # ${where('insights.digest.channel')}
+    channel: ${v(d.insights.digest.channel)}
+    # A chat id / an approver's email / an ntfy topic the channel already sends to; null: its
+    # default (the first chat or topic; every approver with an email).
+    target: ${v(d.insights.digest.target)}
+
 # Contexts: directories Greenlight itself runs Claude Code in (through the Agent SDK), driven from
 # Telegram (/context NAME, then every message is a prompt; /new, /stop, /resume, /status) and the
 # dashboard's Agents view. Every tool call of these sessions goes through the policy and approvals

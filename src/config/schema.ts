@@ -132,6 +132,31 @@ export const SecretPatternSchema = z
   })
   .strict();
 
+const InsightsSchema = z
+  .object({
+    /** Fewest human approvals (and no denial) before a rule is suggested. */
+    suggest_min_approvals: z.number().int().min(2).max(10_000).default(3),
+    /** How far back suggestions look, and what "would have allowed" counts. */
+    suggest_days: z.number().int().min(1).max(90).default(30),
+    digest: z
+      .object({
+        /** off, daily or weekly. */
+        schedule: z.enum(['off', 'daily', 'weekly']).default('off'),
+        /** The hour (UTC) it goes out. */
+        hour_utc: z.number().int().min(0).max(23).default(8),
+        /** Weekly: the day it goes out. */
+        weekday: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).default('monday'),
+        /** The channel it goes to (telegram, email, ntfy, ...); it must be configured and able to send digests. */
+        channel: z.string().min(1).nullable().default(null),
+        /** Where on that channel (a chat id, an address, a topic); null: the channel's own default. */
+        target: z.string().min(1).max(500).nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
 export const ConfigSchema = z
   .object({
     server: z
@@ -235,6 +260,8 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Insights, suggested rules and the digest (docs/insights.md). */
+    insights: InsightsSchema,
     contexts: z.array(ContextSchema).default([]),
     /** Limits for the sessions Greenlight runs in `contexts` (docs/sessions.md). */
     sessions: z
@@ -284,6 +311,7 @@ export const ConfigSchema = z
   .strict();
 
 export type Config = z.infer<typeof ConfigSchema>;
+export type InsightsConfig = Config['insights'];
 export type AgentConfig = z.infer<typeof AgentSchema>;
 export type ApproverConfig = z.infer<typeof ApproverSchema>;
 export type ProjectConfig = z.infer<typeof ProjectSchema>;

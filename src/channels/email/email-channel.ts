@@ -18,6 +18,8 @@ import { inboxRoute } from './inbox-route.js';
 import { handleInbound } from './inbound.js';
 import { linkExpiry, newNonce, replyToken, resolveLinkSecret, signLink } from './links.js';
 import { renderAnnouncement, renderUpdate, type RenderedMail } from './render.js';
+import { escapeHtml } from './escape.js';
+import { digestText } from '../../insights/digest.js';
 
 export const EMAIL_CHANNEL = 'email';
 
@@ -218,6 +220,17 @@ export function createEmailChannel(ctx: ChannelContext, cfg: EmailConfig, option
     },
 
     pollInbox: () => poller?.pollOnce() ?? Promise.resolve(0),
+
+    // The digest goes to one approver's address (target), else to every approver with an address; never elsewhere.
+    async sendDigest(digest, target) {
+      const known = ctx.config.approvers.map((a) => a.email).filter((e): e is string => Boolean(e));
+      const to = target === null ? known : known.filter((e) => e.toLowerCase() === target.toLowerCase());
+      if (to.length === 0) throw new DeliveryError(`email: the digest address ${JSON.stringify(target)} is not an approver's email (approvers[].email)`, { permanent: true });
+      const { title, lines } = digestText(digest);
+      const html = `<!doctype html><html><body><h2>${escapeHtml(title)}</h2>${lines.map((l) => (l ? `<p>${escapeHtml(l)}</p>` : '')).join('')}</body></html>`;
+      const messageId = `<digest-${digest.to}@${cfg.fromAddress.split('@')[1] ?? 'greenlight'}>`;
+      for (const address of to) await deliver(address, { subject: title, text: lines.join('\n'), html }, { messageId, replyTo: cfg.fromAddress, requestId: 'digest' });
+    },
 
     health: () => ({ inbound: inbound.snapshot(), detail: { smtp: new URL(cfg.smtp_url).hostname, from: cfg.fromAddress, imap: cfg.imap !== null } }),
 

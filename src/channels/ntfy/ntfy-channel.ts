@@ -17,7 +17,19 @@ import type { Channel, ChannelContext, ChannelFactory } from '../channel.js';
 import { inboundTracker } from '../health.js';
 import { actRoutes } from './act-route.js';
 import { authHeader, parseNtfySettings, type NtfySettings } from './config.js';
-import { announcement, settled, type NtfyMessage } from './notification.js';
+import { announcement, MAX_MESSAGE_BYTES, settled, type NtfyMessage } from './notification.js';
+import { digestText } from '../../insights/digest.js';
+
+/** Cuts text to at most `max` UTF-8 bytes, on a character boundary, marking the cut. */
+function clipBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  let out = '';
+  for (const ch of text) {
+    if (Buffer.byteLength(out + ch) > max - 4) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
 
 export const NTFY = 'ntfy';
 const SECRET_META_KEY = 'ntfy:action_secret';
@@ -146,6 +158,15 @@ export function createNtfyChannel(ctx: ChannelContext, settings: NtfySettings, o
     },
 
     destinations: (r: ApprovalRequest) => destinationsFor(r, settings, ctx).map((d) => d.topic),
+
+    // The digest goes to a configured topic only (target, else the first of channels.ntfy.topics), as plain text.
+    async sendDigest(digest, target) {
+      const topic = target ?? settings.topics[0]?.topic;
+      const known = new Set([...settings.topics.map((t) => t.topic), ...ctx.config.projects.flatMap((p) => (p.routes ?? []).filter((r) => r.channel === NTFY).map((r) => r.target))]);
+      if (!topic || !known.has(topic)) throw new DeliveryError(`ntfy: the digest topic ${JSON.stringify(topic ?? null)} is not one of channels.ntfy.topics or a project's ntfy routes`, { permanent: true });
+      const { title, lines } = digestText(digest);
+      await publish({ topic, sequence_id: `digest-${digest.to}`, title, message: clipBytes(lines.join('\n'), MAX_MESSAGE_BYTES), priority: 2, tags: ['bar_chart'], click: digest.url, actions: [] });
+    },
 
     async send(o: OutboxItem) {
       const payload = parsePayload(o.payload);
