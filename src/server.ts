@@ -140,7 +140,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, leader: cluster.leader, sessions, secrets }), options.channels ?? (await loadChannelFactories(config)));
   const health = createHealthBook({ store, clock });
   checkDigestChannel(config, channels);
-  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, secrets, onMasked: (item, report) => masking.record(item.request_id ?? '', item.kind, report), senders: { ...Object.fromEntries(channels.map((c) => [c.name, masking.wrap(c.name, health.counted(c))])), [DIGEST_KIND]: digestSender(() => channels) } });
+  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, secrets, onMasked: (item, report) => masking.record(item.request_id ?? '', item.kind, report), senders: { ...Object.fromEntries(channels.map((c) => [c.name, masking.wrap(c.name, health.counted(c))])), [DIGEST_KIND]: digestSender(() => channels, secrets) } });
   const digest = createDigestScheduler({ config, store, insights: createInsights({ store, config, policy, clock }), clock, logger, publicUrl, nudge: () => delivery?.nudge() });
   cluster.leader.register({ name: 'insights digest', start: () => digest.start(), stop: () => digest.stop() });
   const expiry = createExpiryScheduler({ gate, store, clock, events, logger });

@@ -2,7 +2,8 @@
 // on the leader instance only; each period is claimed once in the store (swapMeta), so a leader
 // handover or a restart never sends it twice; the digest is queued as one outbox item of kind
 // `digest` and the outbox worker hands it to the chosen channel's `sendDigest` (retried with
-// backoff like every send). No timer polls the database: one timeout per period.
+// backoff like every send). No timer polls the database: one timeout per period. The digest leaves
+// the server like a card does: secrets in its titles and rules are masked on the way out.
 import type { Channel } from '../channels/channel.js';
 import type { Config } from '../config/schema.js';
 import { newId, type Clock } from '../core/ids.js';
@@ -11,7 +12,8 @@ import type { Sender } from '../delivery/index.js';
 import type { Logger } from '../log.js';
 import { StartupError } from '../startup-error.js';
 import type { Store } from '../store/store.js';
-import { DIGEST_KIND, digestFor, parseDigest } from './digest.js';
+import type { SecretMasker } from '../secrets/masker.js';
+import { DIGEST_KIND, digestFor, maskDigest, parseDigest } from './digest.js';
 import type { InsightsService } from './service.js';
 
 const DAY = 86_400_000;
@@ -41,13 +43,14 @@ export function checkDigestChannel(config: Config, channels: readonly Channel[])
 }
 
 /** The outbox sender for `digest` items: the chosen channel's sendDigest. */
-export function digestSender(channels: () => readonly Channel[]): Sender {
+/** The outbox's sender for digests: the chosen channel's sendDigest, with every secret in a title or a rule masked (src/secrets/). */
+export function digestSender(channels: () => readonly Channel[], secrets: SecretMasker): Sender {
   return async (item) => {
     const parsed = parseDigest(item.payload);
     if (!parsed) throw new DeliveryError('not a digest payload', { permanent: true });
     const channel = channels().find((c) => c.name === parsed.channel);
     if (!channel?.sendDigest) throw new DeliveryError(`channel ${parsed.channel} is not configured here or cannot send digests`, { permanent: true });
-    await channel.sendDigest(parsed.digest, parsed.target);
+    await channel.sendDigest(secrets.enabled ? maskDigest(parsed.digest, (text) => secrets.scanner.mask(text).text) : parsed.digest, parsed.target);
   };
 }
 

@@ -39,6 +39,16 @@ export function digestFor(report: InsightsReport, period: Digest['period'], publ
   };
 }
 
+/** The digest with `mask` applied to every piece of agent text (titles, agents, projects, rules). */
+export function maskDigest(d: Digest, mask: (text: string) => string): Digest {
+  const n = (s: string | null) => (s === null ? null : mask(s));
+  return {
+    ...d,
+    slowest: d.slowest.map((w) => ({ ...w, title: mask(w.title), agent: mask(w.agent), project: n(w.project) })),
+    suggestions: d.suggestions.map((s) => ({ ...s, rule: mask(s.rule), project: n(s.project) })),
+  };
+}
+
 /** A stored outbox payload back into a Digest, or null when it is not one. */
 export function parseDigest(payload: Record<string, unknown>): { channel: string; target: string | null; digest: Digest } | null {
   const d = payload.digest as Digest | undefined;

@@ -14,6 +14,7 @@ import { parseRetryAfter } from '../../delivery/http-sender.js';
 import type { OutboxInput, OutboxItem } from '../../store/store.js';
 import { newNonce, resolveTokenSecret, singleUse, tokenExpiry, tokenKit } from '../action-token.js';
 import type { Channel, ChannelContext, ChannelFactory } from '../channel.js';
+import { digestTarget } from '../digest-target.js';
 import { inboundTracker } from '../health.js';
 import { actRoutes } from './act-route.js';
 import { authHeader, parseNtfySettings, type NtfySettings } from './config.js';
@@ -161,9 +162,7 @@ export function createNtfyChannel(ctx: ChannelContext, settings: NtfySettings, o
 
     // The digest goes to a configured topic only (target, else the first of channels.ntfy.topics), as plain text.
     async sendDigest(digest, target) {
-      const topic = target ?? settings.topics[0]?.topic;
-      const known = new Set([...settings.topics.map((t) => t.topic), ...ctx.config.projects.flatMap((p) => (p.routes ?? []).filter((r) => r.channel === NTFY).map((r) => r.target))]);
-      if (!topic || !known.has(topic)) throw new DeliveryError(`ntfy: the digest topic ${JSON.stringify(topic ?? null)} is not one of channels.ntfy.topics or a project's ntfy routes`, { permanent: true });
+      const topic = digestTarget(NTFY, target, settings.topics.map((t) => t.topic), ctx.config, 'channels.ntfy.topics');
       const { title, lines } = digestText(digest);
       await publish({ topic, sequence_id: `digest-${digest.to}`, title, message: clipBytes(lines.join('\n'), MAX_MESSAGE_BYTES), priority: 2, tags: ['bar_chart'], click: digest.url, actions: [] });
     },

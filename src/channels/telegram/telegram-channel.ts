@@ -13,6 +13,7 @@ import { newId } from '../../core/ids.js';
 import type { ApprovalRequest, RequestEvent } from '../../core/types.js';
 import type { OutboxInput } from '../../store/store.js';
 import type { ApproverIdentity, Channel, ChannelContext, ChannelFactory } from '../channel.js';
+import { digestTarget } from '../digest-target.js';
 import { routeTargets } from '../routing.js';
 import { createBot, startupProblem, toDeliveryError, type ApiTransformer } from './api.js';
 import { inboundTracker } from '../health.js';
@@ -107,9 +108,7 @@ export function createTelegramChannelFactory(options: TelegramChannelOptions = {
       send: (item) => outbound.send(item),
       // The digest goes to a configured chat only (target, else the first of channels.telegram.chats).
       async sendDigest(digest, target) {
-        const known = new Set([...settings.chats.map(String), ...ctx.config.projects.flatMap((p) => (p.routes ?? []).filter((r) => r.channel === CHANNEL).map((r) => r.target))]);
-        const chat = target ?? (settings.chats[0] !== undefined ? String(settings.chats[0]) : null);
-        if (!chat || !known.has(chat)) throw new DeliveryError(`telegram: the digest chat ${JSON.stringify(chat)} is not one of channels.telegram.chats or a project's telegram routes`, { permanent: true });
+        const chat = digestTarget(CHANNEL, target, settings.chats.map(String), ctx.config, 'channels.telegram.chats');
         const { title, lines } = digestText(digest);
         const html = [`<b>${escapeHtml(title)}</b>`, '', ...lines.map(escapeHtml)].join('\n');
         await bot.api.sendMessage(chatArg(chat), html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } }).catch((err: unknown) => Promise.reject(toDeliveryError(err, `sendMessage (digest) to chat ${chat}`)));
