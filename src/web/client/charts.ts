@@ -30,10 +30,12 @@ export interface Series {
 
 /**
  * Stacked columns: one per entry of `points` (label, values by series key). Columns scale to the
- * tallest; the chart stretches to its container's width (viewBox) and keeps its height.
+ * tallest. The drawing is `width` units wide — the width it will be shown at, so its labels are
+ * drawn at their real size on a phone and on a desktop (a fixed viewBox stretched to the page
+ * squeezed them unreadably thin on a phone) — and only as many x labels as fit are written.
  */
-export function stackedColumns(points: { label: string; values: Record<string, number> }[], series: Series[], summary: string): SVGElement {
-  const W = 640;
+export function stackedColumns(points: { label: string; values: Record<string, number> }[], series: Series[], summary: string, width = 640): SVGElement {
+  const W = Math.max(240, Math.round(width));
   const H = 180;
   const pad = { l: 32, r: 6, t: 8, b: 22 };
   const totals = points.map((p) => series.reduce((n, s) => n + (p.values[s.key] ?? 0), 0));
@@ -45,7 +47,7 @@ export function stackedColumns(points: { label: string; values: Record<string, n
   root.appendChild(svg('line', { x1: pad.l, x2: W - pad.r, y1: y(0), y2: y(0), class: 'axis' }));
   root.appendChild(svg('text', { x: pad.l - 4, y: y(max) + 8, class: 'tick', 'text-anchor': 'end' }, String(max)));
   root.appendChild(svg('text', { x: pad.l - 4, y: y(0), class: 'tick', 'text-anchor': 'end' }, '0'));
-  const every = Math.ceil(points.length / 8);
+  const every = Math.ceil(points.length / Math.max(2, Math.min(8, Math.floor((W - pad.l) / 64))));
   points.forEach((p, i) => {
     const x = pad.l + i * slot + (slot - bar) / 2;
     let base = 0;

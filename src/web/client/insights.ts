@@ -141,11 +141,13 @@ export function mountInsights(root: HTMLElement, me: Me, params: URLSearchParams
     const ttd = r.time_to_decision;
     const hours = r.by_hour.map((n, i) => ({ label: String(i).padStart(2, '0'), values: { asks: n } }));
     const busiest = r.by_hour.indexOf(Math.max(...r.by_hour));
+    // Charts are drawn at the width of a card on this screen (inside its padding and border).
+    const chartWidth = body.clientWidth > 0 ? body.clientWidth - 34 : 640;
     return [
       r.projects ? h('p', { class: 'muted' }, 'Your projects: ', r.projects.join(', ') || 'none') : null,
       h('div', { class: 'tiles' }, tile('asks', String(t.asks)), tile('answered by the policy', pct(auto, t.asks), `${auto} of ${t.asks}`), tile('approved by people', String(t.approved)), tile('denied by people', String(t.denied)), tile('expired', String(t.expired)), tile('median answer', duration(ttd.median_ms), `p90 ${duration(ttd.p90_ms)}`)),
-      h('section', { class: 'card' }, h('h3', null, 'Asks per day'), stackedColumns(r.by_day.map((d) => ({ label: d.day.slice(5), values: d as unknown as Record<string, number> })), SERIES, `Asks per day over ${r.days} days: ${t.asks} in all`), legend(SERIES)),
-      h('section', { class: 'card' }, h('h3', null, 'Busiest hours (UTC)'), stackedColumns(hours, [{ key: 'asks', label: 'asks', cls: 'c-asks' }], `Asks by hour of day, UTC; busiest ${String(busiest).padStart(2, '0')}:00`)),
+      h('section', { class: 'card' }, h('h3', null, 'Asks per day'), stackedColumns(r.by_day.map((d) => ({ label: d.day.slice(5), values: d as unknown as Record<string, number> })), SERIES, `Asks per day over ${r.days} days: ${t.asks} in all`, chartWidth), legend(SERIES)),
+      h('section', { class: 'card' }, h('h3', null, 'Busiest hours (UTC)'), stackedColumns(hours, [{ key: 'asks', label: 'asks', cls: 'c-asks' }], `Asks by hour of day, UTC; busiest ${String(busiest).padStart(2, '0')}:00`, chartWidth)),
       h('section', { class: 'card' }, h('h3', null, 'Time to a human decision'), h('div', { class: 'latency' }, latencyTable('Approver', ttd.by_approver), latencyTable('Channel', ttd.by_channel))),
       h(
         'section',
@@ -166,7 +168,7 @@ export function mountInsights(root: HTMLElement, me: Me, params: URLSearchParams
         r.longest_waits.length
           ? table(
               ['Request', 'Agent', 'Project', 'Status', 'Filed', 'Waited'],
-              r.longest_waits.map((w) => ({ id: w.id, cls: ['', 'mono', 'mono', '', '', 'num'], cells: [h('a', { href: `#/r/${encodeURIComponent(w.id)}` }, w.title), w.agent, w.project ?? '', w.status, ago(w.created_at), duration(w.waited_ms)] })),
+              r.longest_waits.map((w) => ({ id: w.id, cls: ['', 'mono', 'mono', '', 'nowrap', 'num nowrap'], cells: [h('a', { href: `#/r/${encodeURIComponent(w.id)}` }, w.title), w.agent, w.project ?? '', w.status, ago(w.created_at), duration(w.waited_ms)] })),
             )
           : h('p', { class: 'muted' }, 'Nobody waited.'),
       ),
