@@ -317,11 +317,12 @@ insights:
     # The hour (UTC) it goes out, and the day for weekly.
     hour_utc: ${v(d.insights.digest.hour_utc)}
     weekday: ${v(d.insights.digest.weekday)}
-    # telegram, email or ntfy (configured under channels).
+    # telegram, email, ntfy, slack or discord (configured under channels).
     # ${where('insights.digest.channel')}
     channel: ${v(d.insights.digest.channel)}
-    # A chat id / an approver's email / an ntfy topic the channel already sends to; null: its
-    # default (the first chat or topic; every approver with an email).
+    # A chat id / an approver's email / an ntfy topic / a Slack or Discord channel id the channel
+    # already sends to; null: its default (the first chat, topic or channel; every approver with an
+    # email).
     target: ${v(d.insights.digest.target)}
 
 # Contexts: directories Greenlight itself runs Claude Code in (through the Agent SDK), driven from

@@ -146,7 +146,7 @@ const InsightsSchema = z
         hour_utc: z.number().int().min(0).max(23).default(8),
         /** Weekly: the day it goes out. */
         weekday: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).default('monday'),
-        /** The channel it goes to (telegram, email, ntfy, ...); it must be configured and able to send digests. */
+        /** The channel it goes to (telegram, email, ntfy, slack, discord); it must be configured and able to send digests. */
         channel: z.string().min(1).nullable().default(null),
         /** Where on that channel (a chat id, an address, a topic); null: the channel's own default. */
         target: z.string().min(1).max(500).nullable().default(null),

@@ -35,7 +35,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'secrets.mask', env: 'GREENLIGHT_SECRETS_MASK', flag: 'secrets-mask', type: 'bool', help: 'mask secrets in actions on every outside channel' },
   { path: 'secrets.one_tap_approve', env: 'GREENLIGHT_SECRETS_ONE_TAP_APPROVE', flag: 'secrets-one-tap-approve', type: 'bool', help: 'allow one-tap approve on a channel when a secret is masked' },
   { path: 'insights.digest.schedule', env: 'GREENLIGHT_DIGEST_SCHEDULE', flag: 'digest-schedule', type: 'string', help: 'off | daily | weekly: the insights digest' },
-  { path: 'insights.digest.channel', env: 'GREENLIGHT_DIGEST_CHANNEL', flag: 'digest-channel', type: 'string', help: 'the channel the digest goes to (telegram, email, ntfy, ...)' },
+  { path: 'insights.digest.channel', env: 'GREENLIGHT_DIGEST_CHANNEL', flag: 'digest-channel', type: 'string', help: 'the channel the digest goes to (telegram, email, ntfy, slack, discord)' },
   { path: 'delivery.allow_loopback', env: 'GREENLIGHT_DELIVERY_ALLOW_LOOPBACK', flag: 'delivery-allow-loopback', type: 'bool', help: 'let webhooks and callbacks reach loopback addresses' },
   { path: 'channels.slack.bot_token', env: 'GREENLIGHT_SLACK_BOT_TOKEN', flag: 'slack-bot-token', type: 'string', help: 'the Slack app\'s bot token (xoxb-…); prefer the _FILE form' },
   { path: 'channels.slack.signing_secret', env: 'GREENLIGHT_SLACK_SIGNING_SECRET', flag: 'slack-signing-secret', type: 'string', help: 'the Slack app\'s signing secret (http mode); prefer the _FILE form' },
