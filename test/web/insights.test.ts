@@ -1,7 +1,8 @@
 // The Insights page in real Chromium on a phone and a desktop, over the seeded insights history:
 // the figures and charts, hostile names shown as text (no markup runs, bidi written out), the
 // suggestions with an admin's one-click add and none for an approver, no CSP violation, no
-// sideways scrolling on a phone. Screenshots: test-artifacts/web/insights-*.png.
+// sideways scrolling on a phone, charts drawn at the width they are shown. Screenshots:
+// test-artifacts/web/insights-*.png.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -27,6 +28,13 @@ async function openInsights(tab: Tab, days = 30): Promise<void> {
   await tab.page.waitForSelector('.insights-page .tiles');
 }
 
+/** Each chart is drawn at the width it is shown at: its labels are neither squeezed (phone) nor stretched (desktop). */
+async function assertChartsAtSize(tab: Tab): Promise<void> {
+  const sizes = await tab.page.$$eval('svg.chart', (els: any[]) => els.map((e) => [e.viewBox.baseVal.width, e.getBoundingClientRect().width]));
+  assert.equal(sizes.length, 2);
+  for (const [drawn, shown] of sizes) assert.ok(Math.abs(drawn - shown) <= 2, `a chart drawn ${drawn} wide is shown ${shown} wide`);
+}
+
 describe('the Insights page', () => {
   it('shows the figures, both charts and the suggestions on a desktop; hostile names stay text', async () => {
     const tab = await openTab(browser);
@@ -47,6 +55,7 @@ describe('the Insights page', () => {
     assert.ok(!/[\u202a-\u202e\u2066-\u2069]/.test(text), 'no live bidi control in the page');
     assert.ok((await tab.page.locator('.insights-page .invisible-char').count()) > 0, 'bidi shown as a mark');
     assert.deepEqual(await unnamedControls(tab.page), []);
+    await assertChartsAtSize(tab);
     await tab.page.setViewportSize({ width: 1280, height: 2400 });
     await screenshot(tab.page, 'insights-desktop', true);
     assertNoProblems(tab);
@@ -83,6 +92,7 @@ describe('the Insights page', () => {
       assert.match(text, /An admin can add it\./);
       const width = await tab.page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth);
       assert.ok(width <= 390, `the page is ${width}px wide on a 390px screen`);
+      await assertChartsAtSize(tab);
       const nav = await tab.page.$$eval('nav.nav a', (els: any[]) => els.map((e) => e.scrollWidth <= e.clientWidth + 1));
       assert.ok(nav.every(Boolean), 'every tab label fits its tab');
       await screenshot(tab.page, `insights-phone-${scheme}`);
