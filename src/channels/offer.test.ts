@@ -8,7 +8,7 @@ function request(over: Partial<ApprovalRequest> = {}): ApprovalRequest {
     id: 'req_01m80m12h2zq9n4jnk3tyybakp', status: 'pending', title: 't', action_type: 'action', preview: 'p', tool: 'Bash', input: { command: 'ls' }, agent: 'a', requester: null,
     session_id: 's', project: null, cwd: null, priority: 'normal', tags: [], context: null, question: null, conditions_schema: null,
     created_at: 0, updated_at: 0, expires_at: 60_000, on_timeout: 'deny', callback_url: null, idempotency_key: null, channel: null, target: null,
-    origin: 'native', policy: null, decision: null, metadata: null, ...over,
+    origin: 'native', policy: null, decision: null, metadata: null, workflow: null, ...over,
   };
 }
 const ids = (r: ApprovalRequest, opts = {}) => offerFor(r, opts).choices.map((c) => c.id);

@@ -106,8 +106,9 @@ export const WebhookSchema = z
   .object({
     url: z.string().url().max(2000),
     secret: z.string().min(16, 'webhook secrets must be at least 16 characters'),
+    /** `request.updated` (a vote counted, a ladder step started) is sent only when listed. */
     events: z
-      .array(z.enum(['request.created', 'request.decided', 'request.expired', 'request.cancelled']))
+      .array(z.enum(['request.created', 'request.decided', 'request.expired', 'request.cancelled', 'request.updated']))
       .default(['request.created', 'request.decided', 'request.expired', 'request.cancelled']),
     /** Send the action with secrets in clear (default: masked, as every outside channel shows it). */
     include_secrets: z.boolean().optional(),

@@ -76,6 +76,7 @@ export function buildRequest(
     policy: null,
     decision: null,
     metadata: input.metadata ?? null,
+    workflow: null,
   };
 }
 

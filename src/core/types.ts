@@ -1,4 +1,5 @@
 // The domain vocabulary shared by every part of Greenlight. No I/O here.
+import type { Workflow } from './workflow.js';
 
 export const STATUSES = ['pending', 'approved', 'denied', 'conditional', 'answered', 'expired', 'cancelled'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -133,14 +134,19 @@ export interface ApprovalRequest {
   decision: Decision | null;
   /** Metadata the agent attached; shown, never interpreted. */
   metadata: Record<string, unknown> | null;
+  /** Quorum and escalation ladder, when a configured workflow covers the request (./workflow.ts). */
+  workflow: Workflow | null;
 }
 
 export const TERMINAL_STATUSES: readonly Status[] = ['approved', 'denied', 'conditional', 'answered', 'expired', 'cancelled'];
 
-export type RequestEventType = 'request.created' | 'request.decided' | 'request.expired' | 'request.cancelled';
+/** `request.updated`: still pending, but its workflow moved (a vote was counted, a ladder step started). */
+export type RequestEventType = 'request.created' | 'request.decided' | 'request.expired' | 'request.cancelled' | 'request.updated';
 
 export interface RequestEvent {
   type: RequestEventType;
   request: ApprovalRequest;
   at: number;
+  /** The ladder step this event started (its people are asked now); set only where the change was made. */
+  step?: number;
 }

@@ -68,6 +68,8 @@ export function chockEventName(p: DeliveryPayload): string {
       return 'request_expired';
     case 'request.cancelled':
       return 'request_cancelled';
+    case 'request.updated':
+      return 'request_updated';
   }
 }
 

@@ -16,6 +16,7 @@ import { sessionsContract } from './contract/sessions-contract.js';
 import { metaContract } from './contract/meta-contract.js';
 import { settlingContract } from './contract/settling-contract.js';
 import { transferContract } from './contract/transfer-contract.js';
+import { workflowContract } from './contract/workflow-contract.js';
 
 export function storeContract(name: string, makeStore: () => Promise<Store>, cleanup?: (s: Store) => Promise<void>): void {
   describe(`${name} store contract`, () => {
@@ -56,5 +57,6 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, cle
     describe('agent sessions and transcripts', () => sessionsContract(handle));
     describe('meta: expiry and compare-and-set', () => metaContract(handle));
     describe('export and import', () => transferContract(handle));
+    describe('workflows: votes and ladder steps by compare-and-set', () => workflowContract(handle));
   });
 }

@@ -2,6 +2,7 @@
 
 import { newId } from '../core/ids.js';
 import type { ApprovalRequest, Decision } from '../core/types.js';
+import type { Workflow } from '../core/workflow.js';
 import type { AgentSession, AuditInput, Effects, Grant, KeyRecord, OutboxInput, SessionEventInput } from './store.js';
 
 /** 2026-01-01T00:00:00Z: the default creation time of fixtures. */
@@ -39,6 +40,28 @@ export function makeRequest(overrides: Partial<ApprovalRequest> = {}): ApprovalR
     policy: null,
     decision: null,
     metadata: null,
+    workflow: null,
+    ...overrides,
+  };
+}
+
+/** A 2-of-3 workflow with a two-step ladder, its first step started at T0 (wakes at T0 + 5 min). */
+export function makeWorkflow(overrides: Partial<Workflow> = {}): Workflow {
+  return {
+    route: 'prod-deploy',
+    rev: 1,
+    eligible: ['alice', 'bob', 'carol'],
+    quorum: { required: 2, deny: 'first' },
+    votes: [],
+    ladder: {
+      steps: [
+        { who: ['oncall:sre'], channels: ['telegram'], targets: [], wait_ms: 5 * 60_000 },
+        { who: ['group:sre'], channels: null, targets: [{ channel: 'email', target: 'sre@example.test' }], wait_ms: 15 * 60_000 },
+      ],
+      started: [{ step: 0, at: T0, paged: [{ name: 'alice', why: 'on call for sre' }] }],
+      final: 'deny',
+    },
+    next_at: T0 + 5 * 60_000,
     ...overrides,
   };
 }

@@ -2,6 +2,7 @@
 // everything else is a column of its own so it can be filtered and indexed.
 
 import type { ApprovalRequest, Decision, Priority, Role, Status } from '../core/types.js';
+import type { Workflow } from '../core/workflow.js';
 import { PRIORITY_RANK, searchText } from './adapter-kit.js';
 import type { AuditEntry, ChannelMessageRef, Grant, KeyRecord, OutboxInput, OutboxItem } from './store.js';
 
@@ -48,17 +49,22 @@ export interface RequestRow {
   policy: Nullable<string>;
   decision: Nullable<string>;
   metadata: Nullable<string>;
+  /** The workflow (quorum, ladder) as JSON; its revision and next wake-up as columns of their own (compare-and-set, the sweeper's index). */
+  workflow: Nullable<string>;
+  workflow_rev: number;
+  wake_at: Nullable<number>;
   search_text: string;
 }
 
 export const REQUEST_COLUMNS: readonly (keyof RequestRow)[] = [
   'id', 'status', 'title', 'action_type', 'preview', 'tool', 'input', 'agent', 'requester', 'session_id', 'project', 'cwd',
   'priority', 'priority_rank', 'tags', 'context', 'question', 'conditions_schema', 'created_at', 'updated_at', 'expires_at',
-  'on_timeout', 'callback_url', 'idempotency_key', 'channel', 'target', 'origin', 'policy', 'decision', 'metadata', 'search_text',
+  'on_timeout', 'callback_url', 'idempotency_key', 'channel', 'target', 'origin', 'policy', 'decision', 'metadata', 'workflow', 'workflow_rev',
+  'wake_at', 'search_text',
 ];
 
 /** The columns a request is read back from (everything but the search helpers). */
-export const REQUEST_READ_COLUMNS = REQUEST_COLUMNS.filter((c) => c !== 'search_text' && c !== 'priority_rank');
+export const REQUEST_READ_COLUMNS = REQUEST_COLUMNS.filter((c) => c !== 'search_text' && c !== 'priority_rank' && c !== 'workflow_rev' && c !== 'wake_at');
 
 export function requestToRow(r: ApprovalRequest): RequestRow {
   return {
@@ -92,11 +98,12 @@ export function requestToRow(r: ApprovalRequest): RequestRow {
     policy: toJson(r.policy),
     decision: toJson(r.decision),
     metadata: toJson(r.metadata),
+    ...workflowColumns(r.workflow ?? null),
     search_text: searchText(r),
   };
 }
 
-export function rowToRequest(row: Omit<RequestRow, 'search_text' | 'priority_rank'>): ApprovalRequest {
+export function rowToRequest(row: Omit<RequestRow, 'search_text' | 'priority_rank' | 'workflow_rev' | 'wake_at'>): ApprovalRequest {
   return {
     id: row.id,
     status: row.status as Status,
@@ -127,7 +134,13 @@ export function rowToRequest(row: Omit<RequestRow, 'search_text' | 'priority_ran
     policy: fromJson(row.policy),
     decision: fromJson<Decision>(row.decision),
     metadata: fromJson(row.metadata),
+    workflow: fromJson<Workflow>(row.workflow ?? null),
   };
+}
+
+/** The columns a workflow is written to. */
+export function workflowColumns(w: Workflow | null): Pick<RequestRow, 'workflow' | 'workflow_rev' | 'wake_at'> {
+  return { workflow: toJson(w), workflow_rev: w?.rev ?? 0, wake_at: w?.next_at ?? null };
 }
 
 export function decisionToColumn(decision: Decision | null): string | null {

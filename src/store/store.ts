@@ -3,6 +3,7 @@
 // that go with it are written together or not at all ("persist, then notify").
 
 import type { ApprovalRequest, Decision, Priority, Role, Status } from '../core/types.js';
+import type { Workflow } from '../core/workflow.js';
 import type { HistoryRow, HistoryScan } from './history.js';
 
 export type { HistoryRow, HistoryScan } from './history.js';
@@ -200,6 +201,19 @@ export interface Store {
    * gets `ok: true`; the others get the request as it now is.
    */
   settleRequest(id: string, status: Status, decision: Decision | null, at: number, effects: Effects): Promise<SettleResult>;
+
+  /**
+   * The workflow's compare-and-set (a vote counted, a ladder step started): writes `workflow` —
+   * and with `settle` the outcome too — only if the request is still pending and its stored
+   * workflow is still at revision `expectedRev` (0: none yet); the effects go in the same
+   * transaction. Of concurrent callers with the same `expectedRev` exactly one wins; the others
+   * get the request as it now is (and read, recount and try again, or see it decided).
+   */
+  advanceWorkflow(id: string, expectedRev: number, workflow: Workflow, at: number, effects: Effects, settle?: { status: Status; decision: Decision }): Promise<SettleResult>;
+  /** Pending requests whose workflow's `next_at` ≤ now (a ladder step is over), earliest first. */
+  listWorkflowDue(now: number, limit: number): Promise<ApprovalRequest[]>;
+  /** The earliest workflow `next_at` among pending requests, or null. */
+  nextWorkflowWake(): Promise<number | null>;
 
   /** Pending requests whose `expires_at` ≤ now, oldest deadline first. */
   listExpired(now: number, limit: number): Promise<ApprovalRequest[]>;

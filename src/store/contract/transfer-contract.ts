@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { verifyAuditChain } from '../../core/audit-chain.js';
 import { AUDIT_HEAD_META_KEY, parseAuditHead } from '../adapter-kit.js';
-import { NO_EFFECTS, T0, effectsFor, makeAgentSession, makeAudit, makeDecision, makeGrant, makeKey, makeOutbox, makeRequest, makeSessionEvent } from '../fixtures.js';
+import { NO_EFFECTS, T0, effectsFor, makeAgentSession, makeAudit, makeDecision, makeGrant, makeKey, makeOutbox, makeRequest, makeSessionEvent, makeWorkflow } from '../fixtures.js';
 import { ROW_KINDS, type AgentSession, type RowKind, type RowPage, type Store, type StoreRows } from '../store.js';
 import { allAudit, type StoreHandle } from './handle.js';
 
@@ -24,7 +24,7 @@ async function exportAll<K extends RowKind>(store: Store, kind: K, pageSize = 10
 
 /** A store with every kind of row, in every state. */
 async function fill(store: Store): Promise<void> {
-  const [a, b, c] = [makeRequest({ created_at: T0 + 1, tags: ['x'], idempotency_key: 'k1' }), makeRequest({ created_at: T0 + 2 }), makeRequest({ created_at: T0 + 3, session_id: 's1' })];
+  const [a, b, c] = [makeRequest({ created_at: T0 + 1, tags: ['x'], idempotency_key: 'k1' }), makeRequest({ created_at: T0 + 2, workflow: makeWorkflow({ votes: [{ approver: 'bob', outcome: 'approved', via: 'telegram', at: T0 + 3, comment: 'ok \u0000 <b>' }] }) }), makeRequest({ created_at: T0 + 3, session_id: 's1' })];
   for (const r of [a, b, c]) await store.createRequest(r, effectsFor(r.id, 'request.created'));
   const grant = makeGrant({ scope: 'session', session_id: 's1', agent: 'claude', source_request_id: c.id, max_uses: 3 });
   await store.settleRequest(c.id, 'approved', makeDecision({ scope: 'session' }), T0 + 10, { ...effectsFor(c.id, 'request.approved'), grants: [grant] });

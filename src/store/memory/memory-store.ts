@@ -5,6 +5,7 @@
 
 import { historyLimit, historyRow, type HistoryRow, type HistoryScan } from '../history.js';
 import type { ApprovalRequest, Decision, Status } from '../../core/types.js';
+import type { Workflow } from '../../core/workflow.js';
 import {
   AUDIT_HEAD_META_KEY,
   PRIORITY_RANK,
@@ -157,6 +158,35 @@ export class MemoryStore implements Store {
     this.#requests.set(id, settled);
     this.#writeEffects(effects);
     return { ok: true, request: jsonCopy(settled) };
+  }
+
+  async advanceWorkflow(id: string, expectedRev: number, workflow: Workflow, at: number, effects: Effects, settle?: { status: Status; decision: Decision }): Promise<SettleResult> {
+    if (settle) assertSettleStatus(settle.status);
+    const current = this.#requests.get(id);
+    if (!current || current.status !== 'pending' || (current.workflow?.rev ?? 0) !== expectedRev) return { ok: false, current: current ? jsonCopy(current) : null };
+    this.#checkEffects(effects);
+    const next: ApprovalRequest = { ...current, workflow: jsonCopy(workflow), updated_at: at, ...(settle ? { status: settle.status, decision: jsonCopy(settle.decision) } : {}) };
+    this.#requests.set(id, next);
+    this.#writeEffects(effects);
+    return { ok: true, request: jsonCopy(next) };
+  }
+
+  async listWorkflowDue(now: number, limit: number): Promise<ApprovalRequest[]> {
+    const wake = (r: ApprovalRequest) => r.workflow?.next_at ?? null;
+    return [...this.#requests.values()]
+      .filter((r) => r.status === 'pending' && wake(r) !== null && wake(r)! <= now)
+      .sort((a, b) => wake(a)! - wake(b)! || compareText(a.id, b.id))
+      .slice(0, clampLimit(limit))
+      .map((r) => jsonCopy(r));
+  }
+
+  async nextWorkflowWake(): Promise<number | null> {
+    let earliest: number | null = null;
+    for (const r of this.#requests.values()) {
+      const t = r.workflow?.next_at ?? null;
+      if (r.status === 'pending' && t !== null && (earliest === null || t < earliest)) earliest = t;
+    }
+    return earliest;
   }
 
   async listExpired(now: number, limit: number): Promise<ApprovalRequest[]> {

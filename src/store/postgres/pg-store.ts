@@ -10,6 +10,7 @@ import type pg from 'pg';
 import type { HistoryRow, HistoryScan } from '../history.js';
 import { scanHistory } from './pg-history.js';
 import type { ApprovalRequest, Decision, RequestEventType, Status } from '../../core/types.js';
+import type { Workflow } from '../../core/workflow.js';
 
 export { EVENTS_CHANNEL, eventTypeOf, type Notice } from './pg-notice.js';
 import {
@@ -24,7 +25,7 @@ import {
   linkAudit,
   searchNeedle,
 } from '../adapter-kit.js';
-import { decisionToColumn, requestToRow, rowToAudit, rowToGrant, rowToKey, rowToRequest, type KeyRow } from '../rows.js';
+import { decisionToColumn, requestToRow, rowToAudit, rowToGrant, rowToKey, rowToRequest, workflowColumns, type KeyRow } from '../rows.js';
 import type {
   AgentSession,
   AuditEntry,
@@ -195,6 +196,32 @@ export class PostgresStore implements Store, Migrated {
       await this.#writeEffects(tx, effects, { id, types: [eventTypeOf(status)], at });
       return { ok: true, request: rowToRequest(decodeRow(won.rows[0] as Row)) };
     });
+  }
+
+  async advanceWorkflow(id: string, expectedRev: number, workflow: Workflow, at: number, effects: Effects, settle?: { status: Status; decision: Decision }): Promise<SettleResult> {
+    if (settle) assertSettleStatus(settle.status);
+    return this.#tx(async (tx) => {
+      // One statement, as settleRequest: a concurrent vote blocks on the row lock, then finds the
+      // revision moved on (or the request settled) and changes nothing.
+      const w = workflowColumns(workflow);
+      const won = await tx.query(
+        `UPDATE requests r SET workflow = $1, workflow_rev = $2, wake_at = $3, updated_at = $4, status = coalesce($5, r.status), decision = coalesce($6, r.decision)
+         WHERE r.id = $7 AND r.status = 'pending' AND r.workflow_rev = $8 RETURNING ${REQUEST_SELECT}`,
+        [w.workflow, w.workflow_rev, w.wake_at, at, settle?.status ?? null, settle ? decisionToColumn(settle.decision) : null, id, expectedRev],
+      );
+      if (won.rowCount !== 1) return { ok: false, current: await this.#getRequest(tx, id) };
+      await this.#writeEffects(tx, effects, { id, types: [settle ? eventTypeOf(settle.status) : 'request.updated'], at });
+      return { ok: true, request: rowToRequest(decodeRow(won.rows[0] as Row)) };
+    });
+  }
+
+  async listWorkflowDue(now: number, limit: number): Promise<ApprovalRequest[]> {
+    const rows = await this.pool.query(`SELECT ${REQUEST_SELECT} FROM requests r WHERE r.status = 'pending' AND r.wake_at IS NOT NULL AND r.wake_at <= $1 ORDER BY r.wake_at, r.id LIMIT $2`, [now, clampLimit(limit)]);
+    return rows.rows.map((r) => rowToRequest(decodeRow(r as Row)));
+  }
+
+  async nextWorkflowWake(): Promise<number | null> {
+    return (await this.pool.query<{ t: number | null }>("SELECT min(wake_at) AS t FROM requests WHERE status = 'pending' AND wake_at IS NOT NULL")).rows[0].t;
   }
 
   async listExpired(now: number, limit: number): Promise<ApprovalRequest[]> {

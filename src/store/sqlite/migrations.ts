@@ -219,9 +219,19 @@ const DROP_HOOK_GENERATIONS = /* sql */ `
 DELETE FROM meta WHERE key LIKE 'hook-gen:%';
 `;
 
+// Team workflows (src/core/workflow.ts): the quorum and ladder as JSON, the revision votes
+// compare-and-set on, and when the ladder moves next (the expiry sweeper's second index).
+const WORKFLOWS = /* sql */ `
+ALTER TABLE requests ADD COLUMN workflow TEXT;
+ALTER TABLE requests ADD COLUMN workflow_rev INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE requests ADD COLUMN wake_at INTEGER;
+CREATE INDEX requests_wake ON requests (status, wake_at) WHERE wake_at IS NOT NULL;
+`;
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'init', sql: INIT },
   { version: 2, name: 'meta_expiry', sql: META_EXPIRY },
   { version: 3, name: 'agent_sessions', sql: AGENT_SESSIONS },
   { version: 4, name: 'drop_hook_generations', sql: DROP_HOOK_GENERATIONS },
+  { version: 5, name: 'workflows', sql: WORKFLOWS },
 ];

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { ApprovalRequest, Decision, Status } from '../../core/types.js';
+import type { Workflow } from '../../core/workflow.js';
 import {
   AUDIT_HEAD_META_KEY,
   assertCursorOrder,
@@ -69,6 +70,7 @@ import {
   rowToKey,
   rowToOutbox,
   rowToRequest,
+  workflowColumns,
   type AuditRow,
   type KeyRow,
   type OutboxRow,
@@ -80,7 +82,7 @@ export interface SqliteStoreOptions {
   path: string;
 }
 
-type ReadRequestRow = Omit<RequestRow, 'search_text' | 'priority_rank'>;
+type ReadRequestRow = Omit<RequestRow, 'search_text' | 'priority_rank' | 'workflow_rev' | 'wake_at'>;
 
 interface Open {
   db: Database.Database;
@@ -219,6 +221,24 @@ export class SqliteStore implements Store, Migrated {
       this.#writeEffects(effects);
       return { ok: true, request: this.#getRequest(id)! };
     });
+  }
+
+  async advanceWorkflow(id: string, expectedRev: number, workflow: Workflow, at: number, effects: Effects, settle?: { status: Status; decision: Decision }): Promise<SettleResult> {
+    if (settle) assertSettleStatus(settle.status);
+    return this.#write(({ st }) => {
+      const params = { ...workflowColumns(workflow), at, id, expected: expectedRev, status: settle?.status ?? null, decision: settle ? decisionToColumn(settle.decision) : null };
+      if (st.advanceWorkflow.run(params).changes !== 1) return { ok: false, current: this.#getRequest(id) };
+      this.#writeEffects(effects);
+      return { ok: true, request: this.#getRequest(id)! };
+    });
+  }
+
+  async listWorkflowDue(now: number, limit: number): Promise<ApprovalRequest[]> {
+    return (this.#st.listWorkflowDue.all(now, clampLimit(limit)) as ReadRequestRow[]).map(rowToRequest);
+  }
+
+  async nextWorkflowWake(): Promise<number | null> {
+    return (this.#st.nextWorkflowWake.get() as { t: number | null }).t;
   }
 
   async listExpired(now: number, limit: number): Promise<ApprovalRequest[]> {
