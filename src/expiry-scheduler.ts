@@ -1,7 +1,9 @@
 // Expiry is swept by the server, not checked lazily: one timer set for the earliest deadline,
 // re-armed when a request with an earlier deadline is created. On several instances it runs on
 // the leader only (the server registers it with the cluster); gate.decide still fails closed on
-// an overdue request anywhere.
+// an overdue request anywhere. The same timer moves escalation ladders on (gate.escalateDue): it is
+// armed for the earlier of the next deadline and the next ladder step, both read from the store,
+// so a restart or a new leader picks up where the last one stopped.
 import type { EventBus } from './core/events.js';
 import type { Gate } from './core/gate.js';
 import type { Clock } from './core/ids.js';
@@ -36,10 +38,12 @@ export function createExpiryScheduler(deps: { gate: Gate; store: Store; clock: C
     try {
       const n = await deps.gate.expireDue();
       if (n) deps.logger.info('expired requests', { count: n });
+      const moved = await deps.gate.escalateDue();
+      if (moved) deps.logger.info('escalation ladders moved on', { count: moved });
       // Meta entries past their expiry (sessions, used link nonces) go in the same sweep.
       await deps.store.purgeExpiredMeta(deps.clock.now(), 1000);
-      const next = await deps.store.nextExpiry();
-      arm(next ?? deps.clock.now() + MAX_SLEEP_MS);
+      const next = [await deps.store.nextExpiry(), await deps.store.nextWorkflowWake()].filter((t): t is number => t !== null);
+      arm(next.length ? Math.min(...next) : deps.clock.now() + MAX_SLEEP_MS);
     } catch (err) {
       deps.logger.error('expiry sweep failed; retrying in 5 s', { err });
       arm(deps.clock.now() + 5000);
@@ -52,7 +56,10 @@ export function createExpiryScheduler(deps: { gate: Gate; store: Store; clock: C
     start() {
       stopped = false;
       unsubscribe = deps.events.subscribe((e) => {
-        if (e.type === 'request.created' && e.request.status === 'pending') arm(e.request.expires_at);
+        if (e.request.status !== 'pending') return;
+        if (e.type === 'request.created') arm(e.request.expires_at);
+        const wake = e.request.workflow?.next_at;
+        if ((e.type === 'request.created' || e.type === 'request.updated') && wake != null) arm(wake);
       });
       arm(deps.clock.now());
     },

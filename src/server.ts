@@ -38,6 +38,7 @@ import { checkDigestChannel, createDigestScheduler, digestSender } from './insig
 import { createInsights } from './insights/service.js';
 import { createSessions, type Sessions } from './sessions/service.js';
 import type { SessionRunner } from './sessions/runner.js';
+import { createWorkflowPlanner, workflowSettings } from './workflows/planner.js';
 
 export interface ServerOptions {
   clock?: Clock;
@@ -129,6 +130,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
     checkCallbackUrl: (url) => (delivery ? delivery.checkUrl(url) : 'delivery is not ready'),
     onOutbox: () => delivery?.nudge(),
     closing: closing.signal,
+    ...(config.workflows.length ? { workflows: createWorkflowPlanner(workflowSettings(config), store) } : {}),
   };
   const gate = measuredGate(createGate(gateDeps), metrics);
   const keyring = createKeyring(config, store);

@@ -12,6 +12,7 @@ import { showInvisible } from '../text/invisible.js';
 import { offerFor, type Offer, type OfferOptions } from './offer.js';
 import type { SecretMasker } from '../secrets/masker.js';
 import { maskOf, type MaskReport } from '../secrets/mask-request.js';
+import { progressLines } from './workflow-view.js';
 
 export const fmtTime = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
@@ -55,6 +56,7 @@ export function factRows(r: ApprovalRequest): [string, string][] {
   if (r.cwd) rows.push(['Directory', r.cwd]);
   if (r.session_id) rows.push(['Session', r.session_id]);
   rows.push(['Priority', r.priority]);
+  for (const line of progressLines(r)) rows.push([line.startsWith('Step ') ? 'Escalation' : 'Approvals', line]);
   rows.push(['Expires', fmtTime(r.expires_at)], ['Request', r.id]);
   return rows;
 }
@@ -74,6 +76,8 @@ export interface Card {
   url: string;
   /** Null while pending; else the status line. */
   status: string | null;
+  /** Quorum and escalation ladder: "1 of 2 approvals — alice approved", "Step 2 of 3: asked …" (empty: no workflow). */
+  progress: string[];
 }
 
 /** Everything a channel shows of a request, before its own layout and escaping. */
@@ -96,6 +100,7 @@ export function cardFor(request: ApprovalRequest, options: OfferOptions & CardVi
     offer: offerFor(r, options),
     url: requestUrl(options.publicUrl, r.id),
     status: r.status === 'pending' ? null : statusLine(r),
+    progress: progressLines(r),
   };
 }
 

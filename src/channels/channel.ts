@@ -52,8 +52,11 @@ export interface ChannelContext {
   publicUrl: string;
   /** Work that must run on one instance at a time (long polling, IMAP polling) registers here. */
   leader: Leadership;
-  /** Approvers (config) who may decide `request` on this server, by routing (never its filer). */
-  approversFor(request: ApprovalRequest): ApproverIdentity[];
+  /**
+   * Approvers (config) who may decide `request` on this server, by routing (never its filer). For
+   * a request a workflow covers: those its ladder has asked so far on `channel` (./workflow-view.ts).
+   */
+  approversFor(request: ApprovalRequest, channel?: string): ApproverIdentity[];
   /** The approver a channel identity belongs to, as a principal for gate.decide (null: not an approver). */
   principalFor(identity: { telegram_user_id?: number; email?: string; slack_user_id?: string; discord_user_id?: string; name?: string }): Principal | null;
 }

@@ -23,6 +23,8 @@ export interface OfferSource extends ActionSource {
   policy: { dangerous?: boolean; suggestions?: unknown } | null;
   /** Set on the copy a channel shows when secrets were masked in it (src/secrets/mask-request.ts). */
   masked?: { count: number; holdOneTap: boolean };
+  /** A workflow that needs several approvals takes plain approve / deny votes only (src/core/workflow.ts). */
+  workflow?: { quorum: { required: number } } | null;
 }
 
 /** What stands in for a masked secret (src/secrets/scanner.ts writes it). */
@@ -215,6 +217,9 @@ export function offerFor(r: OfferSource, options: OfferOptions = {}): Offer {
     if (q.multi_select) choices.push(choice('select', 'select', false, { kind: 'selection', options: q.options }));
     else for (const o of q.options) choices.push(choice(`option:${o.key}`, 'option', false, null, { option: o }));
     if (q.allow_free_text) choices.push(choice('answer', 'answer', false, { kind: 'answer' }));
+  } else if ((r.workflow?.quorum.required ?? 1) > 1) {
+    // Each approver's vote counts the same: the action as sent, once (no grants, edits or conditions).
+    choices.push(choice('approve', 'approve', true, null));
   } else {
     const dangerous = r.policy?.dangerous === true;
     choices.push(choice('approve', 'approve', true, null));

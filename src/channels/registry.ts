@@ -6,6 +6,7 @@ import type { Channel, ChannelContext, ChannelFactory } from './channel.js';
 import type { Config } from '../config/schema.js';
 import { alwaysLeader, type Leadership } from '../cluster/cluster.js';
 import { webChannel } from '../web/web-channel.js';
+import { workflowAudience } from './workflow-view.js';
 
 /**
  * The built-in channel factories this config needs; each returns null when its config section is
@@ -43,10 +44,12 @@ export function createChannelContext(deps: Omit<ChannelContext, 'approversFor' |
     get publicUrl() {
       return deps.publicUrl();
     },
-    approversFor(request) {
+    approversFor(request, channel) {
+      // A workflow says whom it asked, and on which channels; else routing does.
+      const asked = workflowAudience(request, channel);
       // Nobody decides a request filed under their own name, so nobody is asked to.
       return config.approvers
-        .filter((a) => a.name !== request.agent && approverMayDecide(a.name, request.project, routing))
+        .filter((a) => a.name !== request.agent && (asked ? asked.includes(a.name) : approverMayDecide(a.name, request.project, routing)))
         .map((a) => ({ name: a.name, telegram_user_id: a.telegram_user_id, email: a.email, slack_user_id: a.slack_user_id, discord_user_id: a.discord_user_id }));
     },
     principalFor(identity): Principal | null {

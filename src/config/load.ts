@@ -1,5 +1,6 @@
 // Loads the config: defaults < YAML file < GREENLIGHT_* env < CLI flags. Validates everything
 // before any listener opens, and says what to fix.
+import { workflowProblems } from '../workflows/check.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -187,5 +188,6 @@ function checkCrossReferences(config: Config): void {
       keys.set(k, `${role} "${p.name}"`);
     }
   }
+  problems.push(...workflowProblems(config));
   if (problems.length) throw new ConfigError(`The configuration is not consistent:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 }

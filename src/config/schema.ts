@@ -1,6 +1,7 @@
 // The one config schema: the single source of defaults. docs/config.md and
 // greenlight.example.yaml describe the same keys.
 import { z } from 'zod';
+import { GroupSchema, WorkflowSchema } from '../workflows/config-schema.js';
 
 const name = z.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, 'use letters, digits, . _ @ -');
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/i, 'a hex SHA-256 digest (64 hex characters)');
@@ -20,6 +21,8 @@ export const AgentSchema = z
     ...keyed,
     /** Projects this agent may file requests under (empty: any). */
     projects: z.array(name).default([]),
+    /** The approver who runs this agent: never counted towards its requests' quorum, never asked (docs/workflows.md). */
+    owner: name.optional(),
   })
   .strict()
   .refine(requireOneKey, oneKeyMessage);
@@ -263,6 +266,10 @@ export const ConfigSchema = z
       .prefault({}),
     /** Insights, suggested rules and the digest (docs/insights.md). */
     insights: InsightsSchema,
+    /** Approver groups, with optional on-call rotations (docs/workflows.md). */
+    groups: z.array(GroupSchema).default([]),
+    /** Quorum and escalation ladders: who must approve which requests (docs/workflows.md). */
+    workflows: z.array(WorkflowSchema).default([]),
     contexts: z.array(ContextSchema).default([]),
     /** Limits for the sessions Greenlight runs in `contexts` (docs/sessions.md). */
     sessions: z

@@ -22,7 +22,8 @@ export function assertCanFile(principal: Principal): void {
   }
 }
 
-export function assertCanDecide(principal: Principal, request: ApprovalRequest, routing: RoutingSettings): void {
+/** With `routing` null (a workflow request), who may decide is the workflow's to say (src/core/workflow.ts). */
+export function assertCanDecide(principal: Principal, request: ApprovalRequest, routing: RoutingSettings | null): void {
   if (principal.role === 'agent') {
     throw new GreenlightError('AGENT_CANNOT_DECIDE', 'Agent keys cannot decide requests. A human approver (or an admin) decides with their own key or on a channel.');
   }
@@ -32,7 +33,7 @@ export function assertCanDecide(principal: Principal, request: ApprovalRequest, 
   }
   if (principal.role === 'admin') return;
   const keyScoped = principal.projects.length > 0 && (!request.project || !principal.projects.includes(request.project));
-  if (keyScoped || !approverMayDecide(principal.name, request.project, routing)) {
+  if (keyScoped || (routing !== null && !approverMayDecide(principal.name, request.project, routing))) {
     throw new GreenlightError('NOT_ROUTED_TO_YOU', `Request ${request.id} (project ${request.project ?? 'none'}) is not routed to approver "${principal.name}". Ask an approver of that project or an admin.`);
   }
 }

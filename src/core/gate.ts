@@ -11,6 +11,8 @@ import { assertTargetRouted, resolveProject, type RouteTarget, type RoutingSetti
 import type { ApprovalRequest, Actor, Decision, Origin, PolicyVerdict, Principal, RequestEvent, RequestEventType, Status } from './types.js';
 import type { AuditEntry, AuditInput, Effects, Grant, OutboxInput, RequestFilter, RequestPage, Store } from '../store/store.js';
 import { grantsForDecision } from './grants.js';
+import { createWorkflowGate, type WorkflowResolver } from './workflow-gate.js';
+import type { Workflow } from './workflow.js';
 
 /** What the policy says about a new request; null means "no opinion: ask a human". */
 export interface PolicyOutcome extends PolicyVerdict {
@@ -36,6 +38,8 @@ export interface GateDeps {
   onOutbox?: () => void;
   /** Called after a decision created grants (to resolve other pending requests they cover). */
   onGrants?: (grants: Grant[], source: ApprovalRequest) => void;
+  /** Team workflows (quorum, escalation ladders): who a request needs, resolved when filed and at each step. */
+  workflows?: WorkflowResolver;
   /** Aborted when the server shuts down: new requests are refused, every waiter is answered. */
   closing?: AbortSignal;
   /** The id of the call doing the work (X-Request-Id), recorded in its audit rows as `trace_id`. */
@@ -71,6 +75,8 @@ export interface Gate {
   autoApprove(id: string, by: { rule: string; via: string; comment: string }): Promise<boolean>;
   /** Expires every pending request past its deadline; returns how many. */
   expireDue(): Promise<number>;
+  /** Moves every escalation ladder whose step is over (next step, or its fail-closed end); returns how many. */
+  escalateDue(): Promise<number>;
   audit(principal: Principal, options: { after_seq?: number; before_seq?: number; request_id?: string; limit: number; order?: 'asc' | 'desc' }): Promise<AuditEntry[]>;
   /** Records a principal-level fact in the audit log (key created, login failed, ...). */
   record(actor: Actor, action: string, detail: Record<string, unknown> | null, via?: string | null, requestId?: string | null): Promise<void>;
@@ -116,6 +122,17 @@ export function createGate(deps: GateDeps): Gate {
     announce({ ...event, request: result.request }, effects);
     return result.request;
   }
+
+  const workflows = createWorkflowGate({
+    store,
+    clock,
+    resolver: deps.workflows,
+    deliveries: (event) => deps.deliveries?.(event) ?? [],
+    auditRow,
+    announce,
+    alreadyDecided,
+    onGrants: deps.onGrants,
+  });
 
   /** Settles one overdue request as its on_timeout says; false if someone decided it first. */
   async function expireOne(request: ApprovalRequest): Promise<ApprovalRequest | null> {
@@ -196,6 +213,20 @@ export function createGate(deps: GateDeps): Gate {
         }
       }
       if (options.parkKey !== undefined) stored = { ...stored, idempotency_key: type === 'request.decided' ? null : options.parkKey };
+      if (stored.status === 'pending' && deps.workflows) {
+        const workflow = await deps.workflows.plan(stored, now);
+        if (workflow) {
+          stored = { ...stored, workflow };
+          audit[0].detail = { ...audit[0].detail, workflow: workflowSummary(workflow) };
+          if (workflow.eligible.length < workflow.quorum.required) {
+            // Fail closed now rather than wait for approvals that cannot come (the filer and the agent's owner never count).
+            const comment = `The ${workflow.route} workflow needs ${workflow.quorum.required} approvals but only ${workflow.eligible.length} approver${workflow.eligible.length === 1 ? '' : 's'} may vote on this request (${workflow.eligible.join(', ') || 'none'}); the agent's own name and its owner never count.`;
+            stored = { ...stored, status: 'denied', workflow: { ...workflow, next_at: null }, decision: { outcome: 'denied', scope: 'once', comment, conditions: null, answer: null, updated_input: null, decided_by: 'workflow', decided_by_kind: 'system', via: 'workflow', decided_at: now } };
+            type = 'request.decided';
+            audit.push(auditRow({ kind: 'system', name: 'workflow' }, 'request.denied', request, 'workflow', { reason: comment }));
+          }
+        }
+      }
       // A request decided by policy is still announced as created (for the record) and decided.
       const created = effectsFor('request.created', stored, audit);
       const extra = type === 'request.decided' ? (deps.deliveries?.({ type, request: stored, at: now }) ?? []) : [];
@@ -271,7 +302,8 @@ export function createGate(deps: GateDeps): Gate {
       const request = await store.getRequest(id);
       if (!request) throw notFound('Request', id);
       if (principal.role === 'agent') assertCanRead(principal, request);
-      assertCanDecide(principal, request, deps.routing);
+      // A workflow names who may decide (its eligible approvers); anything else goes by routing.
+      assertCanDecide(principal, request, request.workflow ? null : deps.routing);
       if (request.status !== 'pending') throw alreadyDecided(request);
       if (request.expires_at <= clock.now()) {
         // Past its deadline but not yet swept: fail closed, as the sweeper would have.
@@ -279,6 +311,7 @@ export function createGate(deps: GateDeps): Gate {
       }
       const parsed = DecideSchema.safeParse(rawInput);
       if (!parsed.success) throw validation(`The decision is not valid: ${describeIssues(parsed.error)}`);
+      if (request.workflow) return workflows.castVote(principal, request as ApprovalRequest & { workflow: Workflow }, parsed.data, via);
       const actor = actorOf(principal);
       const now = clock.now();
       const { status, decision } = buildDecision(request, parsed.data, actor, via, now);
@@ -345,6 +378,8 @@ export function createGate(deps: GateDeps): Gate {
       }
     },
 
+    escalateDue: () => workflows.escalateDue(),
+
     async audit(principal, options) {
       assertRole(principal, ['approver', 'admin'], 'read the audit log');
       return store.listAudit({ ...options, limit: clampLimit(options.limit) });
@@ -355,6 +390,11 @@ export function createGate(deps: GateDeps): Gate {
     },
   };
   return gate;
+}
+
+/** What the audit log records of a new request's workflow: its route, quorum and whom the first step asked. */
+function workflowSummary(w: Workflow): Record<string, unknown> {
+  return { route: w.route, approvals: w.quorum.required, deny: w.quorum.deny, eligible: w.eligible, ...(w.ladder ? { step: 1, of: w.ladder.steps.length, asked: w.ladder.started.at(-1)?.paged ?? [] } : {}) };
 }
 
 /** Whether a retried create names the same action as the stored one. */

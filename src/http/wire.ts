@@ -1,5 +1,6 @@
 // The native v1 wire shape of a request: the stored object with ISO-8601 timestamps.
 import type { ApprovalRequest, Decision } from '../core/types.js';
+import { workflowLines, type Workflow } from '../core/workflow.js';
 import type { AuditEntry, Grant } from '../store/store.js';
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -16,6 +17,21 @@ export function requestToWire(r: ApprovalRequest) {
     updated_at: iso(r.updated_at),
     expires_at: iso(r.expires_at),
     decision: decisionToWire(r.decision),
+    workflow: workflowToWire(r.workflow ?? null),
+  };
+}
+
+/** A request's workflow: its state with ISO-8601 times, and `progress`, the lines every channel shows. */
+export function workflowToWire(w: Workflow | null) {
+  if (!w) return null;
+  return {
+    route: w.route,
+    quorum: w.quorum,
+    eligible: w.eligible,
+    votes: w.votes.map((v) => ({ ...v, at: iso(v.at) })),
+    ladder: w.ladder ? { steps: w.ladder.steps, started: w.ladder.started.map((s) => ({ ...s, at: iso(s.at) })), final: w.ladder.final } : null,
+    next_at: iso(w.next_at),
+    progress: workflowLines(w),
   };
 }
 

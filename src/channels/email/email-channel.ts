@@ -1,6 +1,7 @@
 // The email channel: announces each pending request to its routed approvers by SMTP, threads the
 // outcome into the same conversation, serves the confirmation pages behind its links, and turns
 // replies (IMAP or a provider's webhook) into decisions. See docs/channels/email.md.
+import { stepStarted } from '../workflow-view.js';
 import { Hono } from 'hono';
 import nodemailer from 'nodemailer';
 import { newId } from '../../core/ids.js';
@@ -85,7 +86,7 @@ export function createEmailChannel(ctx: ChannelContext, cfg: EmailConfig, option
 
   /** Routed approvers with an address; an email route target of the request narrows them. */
   function recipients(r: ApprovalRequest): (ApproverIdentity & { email: string })[] {
-    const all = ctx.approversFor(r).filter((a): a is ApproverIdentity & { email: string } => Boolean(a.email));
+    const all = ctx.approversFor(r, EMAIL_CHANNEL).filter((a): a is ApproverIdentity & { email: string } => Boolean(a.email));
     if (r.channel === EMAIL_CHANNEL && r.target) {
       const narrowed = all.filter((a) => a.email.toLowerCase() === r.target!.toLowerCase());
       if (narrowed.length) return narrowed;
@@ -121,6 +122,8 @@ export function createEmailChannel(ctx: ChannelContext, cfg: EmailConfig, option
     const now = clock.now();
     // Decided or expired before this mail went out: the update mail (if any) tells the story.
     if (r.status !== 'pending' || r.expires_at <= now) return;
+    // Asked again by a later ladder step: the mail they have still works (its links are theirs).
+    if ((await store.listChannelMessages(r.id)).some((m) => m.channel === EMAIL_CHANNEL && m.target.toLowerCase() === approver.email.toLowerCase())) return;
     const key = await secret();
     const actions = offeredActions(r);
     const expiresAt = linkExpiry(r.expires_at, now, cfg.link_ttl_sec);
@@ -154,14 +157,22 @@ export function createEmailChannel(ctx: ChannelContext, cfg: EmailConfig, option
     plan(event) {
       const r = event.request;
       let type: EmailPayload['type'];
+      let to = recipients(r);
       if (event.type === 'request.created') {
         if (r.status !== 'pending') return []; // the policy decided: no human was asked
+        type = 'announce';
+      } else if (event.type === 'request.updated') {
+        // A ladder step started: mail the people it asks. A vote alone sends no mail (the next
+        // mail, the confirmation page and the other channels show the count).
+        const started = stepStarted(event, EMAIL_CHANNEL);
+        if (!started) return [];
+        to = to.filter((a) => started.approvers.includes(a.name));
         type = 'announce';
       } else {
         if (r.decision?.via === 'policy') return [];
         type = 'update';
       }
-      return recipients(r).map((a) => ({
+      return to.map((a) => ({
         id: newId('eml', event.at),
         kind: EMAIL_CHANNEL,
         target: a.email,

@@ -7,6 +7,7 @@
 //   send   — publishes; 429 and 5xx are retried by the outbox, other refusals go dead at once.
 //   routes — POST /v1/ntfy/act, where a button's token decides.
 // See docs/channels/ntfy.md.
+import { ladderTargets, stepStarted } from '../workflow-view.js';
 import { newId } from '../../core/ids.js';
 import type { ApprovalRequest, RequestEvent } from '../../core/types.js';
 import { DeliveryError } from '../../delivery/delivery-error.js';
@@ -50,6 +51,13 @@ export function destinationsFor(request: ApprovalRequest, settings: NtfySettings
   const project = request.project ? ctx.config.projects.find((p) => p.name === request.project) : undefined;
   const routes = (project?.routes ?? []).filter((r) => r.channel === NTFY).map((r) => r.target);
   const bound = (topic: string): Destination => settings.topics.find((t) => t.topic === topic) ?? { topic, approver: null };
+  // A ladder names the topics and people of each step started so far.
+  const ladder = ladderTargets(request, NTFY);
+  if (ladder) {
+    const asked = new Set(ctx.approversFor(request, NTFY).map((a) => a.name));
+    const out = [...settings.topics.filter((t) => t.approver !== null && asked.has(t.approver)), ...ladder.map(bound)];
+    return [...new Map(out.map((d) => [d.topic, d])).values()];
+  }
   let pool: Destination[] = routes.length ? routes.map(bound) : settings.topics;
   if (request.target && (request.channel === null || request.channel === NTFY) && pool.some((d) => d.topic === request.target)) pool = pool.filter((d) => d.topic === request.target);
   const deciders = new Set(ctx.approversFor(request).map((a) => a.name));
@@ -155,6 +163,15 @@ export function createNtfyChannel(ctx: ChannelContext, settings: NtfySettings, o
         return destinationsFor(r, settings, ctx).map((d) => item(r, event.at, { op: 'announce', topic: d.topic }));
       }
       if (r.decision?.decided_by_kind === 'policy' && r.decision.decided_at === r.created_at) return [];
+      if (event.type === 'request.updated') {
+        // A ladder step started: its topics hear of it now. A vote alone publishes nothing.
+        const started = stepStarted(event, NTFY);
+        if (!started) return [];
+        const asked = new Set(started.approvers);
+        return destinationsFor(r, settings, ctx)
+          .filter((d) => started.targets.includes(d.topic) || (d.approver !== null && asked.has(d.approver)))
+          .map((d) => item(r, event.at, { op: 'announce', topic: d.topic }));
+      }
       return destinationsFor(r, settings, ctx).map((d) => item(r, event.at, { op: 'update', topic: d.topic }));
     },
 

@@ -8,6 +8,7 @@ import type { ApprovalRequest } from '../../core/types.js';
 import { actionAsItRuns } from '../action.js';
 import { fmtTime } from '../card.js';
 import { maskOf } from '../../secrets/mask-request.js';
+import { progressLines } from '../workflow-view.js';
 import { clipHtml, escapeHtml, showInvisible } from './escape.js';
 import type { Messages } from './i18n.js';
 
@@ -122,6 +123,9 @@ function layOut(request: ApprovalRequest, m: Messages, now: number, limit: numbe
     const fields = request.conditions_schema.map((f) => `${f.label ?? f.name} (${f.type}${f.required ? ', required' : ''})`).join(', ');
     facts.push(L.take(`🧩 ${m.conditionsAsked}: ${L.clip(fields, 400, reserve)}`));
   }
+
+  // Quorum and ladder: "1 of 2 approvals — alice approved", "Step 2 of 3: asked …".
+  for (const line of progressLines(request)) facts.push(L.take(`👥 ${L.clip(line, 600, reserve)}`));
 
   const text = action.text ? L.take(`<pre>${L.clip(action.text, Number.MAX_SAFE_INTEGER, footerMax + noteMax + 14)}</pre>`) : '';
   const note = L.cut ? `<i>${escapeHtml(pending ? m.truncated(L.shown, L.total) : m.shortened(L.shown, L.total))}</i>` : '';

@@ -3,6 +3,7 @@ import { isGreenlightError } from '../../core/errors.js';
 import type { DecideInput } from '../../core/request-input.js';
 import type { ApprovalRequest, Principal, Status } from '../../core/types.js';
 import { decisionFor, type Choice, type Given } from '../offer.js';
+import { progressText } from '../../core/workflow.js';
 import { auditRefusal, CHANNEL, type TelegramDeps } from './deps.js';
 import type { Messages } from './i18n.js';
 
@@ -38,6 +39,8 @@ export async function decideAs(turn: Turn, input: DecideInput): Promise<DecideRe
     if (decided.decision?.scope === 'session' && decided.session_id) {
       await deps.conv.rememberSession(turn.chat, { agent: decided.agent, session_id: decided.session_id }).catch((err) => deps.ctx.logger.warn('telegram: could not remember a session for /clear', { err }));
     }
+    // A vote on a request that needs more approvals leaves it pending: say where it stands.
+    if (decided.status === 'pending' && decided.workflow) return { ok: true, request: decided, text: m.voteCounted(progressText(decided.workflow)) };
     return { ok: true, request: decided, text: m.decided(decided.status) };
   } catch (err) {
     if (!isGreenlightError(err)) throw err;

@@ -13,6 +13,7 @@ const ARGS: Record<string, unknown[]> = {
   byWho: ['alice', 'telegram'],
   alreadyDecided: ['denied', 'bob', 'web'],
   decided: ['answered'],
+  voteCounted: ['1 of 2 approvals — alice approved'],
   failed: ['why'],
   promptReasonHtml: ['<a href="tg://user?id=1">A</a>'],
   promptEditHtml: ['A', 'command', 'ls'],

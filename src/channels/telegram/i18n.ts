@@ -68,6 +68,8 @@ export interface Messages {
   unknownRequest: string;
   alreadyDecided(status: Status, who: string, via: string): string;
   decided(status: Status): string;
+  /** A vote counted on a request that needs more: the progress line follows. */
+  voteCounted(progress: string): string;
   readFirstToast: string;
   revealed: string;
   pickAtLeastOne: string;
@@ -156,6 +158,7 @@ const en: Messages = {
   invalidButton: 'This button is not valid.',
   unknownRequest: 'This request no longer exists.',
   alreadyDecided: (status, who, via) => `Already ${status === 'expired' ? 'expired' : status === 'cancelled' ? 'cancelled' : 'decided'} by ${who} via ${via}.`,
+  voteCounted: (progress) => `🗳 Vote counted: ${progress}`,
   decided: (status) => ({ approved: '✅ Approved', denied: '❌ Denied', conditional: '🧩 Approved with conditions', answered: '💬 Answer sent', pending: '…', expired: '⌛ Expired', cancelled: '🚫 Cancelled' })[status],
   readFirstToast: 'The preview was shortened. Open the attached file, then tap "I read the attached file" to approve.',
   revealed: 'Approve buttons shown for you.',
@@ -244,6 +247,7 @@ const zh: Messages = {
   invalidButton: '此按钮无效。',
   unknownRequest: '此请求已不存在。',
   alreadyDecided: (status, who, via) => `已被 ${who} 通过 ${via} ${status === 'expired' ? '标记过期' : status === 'cancelled' ? '取消' : '处理'}。`,
+  voteCounted: (progress) => `🗳 已计票：${progress}`,
   decided: (status) => ({ approved: '✅ 已批准', denied: '❌ 已拒绝', conditional: '🧩 已附条件批准', answered: '💬 已回答', pending: '…', expired: '⌛ 已过期', cancelled: '🚫 已取消' })[status],
   readFirstToast: '预览已截断。请先打开附件，再点“我已阅读附件”进行批准。',
   revealed: '已为你显示批准按钮。',

@@ -32,7 +32,7 @@ export function createOutbound(deps: TelegramDeps) {
     // Everything sent to Telegram shows the request with its secrets masked.
     const request = stored && ctx.secrets.shown(stored);
     if (!request) throw new DeliveryError(`request ${item.request_id} does not exist any more`, { permanent: true });
-    if (payload.op === 'update') return finalize(request);
+    if (payload.op === 'update') return request.status === 'pending' ? refresh(request) : finalize(request);
     return announce(item, payload.chat_id, payload.reason === 'pending', request);
   }
 
@@ -91,6 +91,22 @@ export function createOutbound(deps: TelegramDeps) {
     // recorded, so settle this chat's messages ourselves.
     const now = await store.getRequest(request.id);
     if (now && now.status !== 'pending') await finalize(ctx.secrets.shown(now));
+  }
+
+  /** Re-renders the cards of a request still pending (a vote was counted, a ladder step started), keeping their buttons. */
+  async function refresh(request: ApprovalRequest): Promise<void> {
+    for (const ref of (await store.listChannelMessages(request.id)).filter((r) => r.channel === REF.card)) {
+      const m = messagesOf(deps, ref.target);
+      const card = renderCard(request, { m, now: clock.now() });
+      const id = Number(ref.message_id);
+      if (!Number.isSafeInteger(id)) continue;
+      try {
+        await bot.api.editMessageText(chatArg(ref.target), id, card.html, { parse_mode: 'HTML', reply_markup: keyboardFor(request, { m, truncated: card.truncated }), link_preview_options: { is_disabled: true } });
+      } catch (err) {
+        if (isNotModified(err) || isGoneMessage(err)) continue;
+        throw toDeliveryError(err, `edit message ${ref.message_id} in chat ${ref.target}`);
+      }
+    }
   }
 
   /** Edits every remembered message about a settled request. */

@@ -25,6 +25,7 @@ import { createOutbound } from './outbound.js';
 import { createPoller } from './polling.js';
 import { telegramRoutes } from './routes.js';
 import { contextOfAgent } from '../../config/contexts.js';
+import { ladderTargets, stepStarted } from '../workflow-view.js';
 
 export interface TelegramChannelOptions {
   /** grammY API transformers, outermost last (tests record calls and stand in for methods an emulator lacks). */
@@ -37,6 +38,9 @@ export interface TelegramChannelOptions {
  * private chat (approver_chats: always, or fallback when nothing else covers the request).
  */
 export function chatsFor(request: ApprovalRequest, settings: TelegramSettings, ctx: Pick<ChannelContext, 'config' | 'approversFor'>): string[] {
+  // A ladder names the chats and people of each step: those started so far.
+  const ladder = ladderTargets(request, CHANNEL);
+  if (ladder) return [...new Set([...ladder, ...ctx.approversFor(request, CHANNEL).flatMap((a) => (a.telegram_user_id !== undefined ? [String(a.telegram_user_id)] : []))])];
   const of = (a: ApproverIdentity) => (a.telegram_user_id === undefined ? undefined : String(a.telegram_user_id));
   return routeTargets(request, CHANNEL, { defaults: settings.chats, direct: { when: settings.approver_chats, of } }, ctx);
 }
@@ -60,7 +64,10 @@ export function planTelegram(event: RequestEvent, settings: TelegramSettings, ct
   // Decided by policy as it was filed: it was never announced, so there is nothing to edit.
   const d = request.decision;
   if (d && d.decided_by_kind === 'policy' && d.decided_at === request.created_at) return [];
-  return [item('messages', { op: 'update' })];
+  // A ladder step started: its chats and people hear of it now (a chat that has the card already keeps it, refreshed).
+  const started = stepStarted(event, CHANNEL);
+  const announce = started ? [...new Set([...started.targets, ...ctx.approversFor(request, CHANNEL).filter((a) => started.approvers.includes(a.name) && a.telegram_user_id !== undefined).map((a) => String(a.telegram_user_id))])] : [];
+  return [item('messages', { op: 'update' }), ...announce.map((chat) => item(chat, { op: 'announce', chat_id: chat, reason: 'routed' }))];
 }
 
 export function createTelegramChannelFactory(options: TelegramChannelOptions = {}): ChannelFactory {

@@ -30,7 +30,8 @@ export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePa
     error.textContent = '';
     try {
       const updated = await api<Req>('POST', `/v1/requests/${encodeURIComponent(r.id)}/decision`, body);
-      toast(done);
+      // A vote on a request that needs more approvals leaves it pending: say where it stands.
+      toast(updated.status === 'pending' && updated.workflow?.progress.length ? `Vote counted — ${updated.workflow.progress[0]}` : done);
       onDecided(updated);
     } catch (e) {
       error.textContent = (e as Error).message;

@@ -47,6 +47,27 @@ function whyAsked(r: Req): HTMLElement | null {
   );
 }
 
+/** "1 of 2 approvals — alice approved", the ladder's step: kept current by live updates (refreshProgress). */
+function progressView(r: Req): HTMLElement | null {
+  const lines = r.workflow?.progress ?? [];
+  if (!lines.length) return null;
+  return h(
+    'section',
+    { class: 'progress', 'aria-label': 'Approvals', 'data-progress-for': r.id, role: 'status' },
+    h('h3', null, `Approvals · ${r.workflow!.route}`),
+    ...lines.map((l) => h('p', null, l)),
+    r.workflow!.quorum.required > 1 ? h('p', { class: 'muted' }, `Needs ${r.workflow!.quorum.required} distinct approvers of: ${r.workflow!.eligible.join(', ')}.`) : null,
+  );
+}
+
+/** Replaces the progress shown for a request still pending (a vote or a ladder step elsewhere). */
+export function refreshProgress(r: Req): void {
+  for (const old of document.querySelectorAll(`[data-progress-for="${CSS.escape(r.id)}"]`)) {
+    const next = progressView(r);
+    if (next) old.replaceWith(next);
+  }
+}
+
 export function decisionView(r: Req): HTMLElement {
   const d = r.decision;
   const box = h('section', { class: `decision outcome-${r.status}`, 'aria-label': 'Decision' }, h('h3', null, STATUS_LABEL[r.status] ?? r.status));
@@ -56,6 +77,7 @@ export function decisionView(r: Req): HTMLElement {
   }
   const dl = h('dl', { class: 'meta' });
   dl.append(...row('By', `${d.decided_by} via ${d.via}`), ...row('When', when(d.decided_at)));
+  if (r.workflow?.progress.length) dl.append(...row('Approvals', r.workflow.progress[0]));
   if (d.outcome !== 'denied') dl.append(...row('Scope', d.scope === 'once' ? 'this request' : d.scope === 'session' ? 'this session' : 'always'));
   if (d.comment) dl.append(...row(d.outcome === 'denied' ? 'Reason' : 'Note', d.comment));
   if (d.answer !== null) dl.append(...row('Answer', Array.isArray(d.answer) ? d.answer.join(', ') : d.answer));
@@ -86,6 +108,7 @@ export function detailView(r: Req, me: Me, onDecided: (updated: Req) => void, ba
     h('header', { class: 'detail-head' }, h('h2', { id: 'detail-title', tabindex: -1 }, r.title), h('div', { class: 'badges' }, badge(STATUS_LABEL[r.status] ?? r.status, r.status), badge(r.priority, `prio-${r.priority}`), r.question ? badge('question', 'question') : null)),
     actionView(r),
     whyAsked(r),
+    progressView(r),
     metaList(r),
     r.context ? h('section', { class: 'context', 'aria-label': 'Context' }, h('h3', null, 'Context'), h('p', { class: 'pre-wrap' }, r.context)) : null,
     r.metadata ? h('details', { class: 'more' }, h('summary', null, 'Metadata'), h('pre', { class: 'code scroll', tabindex: 0 }, h('code', null, json(r.metadata)))) : null,

@@ -1,6 +1,7 @@
 // The pending queue, kept live: loaded once, then pushed over /v1/events (SSE with the session
 // cookie). A created request appears; a decided, expired or cancelled one leaves — wherever it was
 // decided. Reconnects reload the queue so nothing is missed. The page title carries the count.
+import { refreshProgress } from './detail.js';
 import { api } from './api.js';
 import { PRIORITY_RANK, type Req } from './types.js';
 
@@ -69,6 +70,12 @@ export function startLive(onCreated: (r: Req) => void, onClosed: () => void): vo
     items.set(r.id, r);
     emit({ kind: 'added', request: r });
     onCreated(r);
+  });
+  // Still pending, but a vote was counted or a ladder step started (on any channel or instance).
+  source.addEventListener('request.updated', (ev) => {
+    const r = (JSON.parse((ev as MessageEvent).data) as { request: Req }).request;
+    if (items.has(r.id)) items.set(r.id, r);
+    refreshProgress(r);
   });
   for (const type of ['request.decided', 'request.expired', 'request.cancelled']) {
     source.addEventListener(type, (ev) => {

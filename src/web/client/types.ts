@@ -55,6 +55,8 @@ export interface Req {
   policy: { verdict: string; rule: string | null; reason: string; dangerous?: boolean; danger_reasons?: string[] } | null;
   decision: Decision | null;
   metadata: Record<string, unknown> | null;
+  /** Quorum and escalation ladder (docs/workflows.md); `progress` is what every channel shows. */
+  workflow: { route: string; quorum: { required: number; deny: string }; eligible: string[]; progress: string[] } | null;
 }
 
 export interface Page<T> {

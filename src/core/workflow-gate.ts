@@ -1,0 +1,165 @@
+// The gate's side of team workflows: counting a vote (and, when it completes the quorum or a
+// denial ends it, settling the request in the same compare-and-set), and moving an escalation
+// ladder on when a step's wait is over (the expiry sweeper calls escalateDue on the leader). Every
+// write goes through store.advanceWorkflow against the revision it was computed from; a write that
+// loses to a concurrent vote or step (on any instance) reads the request again and recounts.
+//
+// Where later work hooks in: `castVote` is the one place a human's answer to a workflow request
+// is checked and turned into a vote, and `decisionFrom` the one place votes become a decision.
+import { buildDecision } from './build-request.js';
+import { GreenlightError } from './errors.js';
+import type { Clock } from './ids.js';
+import type { DecideParsed } from './request-input.js';
+import type { ApprovalRequest, Actor, Decision, Principal, RequestEvent, RequestEventType, Status } from './types.js';
+import { applyVote, ladderText, nextStep, progressText, quorumComment, type Vote, type Workflow } from './workflow.js';
+import type { AuditInput, Effects, Grant, OutboxInput, Store } from '../store/store.js';
+import { grantsForDecision } from './grants.js';
+
+/** Resolves who a workflow asks (src/workflows/planner.ts): the only part that reads on-call rotas and absences. */
+export interface WorkflowResolver {
+  plan(request: ApprovalRequest, now: number): Promise<Workflow | null>;
+  startStep(request: ApprovalRequest & { workflow: Workflow }, step: number, now: number): Promise<Workflow>;
+}
+
+export interface WorkflowGateDeps {
+  store: Store;
+  clock: Clock;
+  resolver: WorkflowResolver | undefined;
+  deliveries: (event: RequestEvent) => OutboxInput[];
+  auditRow: (actor: Actor, action: string, request: ApprovalRequest | null, via: string | null, detail: Record<string, unknown> | null) => AuditInput;
+  /** Publishes the event (and nudges the outbox worker) once the write committed. */
+  announce: (event: RequestEvent, effects: Effects) => void;
+  alreadyDecided: (current: ApprovalRequest) => GreenlightError;
+  onGrants?: (grants: Grant[], source: ApprovalRequest) => void;
+}
+
+/** A quorum counts plain approvals and denials: scopes, edits, conditions and answers are for one approver alone. */
+function assertPlainVote(wf: Workflow, input: DecideParsed): void {
+  if (wf.quorum.required === 1) return;
+  const plain = (input.outcome === 'approved' || input.outcome === 'denied') && input.scope === 'once' && input.updated_input === undefined && !input.grant_rule && (input.answer === undefined || input.answer === null);
+  if (!plain) {
+    throw new GreenlightError('VOTE_NOT_ALLOWED', `This request needs ${wf.quorum.required} approvals (workflow ${wf.route}), so each approver approves or denies it as it is, once: no session or always grants, edits, conditions or answers.`);
+  }
+}
+
+const MAX_RETRIES = 50;
+
+export function createWorkflowGate(deps: WorkflowGateDeps) {
+  const { store, clock } = deps;
+
+  /** The decision votes reach: a single approver's own (with its scope, edit, ...), or the quorum's. */
+  function decisionFrom(request: ApprovalRequest, wf: Workflow, outcome: 'approved' | 'denied', input: DecideParsed, actor: Actor, via: string, now: number): { status: Status; decision: Decision } {
+    if (wf.quorum.required === 1) return buildDecision(request, input, actor, via, now);
+    const deciding = wf.votes.filter((v) => v.outcome === outcome);
+    const decision: Decision = {
+      outcome,
+      scope: 'once',
+      comment: quorumComment(wf, outcome),
+      conditions: null,
+      answer: null,
+      updated_input: null,
+      decided_by: deciding.map((v) => v.approver).join(', '),
+      decided_by_kind: actor.kind,
+      via: [...new Set(deciding.map((v) => v.via))].join(', '),
+      decided_at: now,
+    };
+    return { status: outcome, decision };
+  }
+
+  /** Writes the next workflow state (settling when `settle`), retrying on a lost race with `recompute` on the fresh request. */
+  async function commit(first: ApprovalRequest, compute: (r: ApprovalRequest & { workflow: Workflow }) => Promise<{ workflow: Workflow; type: RequestEventType; audit: AuditInput[]; settle?: { status: Status; decision: Decision }; grants?: Grant[]; step?: number } | null>): Promise<ApprovalRequest | null> {
+    let request = first;
+    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      if (request.status !== 'pending') throw deps.alreadyDecided(request);
+      const wf = request.workflow;
+      if (!wf) throw new Error(`request ${request.id} has no workflow`);
+      const step = await compute(request as ApprovalRequest & { workflow: Workflow });
+      if (!step) return null;
+      const now = clock.now();
+      const next: ApprovalRequest = { ...request, workflow: step.workflow, updated_at: now, ...(step.settle ?? {}) };
+      const event: RequestEvent = { type: step.type, request: next, at: now, ...(step.step !== undefined ? { step: step.step } : {}) };
+      const effects: Effects = { audit: step.audit, outbox: deps.deliveries(event), ...(step.grants?.length ? { grants: step.grants } : {}) };
+      const result = await store.advanceWorkflow(request.id, wf.rev, step.workflow, now, effects, step.settle);
+      if (result.ok) {
+        deps.announce({ ...event, request: result.request }, effects);
+        if (step.grants?.length) deps.onGrants?.(step.grants, result.request);
+        return result.request;
+      }
+      if (!result.current) throw new GreenlightError('NOT_FOUND', `Request ${request.id} does not exist.`);
+      request = result.current;
+    }
+    throw new GreenlightError('INTERNAL', `Request ${first.id}: the workflow kept changing under ${MAX_RETRIES} attempts to record this; try again.`);
+  }
+
+  return {
+    /** A human's answer to a workflow request: counted as their vote; settles the request when it decides it. */
+    async castVote(principal: Principal, request: ApprovalRequest & { workflow: Workflow }, input: DecideParsed, via: string): Promise<ApprovalRequest> {
+      assertPlainVote(request.workflow, input);
+      const actor: Actor = { kind: principal.role, name: principal.name };
+      const outcome: Vote['outcome'] = input.outcome === 'denied' ? 'denied' : 'approved';
+      const settled = await commit(request, async (r) => {
+        const now = clock.now();
+        const vote: Vote = { approver: principal.name, outcome, via, at: now, comment: input.comment ?? null };
+        const counted = applyVote(r.workflow, vote);
+        const audit = [deps.auditRow(actor, 'request.voted', r, via, { outcome, comment: vote.comment, progress: progressText(counted.workflow), workflow: r.workflow.route })];
+        if (counted.outcome === 'pending') return { workflow: counted.workflow, type: 'request.updated', audit };
+        // A single approver's answer keeps its own outcome (conditional, answered, ...).
+        const { status, decision } = decisionFrom(r, counted.workflow, counted.outcome, input, actor, via, now);
+        const grants = r.workflow.quorum.required === 1 ? grantsForDecision(r, decision, input.grant_rule, now) : [];
+        audit.push(deps.auditRow(actor, `request.${status}`, r, via, { outcome: decision.outcome, scope: decision.scope, comment: decision.comment, decided_by: decision.decided_by, ...(decision.updated_input !== null ? { edited: true } : {}), ...(grants.length ? { grant_rule: grants[0].rule } : {}) }));
+        for (const g of grants) audit.push(deps.auditRow(actor, 'grant.created', r, via, { grant_id: g.id, rule: g.rule, scope: g.scope, agent: g.agent, project: g.project, session_id: g.session_id }));
+        return { workflow: { ...counted.workflow, next_at: null }, type: 'request.decided', audit, settle: { status, decision }, grants };
+      });
+      return settled!;
+    },
+
+    /** Moves every ladder whose step is over: the next step asks its people, or the final outcome ends the request. Returns how many moved. */
+    async escalateDue(): Promise<number> {
+      const resolver = deps.resolver;
+      let moved = 0;
+      for (let batch = 0; batch < 100; batch++) {
+        const due = await store.listWorkflowDue(clock.now(), 100);
+        if (due.length === 0) break;
+        for (const request of due) {
+          try {
+            const done = await commit(request, async (r) => {
+              const now = clock.now();
+              if (r.workflow.next_at === null || r.workflow.next_at > now) return null; // moved on already
+              const next = nextStep(r.workflow);
+              const system: Actor = { kind: 'system', name: 'escalation' };
+              if (next?.kind === 'step' && resolver) {
+                const wf = await resolver.startStep(r, next.step, now);
+                const started = wf.ladder!.started.at(-1)!;
+                const audit = [deps.auditRow(system, 'request.escalated', r, 'escalation', { workflow: wf.route, step: next.step + 1, of: wf.ladder!.steps.length, asked: started.paged, targets: wf.ladder!.steps[next.step].targets, progress: ladderText(wf) })];
+                return { workflow: wf, type: 'request.updated', audit, step: next.step };
+              }
+              const outcome = next?.kind === 'final' ? next.outcome : 'deny';
+              const status: Status = outcome === 'expire' ? 'expired' : 'denied';
+              const steps = r.workflow.ladder?.steps.length ?? 0;
+              const decision: Decision = {
+                outcome: 'denied',
+                scope: 'once',
+                comment: `Nobody completed the approval after ${steps} escalation step${steps === 1 ? '' : 's'} (${progressText(r.workflow)}): the ${r.workflow.route} workflow ends ${status}, failing closed.`,
+                conditions: null,
+                answer: null,
+                updated_input: null,
+                decided_by: 'escalation',
+                decided_by_kind: 'system',
+                via: 'escalation',
+                decided_at: now,
+              };
+              const audit = [deps.auditRow(system, status === 'expired' ? 'request.expired' : 'request.denied', r, 'escalation', { workflow: r.workflow.route, reason: 'escalation ladder ended', progress: progressText(r.workflow) })];
+              return { workflow: { ...r.workflow, rev: r.workflow.rev + 1, next_at: null }, type: status === 'expired' ? 'request.expired' : 'request.decided', audit, settle: { status, decision } };
+            });
+            if (done) moved++;
+          } catch (err) {
+            // Decided meanwhile: nothing left to move.
+            if (!(err instanceof GreenlightError && err.code === 'ALREADY_DECIDED')) throw err;
+          }
+        }
+        if (due.length < 100) break;
+      }
+      return moved;
+    },
+  };
+}
