@@ -2,6 +2,7 @@
 // action and a form — they write nothing, so a mail scanner that fetches links (and runs scripts:
 // there are none) decides nothing. The decision is the form's POST, checked against a CSRF token
 // bound to the link and a SameSite=Strict cookie, and it uses the link up.
+import { progressText } from '../../core/workflow.js';
 import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -142,6 +143,10 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
       const result = await once.spend(claims.nonce, record, () => ctx.gate.decide(principal, request.id, decision.input, deps.via), claims.expiresAt);
       if (!result.spent) return usedUp();
       deps.inbound?.ok('a link decided');
+      // A vote on a request that needs more approvals: it stays pending (src/core/workflow.ts).
+      if (result.value.status === 'pending' && result.value.workflow) {
+        return c.html(resultPage('Vote counted', `${progressText(result.value.workflow)}. The request needs more approvals; the agent keeps waiting.`, result.value.title), 200);
+      }
       const outcome = describeOutcome(result.value);
       return c.html(resultPage(`Done: ${outcome.split(' by ')[0]}`, `The request was ${outcome}. The agent has been told.`, result.value.title), 200);
     } catch (err) {
@@ -154,7 +159,7 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
         await once.release(claims.nonce); // nothing was decided: the link may be used again
         return again(err.message);
       }
-      return refuse(c, { ok: false, status: err.status === 403 ? 403 : 400, heading: 'Refused', message: err.message });
+      return refuse(c, { ok: false, status: err.status === 403 ? 403 : err.code === 'ALREADY_VOTED' ? 409 : 400, heading: 'Refused', message: err.message });
     }
   });
 
