@@ -122,7 +122,7 @@ export function renderAnnouncement(input: AnnounceInput): RenderedMail {
     r.title,
     ...lead.flatMap(textBlock),
     '',
-    ...facts.map(([k, v]) => `${`${k}:`.padEnd(11)}${v}`),
+    ...facts.map(([k, v]) => `${`${k}:`.padEnd(12)}${v}`),
     ...more.flatMap(textBlock),
     ...(qs.length ? ['', 'Options:', ...qs.map((l) => `  ${l}`)] : []),
     ...(conds.length ? ['', 'Conditions you can set (Approve with conditions):', ...conds.map((l) => `  ${l}`)] : []),
