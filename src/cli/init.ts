@@ -172,6 +172,8 @@ agents:
   #~ - name: ci-bot
   #~   key_sha256: "7c566e79c705df0b4dd2b7fba5fb3c1c8251adbc375061298b5a7a3ea6d4339d"
   #~   projects: [web]
+  #~   # The approver who runs this agent: never counted towards its quorum (docs/workflows.md).
+  #~   owner: alice
 
 # Approvers: the humans who decide. Besides a key (for the API) an approver can have identities
 # on channels, so a click or reply there is known to be theirs: telegram_user_id (a number),
@@ -324,6 +326,50 @@ insights:
     # already sends to; null: its default (the first chat, topic or channel; every approver with an
     # email).
     target: ${v(d.insights.digest.target)}
+
+# Groups of approvers, each with an optional on-call rotation (docs/workflows.md).
+#   members        approver names
+#   on_call        rotation: daily | weekly (weekly hands over on start's weekday); time_zone
+#                  (IANA, DST followed); hand_over (local HH:MM); start (local date order[0] starts);
+#                  order (default: members); overrides: {approver, from, until} in local time
+groups: ${v(d.groups)}
+#~ - name: sre
+#~   members: [alice]
+#~   on_call:
+#~     rotation: weekly
+#~     time_zone: Europe/Berlin
+#~     hand_over: "09:00"
+#~     start: "2026-01-05"
+#~     order: [alice]
+#~     overrides:
+#~       - approver: alice
+#~         from: "2026-03-01 09:00"
+#~         until: "2026-03-02 09:00"
+
+# Workflows: who must approve which requests (docs/workflows.md). The first whose match covers a
+# request applies.
+#   match      projects, priority, dangerous (true/false), rules (the policy rule that asked),
+#              tags, agents: every criterion given must hold
+#   quorum     approvals: distinct approvers needed; deny: first (any deny ends it) | majority
+#   approvers  who may vote: names, group:<g>, oncall:<g> (default: everyone the ladder names);
+#              the agent's own name and its owner never count
+#   ladder     steps: who (names, group:<g>, oncall:<g>), channels (default: all), targets
+#              (channel:chat, e.g. telegram:-1001234567890), wait (30s, 5m, 2h; only the last
+#              step may leave it out)
+#   final      what ends a ladder nobody finished: deny (default) or expire; never approve
+workflows: ${v(d.workflows)}
+#~ - name: prod-deploy
+#~   match: { projects: [web], priority: [high, critical], dangerous: null, rules: [], tags: [], agents: [] }
+#~   quorum: { approvals: 1, deny: first }
+#~   approvers: [group:sre]
+#~   ladder:
+#~     - who: [oncall:sre]
+#~       channels: [web]
+#~       targets: []
+#~       wait: 5m
+#~     - who: [group:sre]
+#~       wait: 15m
+#~   final: deny
 
 # Contexts: directories Greenlight itself runs Claude Code in (through the Agent SDK), driven from
 # Telegram (/context NAME, then every message is a prompt; /new, /stop, /resume, /status) and the

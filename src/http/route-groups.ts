@@ -5,7 +5,8 @@ import { ok2runRoutes } from './compat/ok2run.js';
 import { mcpRouteGroup } from '../mcp/http.js';
 import { openaiToolsRouteGroup } from '../mcp/openai-tools.js';
 import { hooksRouteGroup } from '../hooks/routes.js';
+import { awayRoutes } from '../workflows/away-routes.js';
 
 export function extraRouteGroups(): RouteGroup[] {
-  return [ok2runRoutes(), chockRoutes(), mcpRouteGroup(), openaiToolsRouteGroup(), hooksRouteGroup()];
+  return [ok2runRoutes(), chockRoutes(), mcpRouteGroup(), openaiToolsRouteGroup(), hooksRouteGroup(), awayRoutes()];
 }

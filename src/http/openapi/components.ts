@@ -106,6 +106,46 @@ const Decision = obj(
   'The one decision of a settled request.',
 );
 
+const Workflow = obj(
+  {
+    route: str('The configured workflow (`workflows[].name`) covering the request.'),
+    quorum: obj({ required: { type: 'integer', minimum: 1, description: 'Distinct approvals needed.' }, deny: { type: 'string', enum: ['first', 'majority'] } }, 'How many must approve, and how denials end it.'),
+    eligible: { type: 'array', items: { type: 'string' }, description: 'Who may vote: the people the workflow names (never the agent itself or its owner), and delegates of those away.' },
+    votes: {
+      type: 'array',
+      items: obj({ approver: str('Who voted.'), outcome: { type: 'string', enum: ['approved', 'denied'] }, via: str('The channel the vote came on.'), at: isoTime('When.'), comment: nullableStr('What they said.') }, 'One counted vote.'),
+      description: 'Counted votes, one per approver, in the order they were counted.',
+    },
+    ladder: nullable(
+      obj(
+        {
+          steps: {
+            type: 'array',
+            items: obj(
+              {
+                who: { type: 'array', items: { type: 'string' }, description: 'Names, `group:<g>`, `oncall:<g>`.' },
+                channels: { anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'null' }], description: 'Channels its people are asked on (null: all).' },
+                targets: { type: 'array', items: obj({ channel: str('Channel.'), target: str('Chat or topic.') }) },
+                wait_ms: { type: ['integer', 'null'], description: 'How long the step lasts (null: until the request expires).' },
+              },
+              'One configured step.',
+            ),
+          },
+          started: {
+            type: 'array',
+            items: obj({ step: { type: 'integer', minimum: 0 }, at: isoTime('When it started.'), paged: { type: 'array', items: obj({ name: str('Who was asked.'), why: str('Why them: named, member of a group, on call, delegate of someone away.') }) } }, 'A step that started.'),
+          },
+          final: { type: 'string', enum: ['deny', 'expire'], description: 'What ends the ladder when nobody finished: both fail closed.' },
+        },
+        'The escalation ladder: its steps and those started so far.',
+      ),
+    ),
+    next_at: nullableStr('When the ladder moves next (null: it will not).', { format: 'date-time' }),
+    progress: { type: 'array', items: { type: 'string' }, description: 'What every channel shows: "1 of 2 approvals — alice approved", "Step 2 of 3: asked …".' },
+  },
+  'Who must approve: a quorum and an escalation ladder (docs/workflows.md).',
+);
+
 const Request = obj(
   {
     id: str('Request id: `req_` + 26 lowercase Crockford base-32 characters, time-ordered.', { pattern: '^req_[0-9a-hjkmnp-tv-z]{26}$', examples: ['req_01j9z8k3m2abcdefghjkmnpqrs'] }),
@@ -137,6 +177,7 @@ const Request = obj(
     policy: nullable(ref('PolicyVerdict')),
     decision: nullable(ref('Decision')),
     metadata: nullable({ type: 'object', additionalProperties: true, description: 'Metadata the agent attached: shown, never interpreted.' }),
+    workflow: nullable(ref('Workflow')),
   },
   'An approval request as the native v1 API returns it (timestamps are ISO-8601).',
 );
@@ -176,7 +217,7 @@ const AuditPage = obj({ items: { type: 'array', items: ref('AuditEntry') } }, 'A
 
 const RequestEventData = obj(
   {
-    type: { type: 'string', enum: ['request.created', 'request.decided', 'request.expired', 'request.cancelled'] },
+    type: { type: 'string', enum: ['request.created', 'request.decided', 'request.expired', 'request.cancelled', 'request.updated'], description: '`request.updated`: still pending, but a workflow vote was counted or a ladder step started.' },
     at: isoTime('When the event happened.'),
     request: ref('Request'),
   },
@@ -243,6 +284,7 @@ const CompatError = {
 
 export const SCHEMAS: Record<string, Schema> = {
   Request,
+  Workflow,
   Decision,
   Question,
   QuestionOption,

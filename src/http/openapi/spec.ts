@@ -15,6 +15,7 @@ import { discordPaths, DISCORD_SCHEMAS } from './paths-discord.js';
 import { slackPaths, SLACK_SCHEMAS } from './paths-slack.js';
 import { POLICY_SCHEMAS } from './policy-components.js';
 import { insightPaths, INSIGHT_SCHEMAS } from './paths-insights.js';
+import { workflowPaths, WORKFLOW_SCHEMAS } from './paths-workflows.js';
 
 const DESCRIPTION = `Greenlight is a self-hosted approval gate for AI agents. Agents file **requests** before they do
 something with side effects; the policy answers at once where it can, everything else goes to human
@@ -41,6 +42,7 @@ const TAGS = [
   { name: 'hooks', description: 'For agent hosts: Claude Code, Codex, Gemini CLI and Cursor hooks answered over HTTP, without a process spawn.' },
   { name: 'sessions', description: 'Agent sessions: the Claude Code sessions Greenlight runs in contexts, driven from chat and the dashboard, and the sessions hooked agents report (docs/sessions.md).' },
   { name: 'telegram', description: 'The Telegram channel\'s webhook and its set-up (served only when channels.telegram is configured).' },
+  { name: 'workflows', description: 'Team workflows: an approver away until a time, with a delegate. Quorum and ladder state travel on every request as `workflow` (docs/workflows.md).' },
   { name: 'channels', description: 'How each configured channel is doing: sends, errors, outbox backlog, inbound traffic.' },
   { name: 'ntfy', description: 'Where ntfy push notifications\' Approve / Deny buttons post (served only when channels.ntfy is configured).' },
   { name: 'discord', description: 'The Discord channel\'s interactions endpoint, signed by Discord (served only when channels.discord is configured).' },
@@ -64,13 +66,13 @@ export function buildOpenApiSpec(version: string): object {
     servers: [{ url: '/', description: 'This server' }],
     security: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
     tags: [...TAGS, ...COMPAT_TAGS],
-    paths: { ...requestPaths(), ...policyPaths(), ...insightPaths(), ...systemPaths(), ...telegramPaths(), ...channelPaths(), ...discordPaths(), ...slackPaths(), ...mcpPaths(), ...hooksPaths(), ...sessionPaths(), ...compatPaths() },
+    paths: { ...requestPaths(), ...policyPaths(), ...insightPaths(), ...systemPaths(), ...telegramPaths(), ...channelPaths(), ...discordPaths(), ...slackPaths(), ...mcpPaths(), ...hooksPaths(), ...sessionPaths(), ...workflowPaths(), ...compatPaths() },
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key>' },
         apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key in the X-API-Key header (Chock clients send this).' },
       },
-      schemas: { ...SCHEMAS, ...POLICY_SCHEMAS, ...INSIGHT_SCHEMAS, ...BODY_SCHEMAS, ...TELEGRAM_SCHEMAS, ...CHANNEL_SCHEMAS, ...DISCORD_SCHEMAS, ...SLACK_SCHEMAS, ...MCP_SCHEMAS, ...SESSION_SCHEMAS, ...COMPAT_SCHEMAS },
+      schemas: { ...SCHEMAS, ...POLICY_SCHEMAS, ...INSIGHT_SCHEMAS, ...BODY_SCHEMAS, ...TELEGRAM_SCHEMAS, ...CHANNEL_SCHEMAS, ...DISCORD_SCHEMAS, ...SLACK_SCHEMAS, ...MCP_SCHEMAS, ...SESSION_SCHEMAS, ...WORKFLOW_SCHEMAS, ...COMPAT_SCHEMAS },
       parameters: PARAMETERS,
       responses,
     },
