@@ -130,7 +130,8 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
     checkCallbackUrl: (url) => (delivery ? delivery.checkUrl(url) : 'delivery is not ready'),
     onOutbox: () => delivery?.nudge(),
     closing: closing.signal,
-    ...(config.workflows.length ? { workflows: createWorkflowPlanner(workflowSettings(config), store) } : {}),
+    // Always there: ladders stored by an earlier config keep moving even if workflows[] is now empty.
+    workflows: createWorkflowPlanner(workflowSettings(config), store),
   };
   const gate = measuredGate(createGate(gateDeps), metrics);
   const keyring = createKeyring(config, store);

@@ -26,8 +26,11 @@ export function describeOutcome(r: WireRequest): Outcome {
       return { ok: false, pending: false, message: `Nobody decided before the request expired; it counts as denied. Do not perform the action.` };
     case 'cancelled':
       return { ok: false, pending: false, message: `The request was cancelled; do not perform the action.` };
-    default:
-      return { ok: false, pending: true, message: `Still waiting for a human (request ${r.id}, expires ${r.expires_at}). Do not perform the action yet: wait again or cancel the request.` };
+    default: {
+      // A workflow's count and ladder step ("1 of 2 approvals — alice approved"), as every channel shows them.
+      const progress = r.workflow?.progress.length ? ` So far: ${r.workflow.progress.join('; ')}.` : '';
+      return { ok: false, pending: true, message: `Still waiting for a human (request ${r.id}, expires ${r.expires_at}).${progress} Do not perform the action yet: wait again or cancel the request.` };
+    }
   }
 }
 

@@ -157,6 +157,19 @@ export function createGate(deps: GateDeps): Gate {
     }
   }
 
+  /**
+   * A grant is one approver's say: where a workflow needs several approvals, a grant that would
+   * allow the request is set aside and the request asks its approvers (rules in the config, set
+   * by admins, still allow).
+   */
+  async function quorumOverGrants(request: ApprovalRequest, verdict: PolicyOutcome | null, now: number): Promise<PolicyOutcome | null> {
+    if (verdict?.verdict !== 'allow' || !verdict.grantIds?.length || !deps.workflows) return verdict;
+    const { grantIds: _unused, ...policy } = verdict;
+    const workflow = await deps.workflows.plan({ ...request, policy }, now);
+    if (!workflow || workflow.quorum.required <= 1) return verdict;
+    return { ...policy, verdict: 'ask', reason: `${verdict.reason} — but the ${workflow.route} workflow needs ${workflow.quorum.required} approvals, which a grant cannot give.` };
+  }
+
   const gate: Gate = {
     deps,
 
@@ -175,7 +188,7 @@ export function createGate(deps: GateDeps): Gate {
       const now = clock.now();
       const request = buildRequest(principal, input, { now, project, origin: options.origin ?? 'native', defaults: deps.defaults });
       if (input.target) assertTargetRouted(project, input.channel, input.target, deps.routing, deps.destinations?.({ ...request, target: null }) ?? []);
-      const verdict = deps.policy ? await deps.policy(request) : null;
+      const verdict = await quorumOverGrants(request, deps.policy ? await deps.policy(request) : null, now);
       const actor = actorOf(principal);
       const audit: AuditInput[] = [
         auditRow(actor, 'request.created', request, options.origin ?? 'api', {
@@ -348,6 +361,8 @@ export function createGate(deps: GateDeps): Gate {
     async autoApprove(id, by) {
       const request = await store.getRequest(id);
       if (!request || request.status !== 'pending') return false;
+      // One approver's grant never stands in for several approvers.
+      if (request.workflow && request.workflow.quorum.required > 1) return false;
       const decision: Decision = {
         outcome: 'approved',
         scope: 'once',

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createLocalEventBus } from '../core/events.js';
-import { createGate } from '../core/gate.js';
+import { createGate, type GateDeps } from '../core/gate.js';
 import { GreenlightError } from '../core/errors.js';
 import { ManualClock } from '../core/ids.js';
 import type { Principal, RequestEvent } from '../core/types.js';
@@ -17,14 +17,14 @@ const agent: Principal = { keyId: 'k', role: 'agent', name: 'bot', projects: [] 
 const person = (name: string): Principal => ({ keyId: `k-${name}`, role: 'approver', name, projects: [] });
 const T = Date.UTC(2026, 2, 2, 10, 0); // Monday 2 March 2026, 10:00 UTC
 
-function setup(workflow: Record<string, unknown>, store = new MemoryStore()) {
+function setup(workflow: Record<string, unknown>, store = new MemoryStore(), extra: Partial<GateDeps> = {}) {
   const clock = new ManualClock(T);
   const events = createLocalEventBus();
   const seen: RequestEvent[] = [];
   events.subscribe((e) => seen.push(e));
   const groups = [GroupSchema.parse({ name: 'sre', members: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'], on_call: { rotation: 'daily', time_zone: 'Europe/Berlin', start: '2026-03-02', hand_over: '09:00' } })];
   const planner = createWorkflowPlanner({ groups, workflows: [WorkflowSchema.parse({ name: 'prod', ...workflow })], owners: new Map([['bot', 'frank']]) }, store);
-  const gate = createGate({ store, events, clock, routing: { projects: [], approvers: [] }, defaults: { defaultExpiresSec: 7200, maxExpiresSec: 86400, allowApproveOnTimeout: false, maxWaitSec: 60 }, workflows: planner });
+  const gate = createGate({ store, events, clock, routing: { projects: [], approvers: [] }, defaults: { defaultExpiresSec: 7200, maxExpiresSec: 86400, allowApproveOnTimeout: false, maxWaitSec: 60 }, workflows: planner, ...extra });
   return { gate, store, clock, seen };
 }
 
@@ -112,5 +112,20 @@ describe('workflows in the gate', () => {
     later.clock.set(T + 3_600_000);
     const { request: r2 } = await later.gate.request(agent, { title: 'deploy again' });
     assert.deepEqual(r2.workflow!.ladder!.started[0].paged, [{ name: 'dave', why: 'named' }]);
+  });
+
+  it('never lets one approver\'s grant stand in for a quorum, at filing or afterwards', async () => {
+    const store = new MemoryStore();
+    const grantAllows = { policy: () => ({ verdict: 'allow' as const, rule: 'Bash(kubectl *)', reason: 'allowed by a grant alice gave', grantIds: ['grt_1'] }) };
+    const { gate } = setup({ quorum: { approvals: 2 }, approvers: ['group:sre'] }, store, grantAllows);
+    const { request } = await gate.request(agent, { title: 'deploy', tool: 'Bash', input: { command: 'kubectl apply' } });
+    assert.equal(request.status, 'pending');
+    assert.equal(request.workflow?.quorum.required, 2);
+    assert.match(request.policy!.reason, /allowed by a grant alice gave — but the prod workflow needs 2 approvals, which a grant cannot give\./);
+    assert.equal(await gate.autoApprove(request.id, { rule: 'Bash(kubectl *)', via: 'grant', comment: 'covered' }), false);
+    assert.equal((await store.getRequest(request.id))!.status, 'pending');
+    // A single-approver workflow still takes the grant.
+    const single = setup({ approvers: ['group:sre'] }, new MemoryStore(), grantAllows);
+    assert.equal((await single.gate.request(agent, { title: 'deploy' })).request.status, 'approved');
   });
 });

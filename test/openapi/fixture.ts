@@ -22,6 +22,7 @@ import { silentLogger } from '../../src/log.js';
 import { createPolicyService, type PolicyService } from '../../src/policy-service.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { createSessions } from '../../src/sessions/service.js';
+import { createWorkflowPlanner, workflowSettings } from '../../src/workflows/planner.js';
 
 export const KEYS = {
   agent: 'openapi-agent-key-0123456789',
@@ -56,7 +57,8 @@ function lazyPolicy(ready: Promise<PolicyService>): PolicyService {
   };
 }
 
-export function buildDeps(withPrincipals = true): HttpDeps {
+/** `extra`: more config (groups, workflows, approvers, ...) on top of the principals. */
+export function buildDeps(withPrincipals = true, extra: Record<string, unknown> = {}): HttpDeps {
   const config = ConfigSchema.parse(
     withPrincipals
       ? {
@@ -71,6 +73,7 @@ export function buildDeps(withPrincipals = true): HttpDeps {
             discord: { application_id: '1100000000000000001', public_key: '0'.repeat(64), bot_token: 'MTEwMDAwMDAwMDAwMDAwMDAwMQ.GxYzAb.openapi-fixture-token-0123456789', channel_id: '1500000000000000001', api_root: 'http://127.0.0.1:9' },
             slack: { mode: 'http', bot_token: 'xoxb-1111-2222-openapifixturetoken', signing_secret: SLACK_SIGNING_SECRET, channel: 'C0APPROVE', api_url: 'http://127.0.0.1:9' },
           },
+          ...extra,
         }
       : {},
   );
@@ -89,6 +92,7 @@ export function buildDeps(withPrincipals = true): HttpDeps {
     },
     policy: (request) => policy.evaluateRequest(request),
     onGrants: (grants, source) => void policy.resolveCovered(gate, grants, source),
+    ...(config.workflows.length ? { workflows: createWorkflowPlanner(workflowSettings(config), store) } : {}),
   });
   return { gate, keyring: createKeyring(config, store), config, metrics: createMetrics(), logger: silentLogger, policy, ready: async () => true, version: TEST_VERSION };
 }
