@@ -157,19 +157,6 @@ export function createGate(deps: GateDeps): Gate {
     }
   }
 
-  /**
-   * A grant is one approver's say: where a workflow needs several approvals, a grant that would
-   * allow the request is set aside and the request asks its approvers (rules in the config, set
-   * by admins, still allow).
-   */
-  async function quorumOverGrants(request: ApprovalRequest, verdict: PolicyOutcome | null, now: number): Promise<PolicyOutcome | null> {
-    if (verdict?.verdict !== 'allow' || !verdict.grantIds?.length || !deps.workflows) return verdict;
-    const { grantIds: _unused, ...policy } = verdict;
-    const workflow = await deps.workflows.plan({ ...request, policy }, now);
-    if (!workflow || workflow.quorum.required <= 1) return verdict;
-    return { ...policy, verdict: 'ask', reason: `${verdict.reason} — but the ${workflow.route} workflow needs ${workflow.quorum.required} approvals, which a grant cannot give.` };
-  }
-
   const gate: Gate = {
     deps,
 
@@ -188,7 +175,7 @@ export function createGate(deps: GateDeps): Gate {
       const now = clock.now();
       const request = buildRequest(principal, input, { now, project, origin: options.origin ?? 'native', defaults: deps.defaults });
       if (input.target) assertTargetRouted(project, input.channel, input.target, deps.routing, deps.destinations?.({ ...request, target: null }) ?? []);
-      const verdict = await quorumOverGrants(request, deps.policy ? await deps.policy(request) : null, now);
+      const verdict = await workflows.overGrants(request, deps.policy ? await deps.policy(request) : null, now);
       const actor = actorOf(principal);
       const audit: AuditInput[] = [
         auditRow(actor, 'request.created', request, options.origin ?? 'api', {
@@ -225,21 +212,12 @@ export function createGate(deps: GateDeps): Gate {
           audit.push(auditRow({ kind: 'policy', name: verdict.rule ?? 'policy' }, status === 'approved' ? 'request.auto_approved' : 'request.auto_denied', request, 'policy', { rule: verdict.rule, reason: verdict.reason }));
         }
       }
-      if (options.parkKey !== undefined) stored = { ...stored, idempotency_key: type === 'request.decided' ? null : options.parkKey };
-      if (stored.status === 'pending' && deps.workflows) {
-        const workflow = await deps.workflows.plan(stored, now);
-        if (workflow) {
-          stored = { ...stored, workflow };
-          audit[0].detail = { ...audit[0].detail, workflow: workflowSummary(workflow) };
-          if (workflow.eligible.length < workflow.quorum.required) {
-            // Fail closed now rather than wait for approvals that cannot come (the filer and the agent's owner never count).
-            const comment = `The ${workflow.route} workflow needs ${workflow.quorum.required} approvals but only ${workflow.eligible.length} approver${workflow.eligible.length === 1 ? '' : 's'} may vote on this request (${workflow.eligible.join(', ') || 'none'}); the agent's own name and its owner never count.`;
-            stored = { ...stored, status: 'denied', workflow: { ...workflow, next_at: null }, decision: { outcome: 'denied', scope: 'once', comment, conditions: null, answer: null, updated_input: null, decided_by: 'workflow', decided_by_kind: 'system', via: 'workflow', decided_at: now } };
-            type = 'request.decided';
-            audit.push(auditRow({ kind: 'system', name: 'workflow' }, 'request.denied', request, 'workflow', { reason: comment }));
-          }
-        }
+      if (stored.status === 'pending') {
+        const attached = await workflows.attach(stored, audit, now);
+        stored = attached.request;
+        if (attached.request.status !== 'pending') type = 'request.decided';
       }
+      if (options.parkKey !== undefined) stored = { ...stored, idempotency_key: type === 'request.decided' ? null : options.parkKey };
       // A request decided by policy is still announced as created (for the record) and decided.
       const created = effectsFor('request.created', stored, audit);
       const extra = type === 'request.decided' ? (deps.deliveries?.({ type, request: stored, at: now }) ?? []) : [];
@@ -405,11 +383,6 @@ export function createGate(deps: GateDeps): Gate {
     },
   };
   return gate;
-}
-
-/** What the audit log records of a new request's workflow: its route, quorum and whom the first step asked. */
-function workflowSummary(w: Workflow): Record<string, unknown> {
-  return { route: w.route, approvals: w.quorum.required, deny: w.quorum.deny, eligible: w.eligible, ...(w.ladder ? { step: 1, of: w.ladder.steps.length, asked: w.ladder.started.at(-1)?.paged ?? [] } : {}) };
 }
 
 /** Whether a retried create names the same action as the stored one. */

@@ -1,5 +1,6 @@
-// The gate's side of team workflows: counting a vote (and, when it completes the quorum or a
-// denial ends it, settling the request in the same compare-and-set), and moving an escalation
+// The gate's side of team workflows: attaching the workflow a new request follows (and keeping
+// one approver's grant from standing in for a quorum), counting a vote (and, when it completes
+// the quorum or a denial ends it, settling the request in the same compare-and-set), and moving an escalation
 // ladder on when a step's wait is over (the expiry sweeper calls escalateDue on the leader). Every
 // write goes through store.advanceWorkflow against the revision it was computed from; a write that
 // loses to a concurrent vote or step (on any instance) reads the request again and recounts.
@@ -10,7 +11,7 @@ import { buildDecision } from './build-request.js';
 import { GreenlightError } from './errors.js';
 import type { Clock } from './ids.js';
 import type { DecideParsed } from './request-input.js';
-import type { ApprovalRequest, Actor, Decision, Principal, RequestEvent, RequestEventType, Status } from './types.js';
+import type { ApprovalRequest, Actor, Decision, PolicyVerdict, Principal, RequestEvent, RequestEventType, Status } from './types.js';
 import { applyVote, ladderText, nextStep, progressText, quorumComment, type Vote, type Workflow } from './workflow.js';
 import type { AuditInput, Effects, Grant, OutboxInput, Store } from '../store/store.js';
 import { grantsForDecision } from './grants.js';
@@ -43,6 +44,14 @@ function assertPlainVote(wf: Workflow, input: DecideParsed): void {
 }
 
 const MAX_RETRIES = 50;
+
+/** The policy's verdict with the grants that allowed it (core/gate.ts PolicyOutcome). */
+type GrantedVerdict = PolicyVerdict & { grantIds?: string[] };
+
+/** What the audit log records of a new request's workflow: its route, quorum and whom the first step asked. */
+function summary(w: Workflow): Record<string, unknown> {
+  return { route: w.route, approvals: w.quorum.required, deny: w.quorum.deny, eligible: w.eligible, ...(w.ladder ? { step: 1, of: w.ladder.steps.length, asked: w.ladder.started.at(-1)?.paged ?? [] } : {}) };
+}
 
 export function createWorkflowGate(deps: WorkflowGateDeps) {
   const { store, clock } = deps;
@@ -92,6 +101,37 @@ export function createWorkflowGate(deps: WorkflowGateDeps) {
   }
 
   return {
+    /**
+     * At filing: the workflow a pending request follows, recorded in its `request.created` audit
+     * row. When the people who may vote cannot reach the quorum (the agent's own name and its
+     * owner never count), the request is denied at once instead of waiting for approvals that
+     * cannot come.
+     */
+    async attach(request: ApprovalRequest, audit: AuditInput[], now: number): Promise<{ request: ApprovalRequest }> {
+      const workflow = deps.resolver ? await deps.resolver.plan(request, now) : null;
+      if (!workflow) return { request };
+      audit[0].detail = { ...audit[0].detail, workflow: summary(workflow) };
+      if (workflow.eligible.length >= workflow.quorum.required) return { request: { ...request, workflow } };
+      const n = workflow.eligible.length;
+      const comment = `The ${workflow.route} workflow needs ${workflow.quorum.required} approvals but only ${n} approver${n === 1 ? '' : 's'} may vote on this request (${workflow.eligible.join(', ') || 'none'}); the agent's own name and its owner never count.`;
+      audit.push(deps.auditRow({ kind: 'system', name: 'workflow' }, 'request.denied', request, 'workflow', { reason: comment }));
+      const decision: Decision = { outcome: 'denied', scope: 'once', comment, conditions: null, answer: null, updated_input: null, decided_by: 'workflow', decided_by_kind: 'system', via: 'workflow', decided_at: now };
+      return { request: { ...request, status: 'denied', workflow: { ...workflow, next_at: null }, decision } };
+    },
+
+    /**
+     * A grant is one approver's say: where a workflow needs several approvals, a grant that would
+     * allow the request is set aside and the request asks its approvers (allow rules in the config,
+     * set by admins, still allow).
+     */
+    async overGrants(request: ApprovalRequest, verdict: GrantedVerdict | null, now: number): Promise<GrantedVerdict | null> {
+      if (verdict?.verdict !== 'allow' || !verdict.grantIds?.length || !deps.resolver) return verdict;
+      const { grantIds: _unused, ...policy } = verdict;
+      const workflow = await deps.resolver.plan({ ...request, policy }, now);
+      if (!workflow || workflow.quorum.required <= 1) return verdict;
+      return { ...policy, verdict: 'ask', reason: `${verdict.reason} — but the ${workflow.route} workflow needs ${workflow.quorum.required} approvals, which a grant cannot give.` };
+    },
+
     /** A human's answer to a workflow request: counted as their vote; settles the request when it decides it. */
     async castVote(principal: Principal, request: ApprovalRequest & { workflow: Workflow }, input: DecideParsed, via: string): Promise<ApprovalRequest> {
       assertPlainVote(request.workflow, input);
