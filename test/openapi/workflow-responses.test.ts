@@ -12,7 +12,7 @@ const conforms = conformsTo(spec);
 describe('workflow routes: live responses match the document', () => {
   const deps = buildDeps(true, {
     approvers: [
-      { name: 'alice', key: 'openapi-approver-key-01234567', telegram_user_id: 111, discord_user_id: '1400000000000000001' },
+      { name: 'alice', key: 'openapi-approver-key-01234567', telegram_user_id: 111, discord_user_id: '1400000000000000001', slack_user_id: 'U0ALICE01' },
       { name: 'bob', telegram_user_id: 112 },
     ],
     groups: [{ name: 'sre', members: ['alice', 'bob'], on_call: { rotation: 'daily', time_zone: 'Europe/Berlin', start: '2026-01-05' } }],
