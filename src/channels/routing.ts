@@ -2,9 +2,12 @@
 // agent never picks: the conversation the agent hinted if it is one of the project's routes to this
 // channel; else those routes; else the channel's defaults; plus each routed approver's own direct
 // conversation, as the channel's setting says (`always`; `fallback`: only when nothing else covers
-// the request; `never`). In order, without duplicates. Pure.
-import type { ApprovalRequest } from '../core/types.js';
+// the request; `never`). A request on an escalation ladder (src/core/workflow.ts) goes where the
+// ladder's started steps say instead: their chats on this channel and the direct conversations of
+// the people they asked here. In order, without duplicates. Pure.
+import type { ApprovalRequest, RequestEvent } from '../core/types.js';
 import type { ApproverIdentity, ChannelContext } from './channel.js';
+import { ladderTargets, stepStarted } from './workflow-view.js';
 
 export interface RouteOptions {
   /** Where a request goes when its project has no route to this channel. */
@@ -14,6 +17,8 @@ export interface RouteOptions {
 }
 
 export function routeTargets(request: ApprovalRequest, channel: string, options: RouteOptions, ctx: Pick<ChannelContext, 'config' | 'approversFor'>): string[] {
+  const ladder = ladderTargets(request, channel);
+  if (ladder) return [...new Set([...ladder, ...directOf(ctx.approversFor(request, channel), options)])];
   const project = request.project ? ctx.config.projects.find((p) => p.name === request.project) : undefined;
   const routes = (project?.routes ?? []).filter((r) => r.channel === channel).map((r) => r.target);
   let out: string[];
@@ -28,4 +33,18 @@ export function routeTargets(request: ApprovalRequest, channel: string, options:
     }
   }
   return [...new Set(out)];
+}
+
+const directOf = (approvers: ApproverIdentity[], options: RouteOptions): string[] => (options.direct ? approvers.flatMap((a) => options.direct!.of(a) ?? []) : []);
+
+/**
+ * Where a ladder step this event started is announced on `channel` now: the step's chats here and
+ * the direct conversations of the people it asked here (empty unless the event started a step).
+ * Conversations that already have the card keep it; the channel refreshes it.
+ */
+export function stepTargets(event: RequestEvent, channel: string, options: Pick<RouteOptions, 'direct'>, ctx: Pick<ChannelContext, 'approversFor'>): string[] {
+  const started = stepStarted(event, channel);
+  if (!started) return [];
+  const asked = ctx.approversFor(event.request, channel).filter((a) => started.approvers.includes(a.name));
+  return [...new Set([...started.targets, ...directOf(asked, { defaults: [], ...options })])];
 }

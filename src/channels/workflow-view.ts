@@ -4,7 +4,7 @@
 // Channels ask these instead of reading the workflow, so Telegram, email, ntfy, the dashboard and
 // the chat channels still to come (Slack, Discord) ask the same people and say the same thing.
 import type { ApprovalRequest, RequestEvent } from '../core/types.js';
-import { workflowLines, type StartedStep, type Workflow } from '../core/workflow.js';
+import { progressText, workflowLines, type StartedStep, type Workflow } from '../core/workflow.js';
 
 const onChannel = (wf: Workflow, s: StartedStep, channel: string | undefined) => {
   const plan = wf.ladder!.steps[s.step];
@@ -51,4 +51,9 @@ export function stepStarted(event: RequestEvent, channel: string): { approvers: 
 export function progressLines(r: Pick<ApprovalRequest, 'workflow' | 'status'>): string[] {
   const lines = workflowLines(r.workflow);
   return r.status === 'pending' ? lines : lines.slice(0, r.workflow && (r.workflow.quorum.required > 1 || r.workflow.votes.length) ? 1 : 0);
+}
+
+/** What a chat channel tells an approver whose vote left the request pending ("Your vote counted: 1 of 2 approvals — alice approved."); null once it is settled. */
+export function voteCountedText(r: Pick<ApprovalRequest, 'workflow' | 'status'>): string | null {
+  return r.status === 'pending' && r.workflow ? `🗳 Your vote counted: ${progressText(r.workflow)}. The request waits for more approvals.` : null;
 }

@@ -39,7 +39,7 @@ export interface StepPlan {
   who: string[];
   /** The channels its people are asked on (null: every channel that can reach them). */
   channels: string[] | null;
-  /** Chats, topics, addresses the step posts to besides people (`telegram:-100…`, `slack:#sre`). */
+  /** Chats, topics, addresses the step posts to besides people (`telegram:-100…`, `slack:C0123SRE`). */
   targets: RouteTarget[];
   /** How long the step waits before the next one starts (null: until the request's own deadline). */
   wait_ms: number | null;

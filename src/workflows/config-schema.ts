@@ -60,8 +60,8 @@ export const GroupSchema = z
  * is on call in a group when the step starts (`oncall:sre`).
  */
 const who = z.string().regex(/^((group|oncall):)?[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/, 'an approver name, group:<group> or oncall:<group>');
-/** A chat, topic or address a step posts to besides people: `telegram:-1001234`, `slack:#sre`, `ntfy:sre-alerts`. */
-const target = z.string().min(3).max(300).regex(/^[a-z][a-z0-9_-]{0,39}:\S.*$/, 'channel:target, e.g. telegram:-1001234 or slack:#sre');
+/** A chat, topic or address a step posts to besides people: `telegram:-1001234`, `slack:C0123SRE`, `ntfy:sre-alerts`. */
+const target = z.string().min(3).max(300).regex(/^[a-z][a-z0-9_-]{0,39}:\S.*$/, 'channel:target, e.g. telegram:-1001234 or slack:C0123SRE');
 
 export const StepSchema = z
   .object({
@@ -114,3 +114,8 @@ export type GroupConfig = z.infer<typeof GroupSchema>;
 export type OnCallConfig = z.infer<typeof OnCallSchema>;
 export type WorkflowConfig = z.infer<typeof WorkflowSchema>;
 export type StepConfig = z.infer<typeof StepSchema>;
+
+/** The ladder targets on one channel (`slack:C0123`): where each is written, and the target after the prefix. The channel checks their form. */
+export function stepTargetsOn(workflows: readonly WorkflowConfig[], channel: string): { where: string; target: string }[] {
+  return workflows.flatMap((w) => w.ladder.flatMap((s, i) => s.targets.filter((t) => t.startsWith(`${channel}:`)).map((t) => ({ where: `workflows[${w.name}].ladder[${i}].targets`, target: t.slice(channel.length + 1) }))));
+}

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../config/load.js';
 import { parseSection, serviceUrl } from '../config-section.js';
 import type { Config } from '../../config/schema.js';
+import { stepTargetsOn } from '../../workflows/config-schema.js';
 
 export const DISCORD = 'discord';
 
@@ -47,7 +48,7 @@ export type DiscordConfigInput = z.input<typeof DiscordConfigSchema>;
 export type DiscordSettings = z.output<typeof DiscordConfigSchema>;
 
 /** The parsed `channels.discord`, or null when the section is absent. Throws ConfigError saying what to fix. */
-export function parseDiscordSettings(config: Pick<Config, 'channels' | 'approvers' | 'projects'>): DiscordSettings | null {
+export function parseDiscordSettings(config: Pick<Config, 'channels' | 'approvers' | 'projects'> & Partial<Pick<Config, 'workflows'>>): DiscordSettings | null {
   const raw = config.channels[DISCORD];
   if (raw === undefined || raw === null) return null;
   const s = parseSection(DiscordConfigSchema, raw, DISCORD, 'Discord');
@@ -61,6 +62,9 @@ export function parseDiscordSettings(config: Pick<Config, 'channels' | 'approver
     p.routes.forEach((r, i) => {
       if (r.channel === DISCORD && !SNOWFLAKE.test(r.target)) problems.push(`projects[${p.name}].routes[${i}].target: "${r.target.slice(0, 80)}" is not a Discord channel id (17–20 digits, in quotes).`);
     });
+  }
+  for (const t of stepTargetsOn(config.workflows ?? [], DISCORD)) {
+    if (!SNOWFLAKE.test(t.target)) problems.push(`${t.where}: "discord:${t.target.slice(0, 80)}" is not a Discord channel id (17–20 digits, in quotes).`);
   }
   const routed = config.projects.some((p) => p.routes.some((r) => r.channel === DISCORD));
   if (!routed && s.channel_id === null) problems.push('no channel_id and no project routes to discord, so no request would ever be posted: set channels.discord.channel_id (right-click the channel → Copy Channel ID).');

@@ -2,9 +2,11 @@
 // and forms. A renderer (render.ts, modals.ts, over the channel-neutral card and offer) plus a
 // transport (a small REST client, api.ts) plus one inbound route (interactions.ts).
 //   plan   — which Discord channels see a request (server routing: the project's discord routes,
-//            else channels.discord.channel_id), and one update of every card once it is settled.
+//            else channels.discord.channel_id; on an escalation ladder, the channels of its started
+//            steps), and one update of every card once it is settled or a workflow moved (a vote
+//            counted, a ladder step started: then also where that step is announced).
 //   send   — posts a card (once: Discord's enforce_nonce makes a retried post return the first
-//            message), or edits every card of a settled request; 429 waits retry_after, 5xx and the
+//            message), or edits every card of a request as it is now; 429 waits retry_after, 5xx and the
 //            network are retried by the outbox, other refusals go dead with what to fix.
 //   start  — GET /users/@me: a wrong token stops the server with what to do; a default channel the
 //            bot cannot see is reported.
@@ -21,7 +23,7 @@ import { editAll } from '../edit-all.js';
 import { digestTarget } from '../digest-target.js';
 import { inboundTracker } from '../health.js';
 import { digestMessage } from './digest.js';
-import { routeTargets } from '../routing.js';
+import { routeTargets, stepTargets } from '../routing.js';
 import { createDiscordApi, DiscordApiError, isGone, toDeliveryError, type DiscordApi } from './api.js';
 import { DISCORD, parseDiscordSettings, type DiscordSettings } from './config.js';
 import { INTERACTIONS_PATH, interactionRoutes } from './interactions.js';
@@ -79,9 +81,12 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     if (now && now.status !== 'pending') await update(now);
   }
 
-  /** Edits every card of a settled request to its outcome, without buttons. */
+  /**
+   * Edits every card of a request as it is now: settled, to its outcome without buttons; pending (a
+   * vote counted, a ladder step started), with its buttons and where the workflow stands. A request
+   * settled while a pending edit was under way is edited again, so no card keeps stale buttons.
+   */
   async function update(r: ApprovalRequest): Promise<void> {
-    if (r.status === 'pending') return;
     const refs = (await store.listChannelMessages(r.id)).filter((m) => m.channel === DISCORD);
     const body = renderCard(r, ctx).body;
     await editAll(
@@ -93,9 +98,12 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
       {
         skip: isGone,
         toDeliveryError,
-        leave: (ref, d) => logger.warn('discord: a card of a settled request cannot be edited; leaving it', { request_id: r.id, channel_id: ref.target, message_id: ref.message_id, error: d.message }),
+        leave: (ref, d) => logger.warn('discord: a card cannot be edited; leaving it', { request_id: r.id, channel_id: ref.target, message_id: ref.message_id, error: d.message }),
       },
     );
+    if (r.status !== 'pending') return;
+    const now = await store.getRequest(r.id);
+    if (now && now.status !== 'pending') await update(now);
   }
 
   const item = (r: ApprovalRequest, at: number, target: string, payload: Payload): OutboxInput => ({ id: newId('dlv', at), kind: DISCORD, target, request_id: r.id, payload, created_at: at, next_attempt_at: at });
@@ -110,7 +118,9 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
         return channelsFor(r, settings, ctx).map((id) => item(r, event.at, id, { op: 'announce', channel_id: id }));
       }
       if (r.decision?.decided_by_kind === 'policy' && r.decision.decided_at === r.created_at) return [];
-      return [item(r, event.at, 'messages', { op: 'update' })];
+      // A ladder step started: its Discord channels hear of it now (one that has the card keeps it, refreshed).
+      const announce = stepTargets(event, DISCORD, {}, ctx);
+      return [item(r, event.at, 'messages', { op: 'update' }), ...announce.map((id) => item(r, event.at, id, { op: 'announce', channel_id: id }))];
     },
 
     destinations: (r: ApprovalRequest) => channelsFor(r, settings, ctx),

@@ -30,6 +30,7 @@ import { givenFrom, modalFor, submittedValues } from './modals.js';
 import { NO_MENTIONS, renderCard, type MessageBody } from './render.js';
 import { FILER_NOTE } from '../offer.js';
 import { refusalFor } from '../who-decides.js';
+import { voteCountedText } from '../workflow-view.js';
 import { checkSignature, MAX_SKEW_SEC, publicKeyFromHex } from './verify.js';
 
 export const INTERACTIONS_PATH = '/v1/discord/interactions';
@@ -192,11 +193,15 @@ async function decide(deps: InteractionDeps, i: Interaction, request: ApprovalRe
   try {
     const decided = await ctx.gate.decide(principal, request.id, d.input, DISCORD);
     ctx.metrics.inc('greenlight_discord_decisions_total', { outcome: decided.status });
+    // A vote that leaves a workflow pending: every card is refreshed through the outbox; the voter hears it counted.
+    const counted = voteCountedText(decided);
+    if (counted) return say(counted);
     const outcome = describeOutcome(decided);
     const text = `${decided.status === 'denied' ? '🚫' : '✅'} ${outcome.charAt(0).toUpperCase()}${outcome.slice(1)}.`;
     return i.messageId ? { text, card: renderCard(decided, ctx).body } : say(text);
   } catch (err) {
     if (!isGreenlightError(err) || err.status >= 500) throw err;
+    if (err.code === 'ALREADY_VOTED') return say(`${err.message} Your vote was not counted again.`);
     if (err.code === 'ALREADY_DECIDED') {
       const now = await ctx.store.getRequest(request.id);
       return say(now ? settledText(now) : err.message);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../config/load.js';
 import { parseSection, serviceUrl } from '../config-section.js';
 import type { Config } from '../../config/schema.js';
+import { stepTargetsOn } from '../../workflows/config-schema.js';
 
 /** A conversation id as Slack writes it: public (C…), private (G…) or direct (D…) channel. */
 export const CONVERSATION_ID = /^[CGD][A-Z0-9]{2,30}$/;
@@ -46,7 +47,7 @@ export type SlackConfigInput = z.input<typeof SlackConfigSchema>;
 export type SlackSettings = z.output<typeof SlackConfigSchema>;
 
 /** The parsed `channels.slack`, or null when the section is absent. Throws ConfigError saying what to fix. */
-export function parseSlackSettings(config: Pick<Config, 'channels' | 'approvers' | 'admins' | 'projects'>): SlackSettings | null {
+export function parseSlackSettings(config: Pick<Config, 'channels' | 'approvers' | 'admins' | 'projects'> & Partial<Pick<Config, 'workflows'>>): SlackSettings | null {
   const raw = config.channels.slack;
   if (raw === undefined || raw === null) return null;
   const s = parseSection(SlackConfigSchema, raw, 'slack', 'Slack');
@@ -63,6 +64,9 @@ export function parseSlackSettings(config: Pick<Config, 'channels' | 'approvers'
     p.routes.forEach((r, i) => {
       if (r.channel === 'slack' && !CONVERSATION_ID.test(r.target)) problems.push(`projects[${p.name}].routes[${i}].target: "${r.target.slice(0, 80)}" is not a Slack channel id (C…, G… or D…).`);
     });
+  }
+  for (const t of stepTargetsOn(config.workflows ?? [], 'slack')) {
+    if (!CONVERSATION_ID.test(t.target) && !USER_ID.test(t.target)) problems.push(`${t.where}: "slack:${t.target.slice(0, 80)}" is not a Slack channel id (C…, G…, D…) or member id (U…, W…).`);
   }
   const routed = config.projects.some((p) => p.routes.some((r) => r.channel === 'slack'));
   if (!routed && !s.channel && s.approver_dms === 'never') problems.push('no channel, no project routes to slack, and approver_dms: never, so no request would ever reach Slack: set channels.slack.channel.');

@@ -13,6 +13,7 @@ import { USER_ID } from './config.js';
 import { escapeMrkdwn } from './escape.js';
 import { auditRefusal, CHANNEL, type SlackDeps } from './deps.js';
 import { refusalFor } from '../who-decides.js';
+import { voteCountedText } from '../workflow-view.js';
 import { decodeOrigin, modalFor, MODAL_CALLBACK, readSubmission } from './modals.js';
 import { pendingList } from './pending.js';
 import { refuse, validInteraction, type Interaction } from './payload.js';
@@ -92,10 +93,14 @@ export function createInbound(deps: SlackDeps) {
     const d = decisionFor(request, choice, given);
     if (!d.ok) return whisper(channel, who.id, TEXT.failed(d.error));
     try {
-      await ctx.gate.decide(principal, request.id, d.input, CHANNEL);
+      const decided = await ctx.gate.decide(principal, request.id, d.input, CHANNEL);
       ctx.metrics.inc('greenlight_slack_decisions_total', { choice: choice.kind });
+      // A vote that leaves a workflow pending: the card is refreshed for everyone; the voter hears it counted.
+      const counted = voteCountedText(decided);
+      if (counted) await whisper(channel, who.id, counted);
     } catch (err) {
       if (!isGreenlightError(err)) throw err;
+      if (err.code === 'ALREADY_VOTED') return whisper(channel, who.id, `${err.message} Your vote was not counted again.`);
       if (err.code === 'ALREADY_DECIDED') {
         const x = err.details ?? {};
         return whisper(channel, who.id, alreadyDecidedText(String(x.status ?? 'decided'), x.decided_by ? String(x.decided_by) : null, x.via ? String(x.via) : null));

@@ -1,17 +1,19 @@
 // The outbox side of the Slack channel. `plan` says where a request goes (server routing: the
 // project's slack routes, the one the agent hinted if it is among them, else channels.slack.channel;
 // plus approvers' direct messages by approver_dms) and, once it is settled, that every message about
-// it is to be edited. `send` posts a card (and, when the card had to be cut, the whole text as a
-// file in its thread) or edits every card with chat.update. Both are idempotent: the worker
+// it is to be edited; on an escalation ladder, also where a step that just started is announced.
+// `send` posts a card (and, when the card had to be cut, the whole text as a file in its thread) or
+// edits every card with chat.update — a settled one without buttons, a pending one (a vote counted,
+// a step started) with its buttons and where the workflow stands. Both are idempotent: the worker
 // retries them after any failure, and a retry neither posts twice nor loses an edit.
 import { newId } from '../../core/ids.js';
 import type { ApprovalRequest, RequestEvent } from '../../core/types.js';
 import { DeliveryError } from '../../delivery/delivery-error.js';
 import type { OutboxInput, OutboxItem } from '../../store/store.js';
-import type { ChannelContext } from '../channel.js';
+import type { ApproverIdentity, ChannelContext } from '../channel.js';
 import { fullText } from '../card.js';
 import { editAll } from '../edit-all.js';
-import { routeTargets } from '../routing.js';
+import { routeTargets, stepTargets } from '../routing.js';
 import { toDeliveryError } from './api.js';
 import { renderCard } from './blocks.js';
 import type { SlackSettings } from './config.js';
@@ -23,8 +25,10 @@ import { CHANNEL, REF, type SlackDeps } from './deps.js';
  * direct messages (approver_dms: always, or fallback when nothing else covers the request).
  */
 export function destinationsFor(request: ApprovalRequest, settings: SlackSettings, ctx: Pick<ChannelContext, 'config' | 'approversFor'>): string[] {
-  return routeTargets(request, CHANNEL, { defaults: settings.channel ? [settings.channel] : [], direct: { when: settings.approver_dms, of: (a) => a.slack_user_id } }, ctx);
+  return routeTargets(request, CHANNEL, { defaults: settings.channel ? [settings.channel] : [], direct: { when: settings.approver_dms, of: dmOf } }, ctx);
 }
+
+const dmOf = (a: ApproverIdentity) => a.slack_user_id;
 
 type Payload = { op: 'announce'; to: string } | { op: 'update' };
 
@@ -40,7 +44,9 @@ export function planSlack(event: RequestEvent, settings: SlackSettings, ctx: Pic
   }
   const d = r.decision;
   if (d && d.decided_by_kind === 'policy' && d.decided_at === r.created_at) return [];
-  return [item('messages', { op: 'update' })];
+  // A ladder step started: its channels and people hear of it now (a conversation that has the card keeps it, refreshed).
+  const announce = stepTargets(event, CHANNEL, { direct: { when: 'always', of: dmOf } }, ctx);
+  return [item('messages', { op: 'update' }), ...announce.map((to) => item(to, { op: 'announce', to }))];
 }
 
 export function createOutbound(deps: SlackDeps) {
@@ -68,19 +74,25 @@ export function createOutbound(deps: SlackDeps) {
     }
     // Settled while we posted? The update item may have run before the card was recorded.
     const now = await store.getRequest(request.id);
-    if (now && now.status !== 'pending') await finalize(now);
+    if (now && now.status !== 'pending') await editCards(now);
   }
 
-  /** Edits every card of a settled request to say who decided it, without buttons (../edit-all.ts). */
-  async function finalize(request: ApprovalRequest): Promise<void> {
-    if (request.status === 'pending') return;
+  /**
+   * Edits every card of a request as it is now (../edit-all.ts): settled, to say who decided it,
+   * without buttons; pending, with its buttons and where the votes and the ladder stand. A request
+   * settled while a pending edit was under way is edited again, so no card keeps stale buttons.
+   */
+  async function editCards(request: ApprovalRequest): Promise<void> {
     const card = renderCard(request, view());
     const refs = (await store.listChannelMessages(request.id)).filter((r) => r.channel === REF.card);
     await editAll(refs, (ref) => api.update({ channel: ref.target, ts: ref.message_id, text: card.text, blocks: card.blocks }), {
       skip: () => false, // a deleted card is a permanent refusal: left, with a warning
       toDeliveryError: (err, ref) => toDeliveryError(err, `chat.update of ${ref.target}/${ref.message_id}`),
-      leave: (ref, d) => logger.warn('slack: a card of a settled request cannot be edited; leaving it', { request_id: request.id, channel: ref.target, ts: ref.message_id, error: d.message }),
+      leave: (ref, d) => logger.warn('slack: a card cannot be edited; leaving it', { request_id: request.id, channel: ref.target, ts: ref.message_id, error: d.message }),
     });
+    if (request.status !== 'pending') return;
+    const now = await store.getRequest(request.id);
+    if (now && now.status !== 'pending') await editCards(now);
   }
 
   async function send(item: OutboxItem): Promise<void> {
@@ -88,10 +100,10 @@ export function createOutbound(deps: SlackDeps) {
     if (!payload) throw new DeliveryError(`slack outbox item ${item.id} has an unknown payload`, { permanent: true });
     const request = item.request_id ? await store.getRequest(item.request_id) : null;
     if (!request) throw new DeliveryError(`request ${item.request_id} does not exist any more`, { permanent: true });
-    if (payload.op === 'update') return finalize(request);
+    if (payload.op === 'update') return editCards(request);
     if (!destinationsFor(request, deps.settings, ctx).includes(payload.to)) return void logger.info('slack: destination no longer routed for this request; not posting', { request_id: request.id, to: payload.to });
     return announce(request, payload.to);
   }
 
-  return { send, finalize };
+  return { send, editCards };
 }

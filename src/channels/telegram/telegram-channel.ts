@@ -14,7 +14,7 @@ import type { ApprovalRequest, RequestEvent } from '../../core/types.js';
 import type { OutboxInput } from '../../store/store.js';
 import type { ApproverIdentity, Channel, ChannelContext, ChannelFactory } from '../channel.js';
 import { digestTarget } from '../digest-target.js';
-import { routeTargets } from '../routing.js';
+import { routeTargets, stepTargets } from '../routing.js';
 import { createBot, startupProblem, toDeliveryError, type ApiTransformer } from './api.js';
 import { inboundTracker } from '../health.js';
 import { parseTelegramSettings, type TelegramSettings } from './config.js';
@@ -25,7 +25,6 @@ import { createOutbound } from './outbound.js';
 import { createPoller } from './polling.js';
 import { telegramRoutes } from './routes.js';
 import { contextOfAgent } from '../../config/contexts.js';
-import { ladderTargets, stepStarted } from '../workflow-view.js';
 
 export interface TelegramChannelOptions {
   /** grammY API transformers, outermost last (tests record calls and stand in for methods an emulator lacks). */
@@ -38,12 +37,10 @@ export interface TelegramChannelOptions {
  * private chat (approver_chats: always, or fallback when nothing else covers the request).
  */
 export function chatsFor(request: ApprovalRequest, settings: TelegramSettings, ctx: Pick<ChannelContext, 'config' | 'approversFor'>): string[] {
-  // A ladder names the chats and people of each step: those started so far.
-  const ladder = ladderTargets(request, CHANNEL);
-  if (ladder) return [...new Set([...ladder, ...ctx.approversFor(request, CHANNEL).flatMap((a) => (a.telegram_user_id !== undefined ? [String(a.telegram_user_id)] : []))])];
-  const of = (a: ApproverIdentity) => (a.telegram_user_id === undefined ? undefined : String(a.telegram_user_id));
-  return routeTargets(request, CHANNEL, { defaults: settings.chats, direct: { when: settings.approver_chats, of } }, ctx);
+  return routeTargets(request, CHANNEL, { defaults: settings.chats, direct: { when: settings.approver_chats, of: chatOf } }, ctx);
 }
+
+const chatOf = (a: ApproverIdentity) => (a.telegram_user_id === undefined ? undefined : String(a.telegram_user_id));
 
 /** Outbox items for an event. Pure: the gate calls it inside its transaction. */
 export function planTelegram(event: RequestEvent, settings: TelegramSettings, ctx: Pick<ChannelContext, 'config' | 'approversFor'>, now: number): OutboxInput[] {
@@ -65,8 +62,7 @@ export function planTelegram(event: RequestEvent, settings: TelegramSettings, ct
   const d = request.decision;
   if (d && d.decided_by_kind === 'policy' && d.decided_at === request.created_at) return [];
   // A ladder step started: its chats and people hear of it now (a chat that has the card already keeps it, refreshed).
-  const started = stepStarted(event, CHANNEL);
-  const announce = started ? [...new Set([...started.targets, ...ctx.approversFor(request, CHANNEL).filter((a) => started.approvers.includes(a.name) && a.telegram_user_id !== undefined).map((a) => String(a.telegram_user_id))])] : [];
+  const announce = stepTargets(event, CHANNEL, { direct: { when: 'always', of: chatOf } }, ctx);
   return [item('messages', { op: 'update' }), ...announce.map((chat) => item(chat, { op: 'announce', chat_id: chat, reason: 'routed' }))];
 }
 
