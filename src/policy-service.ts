@@ -27,7 +27,8 @@ export interface PolicyScope {
 
 export interface PolicyService {
   /** The gate's policy hook. */
-  evaluateRequest(request: ApprovalRequest): Promise<PolicyOutcome>;
+  /** `excludeGrants`: grants not to rely on (their last use went to another request; src/core/grant-uses.ts). */
+  evaluateRequest(request: ApprovalRequest, options?: { excludeGrants?: string[] }): Promise<PolicyOutcome>;
   /** A dry run: what would happen to this action for this agent/project/session. */
   dryRun(action: PolicyAction, scope: Omit<PolicyScope, 'cwd'>): Promise<Evaluation & { suggestions: GrantSuggestion[] }>;
   /** A project's policy from the config alone (no grants, no agent context): what suggested rules are tested against. */
@@ -102,9 +103,10 @@ export async function createPolicyService(deps: { config: Config; configFile: st
   }
 
   return {
-    async evaluateRequest(request) {
+    async evaluateRequest(request, options) {
       const scope = { agent: request.agent, project: request.project, session_id: request.session_id };
-      const grants = await grantsFor(scope);
+      const excluded = options?.excludeGrants ?? [];
+      const grants = (await grantsFor(scope)).filter((g) => !excluded.includes(g.id));
       const ctx = contextFor(scope, grants);
       const ev = evaluate(actionOf(request), ctx);
       const trace = ev.trace.slice(0, MAX_TRACE).map((t) => ({ subject: t.subject, verdict: t.verdict, rule: t.rule, reason: t.reason }));
@@ -149,11 +151,10 @@ export async function createPolicyService(deps: { config: Config; configFile: st
           const scope = { agent: candidate.agent, project: candidate.project, session_id: candidate.session_id };
           const covered = isExactRule(grant.rule) ? exactRuleFor(candidate) === grant.rule && evaluate(actionOf(candidate), contextFor(scope, [])).verdict !== 'deny' : grantCovers(grant.rule, actionOf(candidate), contextFor(scope, (await grantsFor(scope)).filter((g) => g.id !== grant.id)));
           if (!covered) continue;
+          // A use is spent first (a compare-and-set): a grant with none left approves nothing more.
+          if (!(await store.useGrant(grant.id, deps.now()))) break;
           const ok = await gate.autoApprove(candidate.id, { rule: grant.rule, via: 'grant', comment: `covered by grant ${grant.id}${source ? ` given on ${source.id}` : ''}` });
-          if (ok) {
-            resolved++;
-            await store.useGrant(grant.id, deps.now());
-          }
+          if (ok) resolved++;
         }
       }
       if (resolved) deps.logger.info('grant resolved pending requests', { count: resolved });

@@ -122,7 +122,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
       allowApproveOnTimeout: config.requests.allow_approve_on_timeout,
       maxWaitSec: config.requests.max_wait_sec,
     },
-    policy: options.policy ?? ((request) => policy.evaluateRequest(request)),
+    policy: options.policy ?? ((request, o) => policy.evaluateRequest(request, o)),
     onGrants: (grants, source) => void policy.resolveCovered(gate, grants, source).catch((err) => logger.error('resolving requests covered by a grant failed', { err })),
     deliveries: (event) => traced([...(delivery?.plan(event) ?? []), ...channels.flatMap((c) => c.plan(event))]),
     trace: currentTrace,

@@ -10,7 +10,8 @@ import { CreateRequestSchema, DecideSchema, describeIssues, type CreateRequestIn
 import { assertTargetRouted, resolveProject, type RouteTarget, type RoutingSettings } from './routing.js';
 import type { ApprovalRequest, Actor, Decision, Origin, PolicyVerdict, Principal, RequestEvent, RequestEventType, Status } from './types.js';
 import type { AuditEntry, AuditInput, Effects, Grant, OutboxInput, RequestFilter, RequestPage, Store } from '../store/store.js';
-import { grantsForDecision } from './grants.js';
+import { grantAuditDetail, grantsForDecision } from './grants.js';
+import { verdictSpendingGrants, type PolicyFn } from './grant-uses.js';
 import { createWorkflowGate, type WorkflowResolver } from './workflow-gate.js';
 import type { Workflow } from './workflow.js';
 
@@ -28,8 +29,8 @@ export interface GateDeps {
   /** Where the channels send a request by the server's own routing (an agent's target may name one). */
   destinations?: (request: ApprovalRequest) => RouteTarget[];
   defaults: RequestDefaults & { maxWaitSec: number };
-  /** Runs before any human hears of a request. */
-  policy?: (request: ApprovalRequest) => Promise<PolicyOutcome | null> | PolicyOutcome | null;
+  /** Runs before any human hears of a request (without the grants named in excludeGrants: their uses ran out). */
+  policy?: PolicyFn;
   /** Outbox items (webhooks, callbacks, channel sends) that an event causes. */
   deliveries?: (event: RequestEvent) => OutboxInput[];
   /** Refuses callback URLs the SSRF guard would never deliver to; returns the reason. */
@@ -114,7 +115,7 @@ export function createGate(deps: GateDeps): Gate {
   async function settle(request: ApprovalRequest, status: Status, decision: Decision | null, actor: Actor, action: string, type: RequestEventType, via: string | null, detail: Record<string, unknown> | null, grants: Grant[] = []): Promise<ApprovalRequest> {
     const now = clock.now();
     const next: ApprovalRequest = { ...request, status, decision, updated_at: now };
-    const audit = [auditRow(actor, action, request, via, detail), ...grants.map((g) => auditRow(actor, 'grant.created', request, via, { grant_id: g.id, rule: g.rule, scope: g.scope, agent: g.agent, project: g.project, session_id: g.session_id }))];
+    const audit = [auditRow(actor, action, request, via, detail), ...grants.map((g) => auditRow(actor, 'grant.created', request, via, grantAuditDetail(g)))];
     const { effects, event } = effectsFor(type, next, audit);
     effects.grants = grants;
     const result = await store.settleRequest(request.id, status, decision, now, effects);
@@ -175,7 +176,8 @@ export function createGate(deps: GateDeps): Gate {
       const now = clock.now();
       const request = buildRequest(principal, input, { now, project, origin: options.origin ?? 'native', defaults: deps.defaults });
       if (input.target) assertTargetRouted(project, input.channel, input.target, deps.routing, deps.destinations?.({ ...request, target: null }) ?? []);
-      const verdict = await workflows.overGrants(request, deps.policy ? await deps.policy(request) : null, now);
+      const policy = deps.policy;
+      const verdict = policy ? await verdictSpendingGrants(store, async (r, o) => workflows.overGrants(r, await policy(r, o), now), request, now) : null;
       const actor = actorOf(principal);
       const audit: AuditInput[] = [
         auditRow(actor, 'request.created', request, options.origin ?? 'api', {
@@ -229,7 +231,6 @@ export function createGate(deps: GateDeps): Gate {
         }
         return { request: result.request, created: false };
       }
-      if (verdict?.grantIds?.length) for (const g of verdict.grantIds) await store.useGrant(g, now);
       if (effects.outbox.length) deps.onOutbox?.();
       events.publish({ type: 'request.created', request: result.request, at: now });
       if (type === 'request.decided') events.publish({ type, request: result.request, at: now });
@@ -306,7 +307,7 @@ export function createGate(deps: GateDeps): Gate {
       const actor = actorOf(principal);
       const now = clock.now();
       const { status, decision } = buildDecision(request, parsed.data, actor, via, now);
-      const grants = grantsForDecision(request, decision, parsed.data.grant_rule, now);
+      const grants = grantsForDecision(request, decision, parsed.data.grant_rule, now, parsed.data.grant_limits);
       const settled = await settle(
         request,
         status,

@@ -21,10 +21,18 @@ export function exactRuleFor(request: Pick<ApprovalRequest, 'tool' | 'input' | '
 
 export const isExactRule = (rule: string): boolean => rule.startsWith(EXACT_PREFIX);
 
+/** Limits an approver puts on the grant their decision creates: "for 30 minutes", "at most 3 times". */
+export interface GrantLimits {
+  expires_in_sec?: number | null;
+  max_uses?: number | null;
+}
+
 /** The grants an approval creates; none for "once", denials, conditional approvals or answers. */
-export function grantsForDecision(request: ApprovalRequest, decision: Decision, grantRule: string | null | undefined, now: number): Grant[] {
+export function grantsForDecision(request: ApprovalRequest, decision: Decision, grantRule: string | null | undefined, now: number, limits?: GrantLimits | null): Grant[] {
+  const limited = Boolean(limits?.expires_in_sec || limits?.max_uses);
   if (decision.scope === 'once') {
     if (grantRule) throw validation('grant_rule needs scope "session" or "always".');
+    if (limited) throw validation('grant_limits need scope "session" or "always": an approval once has nothing to limit.');
     return [];
   }
   if (decision.outcome !== 'approved') {
@@ -52,11 +60,14 @@ export function grantsForDecision(request: ApprovalRequest, decision: Decision, 
       session_id: decision.scope === 'session' ? request.session_id : null,
       created_by: decision.decided_by,
       created_at: now,
-      expires_at: null,
-      max_uses: null,
+      expires_at: limits?.expires_in_sec ? now + limits.expires_in_sec * 1000 : null,
+      max_uses: limits?.max_uses ?? null,
       uses: 0,
       revoked_at: null,
       source_request_id: request.id,
     },
   ];
 }
+
+/** What the audit log records of a grant a decision created, its limits included. */
+export const grantAuditDetail = (g: Grant): Record<string, unknown> => ({ grant_id: g.id, rule: g.rule, scope: g.scope, agent: g.agent, project: g.project, session_id: g.session_id, expires_at: g.expires_at, max_uses: g.max_uses });

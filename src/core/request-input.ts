@@ -78,6 +78,17 @@ export const DecideSchema = z
     updated_input: z.unknown().optional(),
     /** With scope session/always: which offered grant (policy.suggestions[].rule); default: this exact action. */
     grant_rule: text(2000).min(1).nullable().optional(),
+    /** With scope session/always: limits the gate enforces on the grant (src/core/grant-uses.ts). */
+    grant_limits: z
+      .object({
+        /** The grant ends this long after the decision. */
+        expires_in_sec: z.number().int().min(1).max(10 * 365 * 86400).nullable().optional(),
+        /** It allows at most this many requests, each spending one use atomically. */
+        max_uses: z.number().int().min(1).max(1_000_000).nullable().optional(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
   })
   .strict();
 

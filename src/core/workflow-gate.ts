@@ -14,7 +14,7 @@ import type { DecideParsed } from './request-input.js';
 import type { ApprovalRequest, Actor, Decision, PolicyVerdict, Principal, RequestEvent, RequestEventType, Status } from './types.js';
 import { applyVote, ladderText, nextStep, progressText, quorumComment, type Vote, type Workflow } from './workflow.js';
 import type { AuditInput, Effects, Grant, OutboxInput, Store } from '../store/store.js';
-import { grantsForDecision } from './grants.js';
+import { grantAuditDetail, grantsForDecision } from './grants.js';
 
 /** Resolves who a workflow asks (src/workflows/planner.ts): the only part that reads on-call rotas and absences. */
 export interface WorkflowResolver {
@@ -37,7 +37,7 @@ export interface WorkflowGateDeps {
 /** A quorum counts plain approvals and denials: scopes, edits, conditions and answers are for one approver alone. */
 function assertPlainVote(wf: Workflow, input: DecideParsed): void {
   if (wf.quorum.required === 1) return;
-  const plain = (input.outcome === 'approved' || input.outcome === 'denied') && input.scope === 'once' && input.updated_input === undefined && !input.grant_rule && (input.answer === undefined || input.answer === null);
+  const plain = (input.outcome === 'approved' || input.outcome === 'denied') && input.scope === 'once' && input.updated_input === undefined && !input.grant_rule && !input.grant_limits && (input.answer === undefined || input.answer === null);
   if (!plain) {
     throw new GreenlightError('VOTE_NOT_ALLOWED', `This request needs ${wf.quorum.required} approvals (workflow ${wf.route}), so each approver approves or denies it as it is, once: no session or always grants, edits, conditions or answers.`);
   }
@@ -145,9 +145,9 @@ export function createWorkflowGate(deps: WorkflowGateDeps) {
         if (counted.outcome === 'pending') return { workflow: counted.workflow, type: 'request.updated', audit };
         // A single approver's answer keeps its own outcome (conditional, answered, ...).
         const { status, decision } = decisionFrom(r, counted.workflow, counted.outcome, input, actor, via, now);
-        const grants = r.workflow.quorum.required === 1 ? grantsForDecision(r, decision, input.grant_rule, now) : [];
+        const grants = r.workflow.quorum.required === 1 ? grantsForDecision(r, decision, input.grant_rule, now, input.grant_limits) : [];
         audit.push(deps.auditRow(actor, `request.${status}`, r, via, { outcome: decision.outcome, scope: decision.scope, comment: decision.comment, decided_by: decision.decided_by, ...(decision.updated_input !== null ? { edited: true } : {}), ...(grants.length ? { grant_rule: grants[0].rule } : {}) }));
-        for (const g of grants) audit.push(deps.auditRow(actor, 'grant.created', r, via, { grant_id: g.id, rule: g.rule, scope: g.scope, agent: g.agent, project: g.project, session_id: g.session_id }));
+        for (const g of grants) audit.push(deps.auditRow(actor, 'grant.created', r, via, grantAuditDetail(g)));
         return { workflow: { ...counted.workflow, next_at: null }, type: 'request.decided', audit, settle: { status, decision }, grants };
       });
       return settled!;
