@@ -258,6 +258,13 @@ export interface Given {
   selected?: readonly string[];
   /** Free text (answer; with select, it is sent as the comment). */
   answer?: string;
+  /** Limits on the grant a session / always / accept-all choice creates, which the gate enforces ("for 30 minutes", "at most 3 times"). */
+  limits?: GrantLimitsBody;
+}
+
+export interface GrantLimitsBody {
+  expires_in_sec?: number | null;
+  max_uses?: number | null;
 }
 
 /** The body gate.decide takes (POST /v1/requests/{id}/decision); core/request-input.ts validates it. */
@@ -269,6 +276,7 @@ export interface DecisionBody {
   answer?: string | string[];
   updated_input?: unknown;
   grant_rule?: string;
+  grant_limits?: GrantLimitsBody;
 }
 
 export type Decision = { ok: true; input: DecisionBody } | { ok: false; error: string };
@@ -280,15 +288,16 @@ const trimmed = (s: string | null | undefined): string | null => (s && s.trim() 
 export function decisionFor(r: OfferSource, c: Choice, given: Given = {}): Decision {
   const comment = trimmed(given.comment);
   const ok = (input: DecisionBody): Decision => ({ ok: true, input });
+  const limits = given.limits && (given.limits.expires_in_sec || given.limits.max_uses) ? { grant_limits: { ...given.limits } } : {};
   switch (c.kind) {
     case 'approve':
       return ok({ outcome: 'approved', scope: 'once', comment });
     case 'session':
-      return ok({ outcome: 'approved', scope: 'session', comment });
+      return ok({ outcome: 'approved', scope: 'session', comment, ...limits });
     case 'always':
-      return ok({ outcome: 'approved', scope: 'always', comment });
+      return ok({ outcome: 'approved', scope: 'always', comment, ...limits });
     case 'grant':
-      return ok({ outcome: 'approved', scope: 'session', grant_rule: c.grant!.rule, comment });
+      return ok({ outcome: 'approved', scope: 'session', grant_rule: c.grant!.rule, comment, ...limits });
     case 'conditional':
       return ok({ outcome: 'conditional', conditions: given.conditions ?? {}, comment });
     case 'edit': {

@@ -52,21 +52,40 @@ export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePa
 
   const note = h('input', { type: 'text', id: 'approve-note', autocomplete: 'off', maxlength: 10000, placeholder: 'Optional' });
   const noteValue = () => note.value.trim() || null;
+  // Limits on a session / always / accept-all grant, enforced by the gate: "for 30 minutes", "at most 3 times".
+  const grants = offer.choices.some((c) => c.kind === 'session' || c.kind === 'always' || c.kind === 'grant');
+  const minutes = h('input', { type: 'number', id: 'grant-minutes', min: 1, max: 5256000, step: 1, inputmode: 'numeric', placeholder: 'no limit' });
+  const uses = h('input', { type: 'number', id: 'grant-uses', min: 1, max: 1000000, step: 1, inputmode: 'numeric', placeholder: 'no limit' });
+  const whole = (el: HTMLInputElement) => (el.value.trim() && Number.isInteger(Number(el.value)) && Number(el.value) >= 1 ? Number(el.value) : null);
+  const limited = (): Given => {
+    const m = whole(minutes);
+    const u = whole(uses);
+    return { comment: noteValue(), ...(m || u ? { limits: { expires_in_sec: m ? m * 60 : null, max_uses: u } } : {}) };
+  };
+  const limitsRow = grants
+    ? h(
+        'fieldset',
+        { class: 'grant-limits' },
+        h('legend', null, 'Limit the grant (session, always, accept all)'),
+        h('div', { class: 'row wrap' }, h('label', { for: 'grant-minutes' }, 'For minutes'), minutes, h('label', { for: 'grant-uses' }, 'At most times'), uses),
+      )
+    : null;
   const approveOnceBtn = h('button', { type: 'submit', class: 'btn approve', 'data-act': 'approve-once' }, 'Approve once');
   const approveForm = h(
     'form',
     { class: 'approve-form' },
     h('h4', null, 'Approve'),
     h('div', { class: 'field' }, h('label', { for: 'approve-note' }, 'Note to the agent'), note),
+    limitsRow,
     h(
       'div',
       { class: 'row wrap' },
       approveOnceBtn,
-      choice('session') ? h('button', { type: 'button', class: 'btn approve-alt', 'data-act': 'approve-session', on: { click: () => quiet(decideChoice(choice('session'), { comment: noteValue() }, 'Approved for this session')) } }, 'For this session') : null,
-      choice('always') ? confirmButton('Always', 'Click again: always allow', 'btn approve-alt', () => quiet(decideChoice(choice('always'), { comment: noteValue() }, 'Approved; always allowed from now on'))) : null,
+      choice('session') ? h('button', { type: 'button', class: 'btn approve-alt', 'data-act': 'approve-session', on: { click: () => quiet(decideChoice(choice('session'), limited(), 'Approved for this session')) } }, 'For this session') : null,
+      choice('always') ? confirmButton('Always', 'Click again: always allow', 'btn approve-alt', () => quiet(decideChoice(choice('always'), limited(), 'Approved; always allowed from now on'))) : null,
       ...offer.choices
         .filter((c) => c.grant)
-        .map((c) => confirmButton(`Accept all ${c.grant!.subject}`, `Click again: accept all ${c.grant!.subject} for this session`, 'btn approve-alt', () => quiet(decideChoice(c, { comment: noteValue() }, `Approved; ${c.grant!.rule} allowed for this session`)))),
+        .map((c) => confirmButton(`Accept all ${c.grant!.subject}`, `Click again: accept all ${c.grant!.subject} for this session`, 'btn approve-alt', () => quiet(decideChoice(c, limited(), `Approved; ${c.grant!.rule} allowed for this session`)))),
     ),
   );
   approveForm.addEventListener('submit', (ev) => {

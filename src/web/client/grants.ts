@@ -52,7 +52,7 @@ export function grantsTable(grants: Grant[], onRevoked: () => void): HTMLElement
   if (grants.length === 0) return h('p', { class: 'muted' }, 'No grants.');
   const live = grants.filter((g) => !g.revoked_at);
   return table(
-    ['Rule', 'Effect', 'Scope', 'Agent', 'Project', 'Session', 'Uses', 'Created', ''],
+    ['Rule', 'Effect', 'Scope', 'Agent', 'Project', 'Session', 'Uses', 'Expires', 'Created', ''],
     live.map((g) => ({
       id: g.id,
       cls: ['', '', '', '', '', 'mono'],
@@ -63,7 +63,9 @@ export function grantsTable(grants: Grant[], onRevoked: () => void): HTMLElement
         g.agent ?? 'any',
         g.project ?? 'any',
         g.session_id ?? '',
-        `${g.uses ?? 0}${g.max_uses ? ` / ${g.max_uses}` : ''}`,
+        // What the gate still allows: uses left of a limited grant, and when it ends.
+        g.max_uses ? `${g.uses ?? 0} / ${g.max_uses} (${Math.max(0, g.max_uses - (g.uses ?? 0))} left)` : `${g.uses ?? 0}`,
+        g.expires_at ? h('time', { datetime: time(g.expires_at), title: when(time(g.expires_at)), 'data-expires': '' }, when(time(g.expires_at))) : 'never',
         h('time', { datetime: time(g.created_at), title: when(time(g.created_at)) }, ago(time(g.created_at))),
         confirmButton('Revoke', 'Click again to revoke', 'btn small deny', async () => {
           try {
