@@ -86,6 +86,10 @@ const Decide = inputJsonSchema(DecideSchema, {
     description:
       'With scope `session` or `always`: which grant to give — the `rule` of one of the request\'s `policy.suggestions` (e.g. `Bash(git status *)`, "Accept all `git status *`"). Absent or null: exactly this action (`exact:<tool>:<hash>`, the first suggestion). A rule that was not offered is refused (400): an approver widens only along the lines the server offers. Not allowed with scope `once`.',
   },
+  grant_limits: {
+    description:
+      'With scope `session` or `always`: limits the gate enforces on the grant — `expires_in_sec` ("for 30 minutes": 1800) and `max_uses` ("at most 3 times"). Each request the grant allows spends one use atomically, so requests at once never spend more than `max_uses`; a used-up or expired grant allows nothing and the next request asks a human. The grant shows `uses`, `max_uses` and `expires_at` on GET /v1/grants. Not allowed with scope `once` or on a quorum vote.',
+  },
 });
 
 /** Hand-written: the cancel route validates its optional body by hand. */
