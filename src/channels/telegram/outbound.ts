@@ -107,6 +107,9 @@ export function createOutbound(deps: TelegramDeps) {
         throw toDeliveryError(err, `edit message ${ref.message_id} in chat ${ref.target}`);
       }
     }
+    // Settled while we refreshed? Our edit may have landed after the final one: settle them again.
+    const now = await store.getRequest(request.id);
+    if (now && now.status !== 'pending') await finalize(now);
   }
 
   /** Edits every remembered message about a settled request. */
