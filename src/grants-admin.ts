@@ -59,6 +59,7 @@ export function buildManualGrant(input: unknown, config: Pick<Config, 'projects'
     uses: 0,
     revoked_at: null,
     source_request_id: null,
+    path_prefix: null,
   };
 }
 

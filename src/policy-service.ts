@@ -12,7 +12,7 @@ import type { ApprovalRequest, GrantSuggestion } from './core/types.js';
 import type { Logger } from './log.js';
 import { invisibleReport } from './channels/action.js';
 import { showInvisible } from './text/invisible.js';
-import { evaluate, grantCovers, initPolicy, rulesFromSet, suggestGrants, tolerantRealpath, type Evaluation, type PolicyAction, type PolicyContext, type PolicyRule } from './policy/index.js';
+import { evaluate, grantCovers, underPrefix, initPolicy, rulesFromSet, suggestGrants, tolerantRealpath, type Evaluation, type PolicyAction, type PolicyContext, type PolicyRule } from './policy/index.js';
 import type { Grant, Store } from './store/store.js';
 
 const MAX_TRACE = 40;
@@ -58,6 +58,9 @@ export async function createPolicyService(deps: { config: Config; configFile: st
     const grants = await store.listGrants({ agent: scope.agent, project: scope.project ?? undefined, session_id: scope.session_id ?? undefined, now: deps.now() });
     return grants.filter((g) => (g.project === null || g.project === scope.project) && (g.session_id === null || g.session_id === scope.session_id));
   }
+
+  /** The grants whose path limit the action is under ("only under ./src"; grants without one always fit). */
+  const fitting = (grants: Grant[], action: PolicyAction): Grant[] => grants.filter((g) => g.path_prefix === null || underPrefix(action, g.path_prefix, { homeDir, realpath }));
 
   // The engine compiles a context's rules once per rules array (rule-set.ts): the same project and
   // the same grants get the same context object, so a request does not recompile the rule set.
@@ -106,7 +109,7 @@ export async function createPolicyService(deps: { config: Config; configFile: st
     async evaluateRequest(request, options) {
       const scope = { agent: request.agent, project: request.project, session_id: request.session_id };
       const excluded = options?.excludeGrants ?? [];
-      const grants = (await grantsFor(scope)).filter((g) => !excluded.includes(g.id));
+      const grants = fitting(await grantsFor(scope), actionOf(request)).filter((g) => !excluded.includes(g.id));
       const ctx = contextFor(scope, grants);
       const ev = evaluate(actionOf(request), ctx);
       const trace = ev.trace.slice(0, MAX_TRACE).map((t) => ({ subject: t.subject, verdict: t.verdict, rule: t.rule, reason: t.reason }));
@@ -129,7 +132,7 @@ export async function createPolicyService(deps: { config: Config; configFile: st
     },
 
     async dryRun(action, scope) {
-      const ctx = contextFor(scope, await grantsFor(scope));
+      const ctx = contextFor(scope, fitting(await grantsFor(scope), action));
       const ev = evaluate(action, ctx);
       const asRequest = { tool: action.tool, input: action.input, action_type: action.tool, preview: '', cwd: action.cwd };
       return { ...ev, suggestions: ev.verdict === 'ask' && !ev.dangerous ? suggestionsFor(asRequest, ctx) : [] };
@@ -150,7 +153,7 @@ export async function createPolicyService(deps: { config: Config; configFile: st
           if (grant.session_id !== null && candidate.session_id !== grant.session_id) continue;
           const scope = { agent: candidate.agent, project: candidate.project, session_id: candidate.session_id };
           const covered = isExactRule(grant.rule) ? exactRuleFor(candidate) === grant.rule && evaluate(actionOf(candidate), contextFor(scope, [])).verdict !== 'deny' : grantCovers(grant.rule, actionOf(candidate), contextFor(scope, (await grantsFor(scope)).filter((g) => g.id !== grant.id)));
-          if (!covered) continue;
+          if (!covered || fitting([grant], actionOf(candidate)).length === 0) continue;
           // A use is spent first (a compare-and-set): a grant with none left approves nothing more.
           if (!(await store.useGrant(grant.id, deps.now()))) break;
           const ok = await gate.autoApprove(candidate.id, { rule: grant.rule, via: 'grant', comment: `covered by grant ${grant.id}${source ? ` given on ${source.id}` : ''}` });

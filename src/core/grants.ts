@@ -1,5 +1,6 @@
 // Grants a human gives with a decision: "for this session" or "always", either for one of the
 // grants the policy offered (policy.suggestions, made by the server) or for exactly this action.
+import { posix } from 'node:path';
 import { sha256Hex } from './sha256.js';
 import { canonicalJson } from './audit-chain.js';
 import { GreenlightError, validation } from './errors.js';
@@ -25,11 +26,30 @@ export const isExactRule = (rule: string): boolean => rule.startsWith(EXACT_PREF
 export interface GrantLimits {
   expires_in_sec?: number | null;
   max_uses?: number | null;
+  /** "Only under ./src": a directory, absolute or relative to the request's cwd. */
+  path_prefix?: string | null;
+}
+
+/**
+ * The absolute, normalised directory a grant is limited to, from what the approver wrote: relative
+ * paths resolve against the request's cwd; `..` segments, `~`, control characters and the root
+ * itself are refused (a limit must name one directory, plainly). The policy also compares real
+ * paths, so a symlink under the prefix that points outside it does not count as under it.
+ */
+export function grantPathPrefix(raw: string, cwd: string | null): string {
+  const p = raw.trim();
+  if (!p || /[\u0000-\u001f\u007f]/.test(p)) throw validation('grant_limits.path_prefix must be a directory path without control characters.');
+  if (p.split('/').includes('..')) throw validation('grant_limits.path_prefix may not contain ".." segments: name the directory itself.');
+  if (p.startsWith('~')) throw validation('grant_limits.path_prefix may not start with ~: give an absolute path or one relative to the request\'s directory.');
+  if (!p.startsWith('/') && !(cwd && cwd.startsWith('/'))) throw validation('grant_limits.path_prefix is relative but the request has no absolute cwd: give an absolute path.');
+  const full = posix.resolve(p.startsWith('/') ? '/' : cwd!, p);
+  if (full === '/') throw validation('grant_limits.path_prefix "/" limits nothing: name a directory under it, or leave it out.');
+  return full;
 }
 
 /** The grants an approval creates; none for "once", denials, conditional approvals or answers. */
 export function grantsForDecision(request: ApprovalRequest, decision: Decision, grantRule: string | null | undefined, now: number, limits?: GrantLimits | null): Grant[] {
-  const limited = Boolean(limits?.expires_in_sec || limits?.max_uses);
+  const limited = Boolean(limits?.expires_in_sec || limits?.max_uses || limits?.path_prefix);
   if (decision.scope === 'once') {
     if (grantRule) throw validation('grant_rule needs scope "session" or "always".');
     if (limited) throw validation('grant_limits need scope "session" or "always": an approval once has nothing to limit.');
@@ -65,9 +85,10 @@ export function grantsForDecision(request: ApprovalRequest, decision: Decision, 
       uses: 0,
       revoked_at: null,
       source_request_id: request.id,
+      path_prefix: limits?.path_prefix ? grantPathPrefix(limits.path_prefix, request.cwd) : null,
     },
   ];
 }
 
 /** What the audit log records of a grant a decision created, its limits included. */
-export const grantAuditDetail = (g: Grant): Record<string, unknown> => ({ grant_id: g.id, rule: g.rule, scope: g.scope, agent: g.agent, project: g.project, session_id: g.session_id, expires_at: g.expires_at, max_uses: g.max_uses });
+export const grantAuditDetail = (g: Grant): Record<string, unknown> => ({ grant_id: g.id, rule: g.rule, scope: g.scope, agent: g.agent, project: g.project, session_id: g.session_id, expires_at: g.expires_at, max_uses: g.max_uses, path_prefix: g.path_prefix });

@@ -85,6 +85,8 @@ export const DecideSchema = z
         expires_in_sec: z.number().int().min(1).max(10 * 365 * 86400).nullable().optional(),
         /** It allows at most this many requests, each spending one use atomically. */
         max_uses: z.number().int().min(1).max(1_000_000).nullable().optional(),
+        /** It applies only to file actions under this directory (absolute, or relative to the request's cwd). */
+        path_prefix: text(1000).nullable().optional(),
       })
       .strict()
       .nullable()

@@ -149,3 +149,20 @@ export function grantCovers(rule: string, action: PolicyAction, ctx: PolicyConte
   });
   return ev.verdict === 'allow' && !ev.dangerous && ev.grantIds.includes(CANDIDATE);
 }
+
+/**
+ * Whether an action lies under a grant's path prefix ("only under ./src"): only file tools qualify
+ * (a shell command can touch any path, so a path-limited grant never allows one), their path must
+ * be plain (no glob climbing out), and both its lexical and its real path must be inside the
+ * prefix and the prefix's real path, so `..` and a symlink under the prefix that points elsewhere
+ * are not under it.
+ */
+export function underPrefix(action: PolicyAction, prefix: string, ctx: Pick<PolicyContext, 'homeDir' | 'realpath'>): boolean {
+  if (!READ_TOOLS.includes(action.tool) && !WRITE_TOOLS.includes(action.tool)) return false;
+  const cwd = typeof action.cwd === 'string' && action.cwd.startsWith('/') ? action.cwd : null;
+  const { lexical, unsure } = toolPath(action.tool, (action.input ?? {}) as Record<string, unknown>, cwd, ctx.homeDir);
+  if (!lexical || unsure.length) return false;
+  const realPrefix = safeRealpath(ctx.realpath, prefix) ?? prefix;
+  const real = safeRealpath(ctx.realpath, lexical);
+  return real !== null && isInside(lexical, prefix) && isInside(real, realPrefix) && isInside(real, prefix);
+}

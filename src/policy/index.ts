@@ -27,7 +27,7 @@ export type {
 } from './types.js';
 export { evaluate } from './evaluate.js';
 export { parseRule } from './rule-parser.js';
-export { suggestGrants, grantCovers } from './grants.js';
+export { suggestGrants, grantCovers, underPrefix } from './grants.js';
 export { formatEvaluation } from './explain.js';
 export { MAX_COMMAND_LENGTH } from './evaluate-bash.js';
 export { tolerantRealpath } from './path-match.js';

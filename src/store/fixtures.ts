@@ -138,6 +138,7 @@ export function makeGrant(overrides: Partial<Grant> = {}): Grant {
     uses: 0,
     revoked_at: null,
     source_request_id: null,
+    path_prefix: null,
     ...overrides,
   };
 }

@@ -224,11 +224,12 @@ export function grantToRow(g: Grant): Grant {
     uses: g.uses ?? 0,
     revoked_at: g.revoked_at ?? null,
     source_request_id: g.source_request_id ?? null,
+    path_prefix: g.path_prefix ?? null,
   };
 }
 
 export function rowToGrant(row: Grant): Grant {
-  return { ...row };
+  return { ...row, path_prefix: row.path_prefix ?? null };
 }
 
 export function rowToChannelMessage(row: ChannelMessageRef): ChannelMessageRef {

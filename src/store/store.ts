@@ -81,6 +81,8 @@ export interface Grant {
   uses: number;
   revoked_at: number | null;
   source_request_id: string | null;
+  /** It applies only to file actions whose path (lexical and real) lies under this absolute directory; null: anywhere. */
+  path_prefix: string | null;
 }
 
 export interface RequestFilter {

@@ -2,9 +2,11 @@
 // 3 times" allows exactly three more requests and then asks; "for 30 minutes" ends with the clock;
 // requests at once never spend more uses than the grant has (each use is a compare-and-set, and a
 // request that lost the last use is evaluated again without the grant); a grant that covers
-// pending requests approves no more of them than it has uses.
+// pending requests approves no more of them than it has uses; "only under ./src" allows file
+// actions under that directory only (normalised; `..`, symlinks out of it and shell commands do
+// not count as under it).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,16 +16,23 @@ import { startTestServer, type TestServer } from '../helpers/harness.js';
 
 describe('grant limits the gate enforces', () => {
   const project = mkdtempSync(join(tmpdir(), 'greenlight-limits-'));
+  // Outside every project, so reads ask: a repository with src/, a secret beside it, and a link out.
+  const repo = mkdtempSync(join(tmpdir(), 'greenlight-limits-repo-'));
+  const secrets = mkdtempSync(join(tmpdir(), 'greenlight-limits-secrets-'));
   const clock = new MovableClock();
   let s: TestServer;
   let n = 0;
 
   before(async () => {
+    mkdirSync(join(repo, 'src', 'deep'), { recursive: true });
+    for (const f of ['src/a.ts', 'src/b.ts', 'src/deep/c.ts', 'README.md']) writeFileSync(join(repo, f), 'x');
+    writeFileSync(join(secrets, 'key.txt'), 'secret');
+    symlinkSync(secrets, join(repo, 'src', 'link-out'));
     s = await startTestServer({ projects: [{ name: 'webapp', directories: [project] }] }, { clock });
   });
   after(async () => {
     await s.stop();
-    rmSync(project, { recursive: true, force: true });
+    for (const d of [project, repo, secrets]) rmSync(d, { recursive: true, force: true });
   });
 
   const ask = async (command: string) => {
@@ -116,6 +125,44 @@ describe('grant limits the gate enforces', () => {
       assert.equal(res.status, 400, `${JSON.stringify(body)}: ${res.text}`);
       assert.equal(res.body.error.code, 'VALIDATION_FAILED');
     }
+    assert.equal((await s.call('admin', 'GET', `/v1/requests/${r.id}`)).body.status, 'pending');
+  });
+
+  it('"only under ./src" allows reads under src, and asks for anything else: outside, .., a symlink out, a shell command', async () => {
+    const read = async (file_path: string) => {
+      const r = await s.call('agent', 'POST', '/v1/requests', { title: 'read', tool: 'Read', input: { file_path }, cwd: repo, session_id: 'sess-1' });
+      assert.equal(r.status, 201, r.text);
+      return r.body;
+    };
+    const first = await read(join(repo, 'src', 'a.ts'));
+    assert.equal(first.status, 'pending');
+    const tool = first.policy.suggestions.find((g: { rule: string }) => g.rule === 'Read');
+    assert.ok(tool, JSON.stringify(first.policy.suggestions));
+    const d = await decide(first.id, { outcome: 'approved', scope: 'session', grant_rule: 'Read', grant_limits: { path_prefix: './src/' } });
+    assert.equal(d.status, 200, d.text);
+    const grant = await grantOf(first.id);
+    assert.equal(grant.path_prefix, join(repo, 'src'), 'normalised to an absolute directory');
+    assert.equal((await read(join(repo, 'src', 'b.ts'))).status, 'approved');
+    assert.equal((await read('src/deep/c.ts')).status, 'approved', 'relative to the cwd');
+    assert.equal((await read(join(repo, 'README.md'))).status, 'pending', 'outside the prefix');
+    assert.equal((await read(`${join(repo, 'src')}/../README.md`)).status, 'pending', '.. climbs out');
+    assert.equal((await read(join(repo, 'src', 'link-out', 'key.txt'))).status, 'pending', 'a symlink under src that points outside');
+    assert.equal((await read(`${join(repo, 'src')}-evil/x.ts`)).status, 'pending', 'a sibling with the same prefix string');
+    const bash = await s.call('agent', 'POST', '/v1/requests', { title: 'cat', tool: 'Bash', input: { command: 'cat src/a.ts' }, cwd: repo, session_id: 'sess-1' });
+    assert.equal(bash.body.status, 'pending', 'a shell command is never under a path limit');
+  });
+
+  it('refuses a path limit with .., ~, control characters, the root, or relative without a cwd', async () => {
+    const r = await ask(`make path-${++n}`);
+    for (const path_prefix of ['../src', 'src/../../etc', '~/src', 'src\u0000x', '/', '  ', 'x'.repeat(1001)]) {
+      const res = await decide(r.id, { outcome: 'approved', scope: 'always', grant_limits: { path_prefix } });
+      assert.equal(res.status, 400, `${JSON.stringify(path_prefix)}: ${res.text}`);
+      assert.equal(res.body.error.code, 'VALIDATION_FAILED');
+    }
+    const noCwd = await s.call('agent', 'POST', '/v1/requests', { title: 'x', tool: 'Bash', input: { command: `make nocwd-${++n}` } });
+    const res = await decide(noCwd.body.id, { outcome: 'approved', scope: 'always', grant_limits: { path_prefix: 'src' } });
+    assert.equal(res.status, 400);
+    assert.match(res.body.error.message, /no absolute cwd/);
     assert.equal((await s.call('admin', 'GET', `/v1/requests/${r.id}`)).body.status, 'pending');
   });
 });

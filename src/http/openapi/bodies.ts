@@ -88,7 +88,7 @@ const Decide = inputJsonSchema(DecideSchema, {
   },
   grant_limits: {
     description:
-      'With scope `session` or `always`: limits the gate enforces on the grant — `expires_in_sec` ("for 30 minutes": 1800) and `max_uses` ("at most 3 times"). Each request the grant allows spends one use atomically, so requests at once never spend more than `max_uses`; a used-up or expired grant allows nothing and the next request asks a human. The grant shows `uses`, `max_uses` and `expires_at` on GET /v1/grants. Not allowed with scope `once` or on a quorum vote.',
+      'With scope `session` or `always`: limits the gate enforces on the grant — `expires_in_sec` ("for 30 minutes": 1800), `max_uses` ("at most 3 times") and `path_prefix` ("only under ./src": a directory, absolute or relative to the request\'s cwd; `..`, `~` and `/` are refused; it then allows only file actions whose lexical and real path lie under it, never shell commands). Each request the grant allows spends one use atomically, so requests at once never spend more than `max_uses`; a used-up or expired grant allows nothing and the next request asks a human. The grant shows `uses`, `max_uses` and `expires_at` on GET /v1/grants. Not allowed with scope `once` or on a quorum vote.',
   },
 });
 

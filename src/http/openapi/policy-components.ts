@@ -23,6 +23,7 @@ const Grant = obj(
     uses: { type: 'integer', minimum: 0, description: 'Requests it has allowed so far.' },
     revoked_at: nullable(isoTime('When it was revoked.')),
     source_request_id: nullableStr('The request whose decision created it; null when added by hand.'),
+    path_prefix: nullableStr('It applies only to file actions (Read, Edit, Write, …) whose lexical and real path lie under this absolute directory — an approver\'s "only under ./src"; never to shell commands. Null: anywhere.'),
   },
   'A stored grant: a policy rule given to an agent, project or session on top of the config\'s rules.',
 );

@@ -64,6 +64,15 @@ export function grantsContract(h: StoreHandle): void {
     assert.equal(await h.store.useGrant('grt_missing', T0), false);
   });
 
+  it('keeps a grant\'s path limit, and null when it has none', async () => {
+    const limited = makeGrant({ path_prefix: '/srv/app/src' });
+    const plain = makeGrant();
+    for (const g of [limited, plain]) await h.store.insertGrant(g, NO_EFFECTS);
+    assert.equal((await h.store.getGrant(limited.id))?.path_prefix, '/srv/app/src');
+    assert.equal((await h.store.getGrant(plain.id))?.path_prefix, null);
+    assert.equal((await h.store.listGrants({})).find((g) => g.id === limited.id)?.path_prefix, '/srv/app/src');
+  });
+
   it('never lets concurrent uses go past max_uses', async () => {
     const grant = makeGrant({ max_uses: 3 });
     await h.store.insertGrant(grant, NO_EFFECTS);

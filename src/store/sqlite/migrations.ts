@@ -220,12 +220,15 @@ DELETE FROM meta WHERE key LIKE 'hook-gen:%';
 `;
 
 // Team workflows (src/core/workflow.ts): the quorum and ladder as JSON, the revision votes
-// compare-and-set on, and when the ladder moves next (the expiry sweeper's second index).
+// compare-and-set on, and when the ladder moves next (the expiry sweeper's second index); and
+// the directory a grant is limited to (the limits an approver puts on a grant).
 const WORKFLOWS = /* sql */ `
 ALTER TABLE requests ADD COLUMN workflow TEXT;
 ALTER TABLE requests ADD COLUMN workflow_rev INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE requests ADD COLUMN wake_at INTEGER;
 CREATE INDEX requests_wake ON requests (status, wake_at) WHERE wake_at IS NOT NULL;
+-- Grants an approver limited to a directory ("only under ./src"; src/core/grants.ts).
+ALTER TABLE grants ADD COLUMN path_prefix TEXT;
 `;
 
 export const MIGRATIONS: Migration[] = [

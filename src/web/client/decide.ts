@@ -56,18 +56,20 @@ export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePa
   const grants = offer.choices.some((c) => c.kind === 'session' || c.kind === 'always' || c.kind === 'grant');
   const minutes = h('input', { type: 'number', id: 'grant-minutes', min: 1, max: 5256000, step: 1, inputmode: 'numeric', placeholder: 'no limit' });
   const uses = h('input', { type: 'number', id: 'grant-uses', min: 1, max: 1000000, step: 1, inputmode: 'numeric', placeholder: 'no limit' });
+  const under = h('input', { type: 'text', id: 'grant-path', autocomplete: 'off', maxlength: 1000, placeholder: 'anywhere (e.g. ./src)' });
   const whole = (el: HTMLInputElement) => (el.value.trim() && Number.isInteger(Number(el.value)) && Number(el.value) >= 1 ? Number(el.value) : null);
   const limited = (): Given => {
     const m = whole(minutes);
     const u = whole(uses);
-    return { comment: noteValue(), ...(m || u ? { limits: { expires_in_sec: m ? m * 60 : null, max_uses: u } } : {}) };
+    const p = under.value.trim() || null;
+    return { comment: noteValue(), ...(m || u || p ? { limits: { expires_in_sec: m ? m * 60 : null, max_uses: u, path_prefix: p } } : {}) };
   };
   const limitsRow = grants
     ? h(
         'fieldset',
         { class: 'grant-limits' },
         h('legend', null, 'Limit the grant (session, always, accept all)'),
-        h('div', { class: 'row wrap' }, h('label', { for: 'grant-minutes' }, 'For minutes'), minutes, h('label', { for: 'grant-uses' }, 'At most times'), uses),
+        h('div', { class: 'row wrap' }, h('label', { for: 'grant-minutes' }, 'For minutes'), minutes, h('label', { for: 'grant-uses' }, 'At most times'), uses, h('label', { for: 'grant-path' }, 'Only under'), under),
       )
     : null;
   const approveOnceBtn = h('button', { type: 'submit', class: 'btn approve', 'data-act': 'approve-once' }, 'Approve once');

@@ -19,6 +19,7 @@ export interface Grant {
   expires_at?: string | number | null;
   uses?: number;
   max_uses?: number | null;
+  path_prefix?: string | null;
   revoked_at?: string | number | null;
 }
 
@@ -59,7 +60,7 @@ export function grantsTable(grants: Grant[], onRevoked: () => void): HTMLElement
       cells: [
         h('code', null, g.rule),
         g.effect ?? 'allow',
-        g.scope ?? '',
+        g.path_prefix ? `${g.scope ?? ''} · only under ${g.path_prefix}` : (g.scope ?? ''),
         g.agent ?? 'any',
         g.project ?? 'any',
         g.session_id ?? '',
