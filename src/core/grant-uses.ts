@@ -17,6 +17,12 @@ export async function verdictSpendingGrants(store: Pick<Store, 'useGrant'>, poli
   for (;;) {
     const verdict = await policy(request, exclude.length ? { excludeGrants: [...exclude] } : undefined);
     const wanted = verdict?.verdict === 'allow' ? (verdict.grantIds ?? []).filter((g) => !spent.includes(g)) : [];
+    // A policy that still relies on a grant with no use left fails closed: a human decides.
+    const gone = wanted.filter((g) => exclude.includes(g));
+    if (verdict && gone.length) {
+      const { grantIds: _none, ...rest } = verdict;
+      return { ...rest, verdict: 'ask', reason: `${verdict.reason} — but grant ${gone.join(', ')} has no use left (used up, expired or revoked), so a human decides.` };
+    }
     const lost = [];
     for (const id of wanted) (await store.useGrant(id, now)) ? spent.push(id) : lost.push(id);
     if (!lost.length) return verdict;

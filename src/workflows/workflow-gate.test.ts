@@ -9,6 +9,7 @@ import { GreenlightError } from '../core/errors.js';
 import { ManualClock } from '../core/ids.js';
 import type { Principal, RequestEvent } from '../core/types.js';
 import { MemoryStore } from '../store/memory/memory-store.js';
+import { makeGrant, NO_EFFECTS } from '../store/fixtures.js';
 import { setAway } from './away.js';
 import { GroupSchema, WorkflowSchema } from './config-schema.js';
 import { createWorkflowPlanner } from './planner.js';
@@ -124,8 +125,16 @@ describe('workflows in the gate', () => {
     assert.match(request.policy!.reason, /allowed by a grant alice gave — but the prod workflow needs 2 approvals, which a grant cannot give\./);
     assert.equal(await gate.autoApprove(request.id, { rule: 'Bash(kubectl *)', via: 'grant', comment: 'covered' }), false);
     assert.equal((await store.getRequest(request.id))!.status, 'pending');
-    // A single-approver workflow still takes the grant.
-    const single = setup({ approvers: ['group:sre'] }, new MemoryStore(), grantAllows);
+    // A single-approver workflow still takes the grant (one that exists and has a use to spend).
+    const singleStore = new MemoryStore();
+    await singleStore.insertGrant(makeGrant({ id: 'grt_1', rule: 'Bash(kubectl *)' }), NO_EFFECTS);
+    const single = setup({ approvers: ['group:sre'] }, singleStore, grantAllows);
     assert.equal((await single.gate.request(agent, { title: 'deploy' })).request.status, 'approved');
+    assert.equal((await singleStore.getGrant('grt_1'))!.uses, 1, 'the grant spent one use');
+    // A grant with no use left (here: none in the store) is never relied on: a human decides.
+    const none = setup({ approvers: ['group:sre'] }, new MemoryStore(), grantAllows);
+    const asked = (await none.gate.request(agent, { title: 'deploy' })).request;
+    assert.equal(asked.status, 'pending');
+    assert.match(asked.policy!.reason, /grant grt_1 has no use left/);
   });
 });
