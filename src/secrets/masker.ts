@@ -27,7 +27,8 @@ export function createSecretMasker(config: Config['secrets']): SecretMasker {
     scanner,
     shown(r) {
       if (!config.mask) return r;
-      const key = `${r.id}\u0000${r.updated_at}\u0000${r.status}`;
+      // A workflow vote or step changes what a card shows without always moving updated_at (same millisecond, a manual clock): its revision is part of the key.
+      const key = `${r.id}\u0000${r.updated_at}\u0000${r.status}\u0000${r.workflow?.rev ?? 0}`;
       const hit = cache.get(key);
       if (hit) return hit;
       const masked = maskRequest(scanner, r, { holdOneTap });
