@@ -31,6 +31,7 @@ import { cli } from './invocation.js';
 import { createPolicyService } from './policy-service.js';
 import { createSessions, type Sessions } from './sessions/service.js';
 import type { SessionRunner } from './sessions/runner.js';
+import { loadSigningKey, recordSigningKey } from './receipts/signing-key.js';
 
 export interface ServerOptions {
   clock?: Clock;
@@ -103,6 +104,9 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   let channels: Channel[] = [];
   let delivery: DeliveryWiring | null = null;
   const routing = { projects: config.projects, approvers: config.approvers };
+  // The receipt key: from the config or the data dir, and the one the store records (or refused).
+  const receipts = loadSigningKey(config).signer;
+  await recordSigningKey(store, receipts, clock.now());
   const gateDeps: GateDeps = {
     store,
     events,
@@ -121,6 +125,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
     checkCallbackUrl: (url) => (delivery ? delivery.checkUrl(url) : 'delivery is not ready'),
     onOutbox: () => delivery?.nudge(),
     closing: closing.signal,
+    receipts,
   };
   const gate = createGate(gateDeps);
   const keyring = createKeyring(config, store);

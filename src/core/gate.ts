@@ -8,7 +8,7 @@ import type { EventBus } from './events.js';
 import type { Clock } from './ids.js';
 import { CreateRequestSchema, DecideSchema, describeIssues, type CreateRequestInput, type DecideInput } from './request-input.js';
 import { assertTargetRouted, resolveProject, type RouteTarget, type RoutingSettings } from './routing.js';
-import type { ApprovalRequest, Actor, Decision, Origin, PolicyVerdict, Principal, RequestEvent, RequestEventType, Status } from './types.js';
+import type { ApprovalRequest, Actor, Decision, DecisionReceipt, Origin, PolicyVerdict, Principal, RequestEvent, RequestEventType, Status } from './types.js';
 import type { AuditEntry, AuditInput, Effects, Grant, OutboxInput, RequestFilter, RequestPage, Store } from '../store/store.js';
 import { grantsForDecision } from './grants.js';
 
@@ -38,6 +38,8 @@ export interface GateDeps {
   onGrants?: (grants: Grant[], source: ApprovalRequest) => void;
   /** Aborted when the server shuts down: new requests are refused, every waiter is answered. */
   closing?: AbortSignal;
+  /** Signs the receipt of every settlement (src/receipts/); stored with it in one transaction. */
+  receipts?: { keyId: string; publicKeyPem: string; issue(request: ApprovalRequest, by: { actor: Actor; via: string | null; at: number }): DecisionReceipt };
 }
 
 export interface CreateOptions {
@@ -103,10 +105,13 @@ export function createGate(deps: GateDeps): Gate {
   /** Settles a pending request (CAS); on a lost race names the winner. */
   async function settle(request: ApprovalRequest, status: Status, decision: Decision | null, actor: Actor, action: string, type: RequestEventType, via: string | null, detail: Record<string, unknown> | null, grants: Grant[] = []): Promise<ApprovalRequest> {
     const now = clock.now();
-    const next: ApprovalRequest = { ...request, status, decision, updated_at: now };
+    let next: ApprovalRequest = { ...request, status, decision, updated_at: now };
+    const receipt = deps.receipts?.issue(next, { actor, via, at: now });
+    if (receipt) next = { ...next, receipt };
     const audit = [auditRow(actor, action, request, via, detail), ...grants.map((g) => auditRow(actor, 'grant.created', request, via, { grant_id: g.id, rule: g.rule, scope: g.scope, agent: g.agent, project: g.project, session_id: g.session_id }))];
     const { effects, event } = effectsFor(type, next, audit);
     effects.grants = grants;
+    if (receipt) effects.receipt = receipt;
     const result = await store.settleRequest(request.id, status, decision, now, effects);
     if (!result.ok) throw alreadyDecided(result.current ?? request);
     announce({ ...event, request: result.request }, effects);
@@ -188,6 +193,8 @@ export function createGate(deps: GateDeps): Gate {
             },
           };
           type = 'request.decided';
+          const receipt = deps.receipts?.issue(stored, { actor: { kind: 'policy', name: verdict.rule ?? 'policy' }, via: 'policy', at: now });
+          if (receipt) stored = { ...stored, receipt };
           audit.push(auditRow({ kind: 'policy', name: verdict.rule ?? 'policy' }, status === 'approved' ? 'request.auto_approved' : 'request.auto_denied', request, 'policy', { rule: verdict.rule, reason: verdict.reason }));
         }
       }

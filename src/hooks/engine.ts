@@ -5,6 +5,7 @@ import { sha256Hex } from '../core/sha256.js';
 import type { Gate } from '../core/gate.js';
 import type { CreateRequestInput } from '../core/request-input.js';
 import type { ApprovalRequest, Principal } from '../core/types.js';
+import { applyEdit } from '../core/edit.js';
 import { previewOf, titleOf } from './preview.js';
 import { HOST_LABELS, type HookCall, type HookVerdict } from './types.js';
 import { askQuestions, isQuestionCall } from './questions.js';
@@ -146,13 +147,6 @@ function byWhom(r: ApprovalRequest): string {
   return `${d.decided_by} via ${d.via}`;
 }
 
-/** The edited input, as the host's tool takes it; null when the edit cannot be applied. */
-export function applyEdit(call: Pick<HookCall, 'tool' | 'input'>, edited: unknown): Record<string, unknown> | null {
-  if (edited && typeof edited === 'object' && !Array.isArray(edited)) return { ...call.input, ...(edited as Record<string, unknown>) };
-  if (typeof edited === 'string' && call.tool === 'Bash') return { ...call.input, command: edited };
-  return null;
-}
-
 /** A settled request → the verdict the agent gets. */
 export function verdictOf(call: Pick<HookCall, 'tool' | 'input' | 'host'>, r: ApprovalRequest, canEditInput: boolean): HookVerdict {
   const d = r.decision;
@@ -164,7 +158,7 @@ export function verdictOf(call: Pick<HookCall, 'tool' | 'input' | 'host'>, r: Ap
     const note = notes.length ? notes.join('\n') : null;
     const reason = d.decided_by_kind === 'policy' ? `Greenlight: allowed by ${byWhom(r)}: ${d.comment ?? ''}`.trim() : `Greenlight: approved by ${byWhom(r)} (request ${id})`;
     if (d.updated_input === null || d.updated_input === undefined) return { kind: 'allow', reason, updatedInput: null, note, requestId: id };
-    const edited = applyEdit(call, d.updated_input);
+    const edited = applyEdit(call.tool, call.input, d.updated_input);
     if (!edited) return { kind: 'deny', reason: `Greenlight: ${byWhom(r)} approved an edited action that cannot be applied to ${call.tool} (request ${id}): ${JSON.stringify(d.updated_input).slice(0, 500)}`, requestId: id };
     if (!canEditInput) {
       const shown = call.tool === 'Bash' && typeof edited.command === 'string' ? `this command instead: ${edited.command}` : `this input instead: ${JSON.stringify(edited).slice(0, 2000)}`;

@@ -5,7 +5,9 @@ import { ok2runRoutes } from './compat/ok2run.js';
 import { mcpRouteGroup } from '../mcp/http.js';
 import { openaiToolsRouteGroup } from '../mcp/openai-tools.js';
 import { hooksRouteGroup } from '../hooks/routes.js';
+import { receiptRoutes } from '../receipts/routes.js';
+import { auditExportRoutes } from '../audit/routes.js';
 
 export function extraRouteGroups(): RouteGroup[] {
-  return [ok2runRoutes(), chockRoutes(), mcpRouteGroup(), openaiToolsRouteGroup(), hooksRouteGroup()];
+  return [ok2runRoutes(), chockRoutes(), mcpRouteGroup(), openaiToolsRouteGroup(), hooksRouteGroup(), receiptRoutes(), auditExportRoutes()];
 }

@@ -16,6 +16,7 @@ export function requestToWire(r: ApprovalRequest) {
     updated_at: iso(r.updated_at),
     expires_at: iso(r.expires_at),
     decision: decisionToWire(r.decision),
+    receipt: r.receipt ?? null,
   };
 }
 

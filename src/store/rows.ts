@@ -1,7 +1,7 @@
 // Row ↔ object mapping shared by the SQL stores (SQLite, Postgres). Nested values are JSON text;
 // everything else is a column of its own so it can be filtered and indexed.
 
-import type { ApprovalRequest, Decision, Priority, Role, Status } from '../core/types.js';
+import type { ApprovalRequest, Decision, DecisionReceipt, Priority, Role, Status } from '../core/types.js';
 import { PRIORITY_RANK, searchText } from './adapter-kit.js';
 import type { AuditEntry, ChannelMessageRef, Grant, KeyRecord, OutboxInput, OutboxItem } from './store.js';
 
@@ -48,13 +48,14 @@ export interface RequestRow {
   policy: Nullable<string>;
   decision: Nullable<string>;
   metadata: Nullable<string>;
+  receipt: Nullable<string>;
   search_text: string;
 }
 
 export const REQUEST_COLUMNS: readonly (keyof RequestRow)[] = [
   'id', 'status', 'title', 'action_type', 'preview', 'tool', 'input', 'agent', 'requester', 'session_id', 'project', 'cwd',
   'priority', 'priority_rank', 'tags', 'context', 'question', 'conditions_schema', 'created_at', 'updated_at', 'expires_at',
-  'on_timeout', 'callback_url', 'idempotency_key', 'channel', 'target', 'origin', 'policy', 'decision', 'metadata', 'search_text',
+  'on_timeout', 'callback_url', 'idempotency_key', 'channel', 'target', 'origin', 'policy', 'decision', 'metadata', 'receipt', 'search_text',
 ];
 
 /** The columns a request is read back from (everything but the search helpers). */
@@ -92,6 +93,7 @@ export function requestToRow(r: ApprovalRequest): RequestRow {
     policy: toJson(r.policy),
     decision: toJson(r.decision),
     metadata: toJson(r.metadata),
+    receipt: toJson(r.receipt ?? null),
     search_text: searchText(r),
   };
 }
@@ -127,6 +129,8 @@ export function rowToRequest(row: Omit<RequestRow, 'search_text' | 'priority_ran
     policy: fromJson(row.policy),
     decision: fromJson<Decision>(row.decision),
     metadata: fromJson(row.metadata),
+    // Only settled requests have one; left out (not null) otherwise, as requests were before receipts.
+    ...(row.receipt ? { receipt: fromJson<DecisionReceipt>(row.receipt) } : {}),
   };
 }
 

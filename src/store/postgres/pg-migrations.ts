@@ -207,10 +207,17 @@ const DROP_HOOK_GENERATIONS = /* sql */ `
 DELETE FROM meta WHERE key LIKE 'hook-gen:%';
 `;
 
+// Signed decision receipts (src/receipts/): one per settled request, written with its settlement.
+// Version 5: version 4 belongs to another change that lands beside this one.
+const RECEIPTS = /* sql */ `
+ALTER TABLE requests ADD COLUMN receipt TEXT;
+`;
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'init', sql: INIT },
   { version: 2, name: 'agent_sessions', sql: AGENT_SESSIONS },
   { version: 3, name: 'drop_hook_generations', sql: DROP_HOOK_GENERATIONS },
+  { version: 5, name: 'receipts', sql: RECEIPTS },
 ];
 
 export async function migrationStatus(client: pg.ClientBase): Promise<MigrationStatus> {

@@ -179,11 +179,12 @@ export class PostgresStore implements Store, Migrated {
     return this.#tx(async (tx) => {
       // The compare-and-set: one statement. A concurrent caller blocks on the row lock, then finds
       // the status no longer pending and changes nothing.
-      const won = await tx.query(`UPDATE requests r SET status = $1, decision = $2, updated_at = $3 WHERE r.id = $4 AND r.status = 'pending' RETURNING ${REQUEST_SELECT}`, [
+      const won = await tx.query(`UPDATE requests r SET status = $1, decision = $2, updated_at = $3, receipt = $5 WHERE r.id = $4 AND r.status = 'pending' RETURNING ${REQUEST_SELECT}`, [
         status,
         decisionToColumn(decision),
         at,
         id,
+        effects.receipt ? JSON.stringify(effects.receipt) : null,
       ]);
       if (won.rowCount !== 1) return { ok: false, current: await this.#getRequest(tx, id) };
       await this.#writeEffects(tx, effects, { id, types: [eventTypeOf(status)], at });

@@ -10,7 +10,7 @@ export const STATEMENTS = {
   insertRequest: INSERT_REQUEST_SQL,
   insertTag: INSERT_TAG_SQL,
   releaseIdempotencyKey: 'UPDATE requests SET idempotency_key = NULL WHERE id = ? AND idempotency_key = ?',
-  settle: `UPDATE requests SET status = ?, decision = ?, updated_at = ? WHERE id = ? AND status = 'pending'`,
+  settle: `UPDATE requests SET status = ?, decision = ?, receipt = ?, updated_at = ? WHERE id = ? AND status = 'pending'`,
   listExpired: `SELECT ${REQUEST_SELECT} FROM requests r WHERE r.status = 'pending' AND r.expires_at <= ? ORDER BY r.expires_at, r.id LIMIT ?`,
   nextExpiry: `SELECT min(expires_at) AS t FROM requests WHERE status = 'pending'`,
   textHits: TEXT_HITS_SQL,

@@ -207,7 +207,7 @@ export class SqliteStore implements Store, Migrated {
   async settleRequest(id: string, status: Status, decision: Decision | null, at: number, effects: Effects): Promise<SettleResult> {
     assertSettleStatus(status);
     return this.#write(({ st }) => {
-      const changed = st.settle.run(status, decisionToColumn(decision), at, id).changes;
+      const changed = st.settle.run(status, decisionToColumn(decision), effects.receipt ? JSON.stringify(effects.receipt) : null, at, id).changes;
       if (changed !== 1) return { ok: false, current: this.#getRequest(id) };
       this.#writeEffects(effects);
       return { ok: true, request: this.#getRequest(id)! };
