@@ -216,7 +216,8 @@ function readable(e: AuditEntry): string[] {
   return [String(e.seq), new Date(e.at).toISOString(), `${e.actor_kind}:${e.actor_name}`, e.action, e.via ?? '-', e.request_id ?? '-', detail.length > 200 ? `${detail.slice(0, 199)}…` : detail].map(clean);
 }
 
+/** Control and bidi characters escaped (\uXXXX): names and details come from agents. */
 // eslint-disable-next-line no-control-regex
-const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 const usageError = usageErrorFor('audit', USAGE);

@@ -9,6 +9,7 @@ import { loadSigningKey, publicKeyFromPem, recordSigningKey } from '../receipts/
 import type { Command } from './commands.js';
 import { optionsHelp, runSubcommand, usageErrorFor, withStore, type Subcommand } from './store-commands.js';
 import { cli } from '../invocation.js';
+import { clean } from './audit.js';
 
 const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -179,10 +180,6 @@ function matchAction(r: Receipt, path: string): { field: string | null; hash: st
   if (r.edited_action_sha256 !== null) return { field: hash === r.edited_action_sha256 ? 'edited_action_sha256 (the action as the approver edited it)' : null, hash };
   return { field: hash === r.action_sha256 ? 'action_sha256 (the action as filed and shown)' : null, hash };
 }
-
-// Control and bidi characters in names come from configs and agents: shown escaped.
-// eslint-disable-next-line no-control-regex
-const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 function describe(r: Receipt): string {
   const who = r.approvers.map((a) => `${clean(a.name)} (${clean(a.kind)}) via ${clean(a.via)}`).join(', ');
