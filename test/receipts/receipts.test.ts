@@ -116,6 +116,10 @@ describe('decision receipts over the API', () => {
     assert.match(pem.headers.get('content-type') ?? '', /x-pem-file/);
     assert.equal(await pem.text(), json.body.public_key_pem);
     assert.match(json.body.public_key_pem, /^-----BEGIN PUBLIC KEY-----/);
+    // Any other format, hostile or long, gets the JSON; a key sent along changes nothing.
+    const odd = await s.call('agent', 'GET', `/v1/receipts/public-key?format=${encodeURIComponent(HOSTILE.html)}${'x'.repeat(3000)}`);
+    assert.equal(odd.status, 200);
+    assert.equal(odd.body.key_id, json.body.key_id);
   });
 });
 
