@@ -39,6 +39,7 @@ import { createInsights } from './insights/service.js';
 import { createSessions, type Sessions } from './sessions/service.js';
 import type { SessionRunner } from './sessions/runner.js';
 import { createWorkflowPlanner, workflowSettings } from './workflows/planner.js';
+import { loadSigningKey, recordSigningKey } from './receipts/signing-key.js';
 
 export interface ServerOptions {
   clock?: Clock;
@@ -111,6 +112,9 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   let channels: Channel[] = [];
   let delivery: DeliveryWiring | null = null;
   const routing = { projects: config.projects, approvers: config.approvers };
+  // The receipt key: from the config or the data dir, and the one the store records (or refused).
+  const receipts = loadSigningKey(config).signer;
+  await recordSigningKey(store, receipts, clock.now());
   const gateDeps: GateDeps = {
     store,
     events,
@@ -132,6 +136,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
     closing: closing.signal,
     // Always there: ladders stored by an earlier config keep moving even if workflows[] is now empty.
     workflows: createWorkflowPlanner(workflowSettings(config), store),
+    receipts,
   };
   const gate = measuredGate(createGate(gateDeps), metrics);
   const keyring = createKeyring(config, store);

@@ -31,6 +31,7 @@ export const COMMANDS: Record<string, Command> = {
   init: initCommand,
   keys: keysCommand,
   audit: auditCommand,
+  receipt: lazy('verify a signed decision receipt offline, or record a replaced signing key (verify | rotate-key)', () => import('./receipt.js').then((m) => m.receiptCommand)),
   db: lazy('migrate the database, show its status, or copy an install to another store (migrate | status | copy)', () => import('./db.js').then((m) => m.dbCommand)),
   policy: policyCommand,
   grants: grantsCommand,

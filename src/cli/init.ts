@@ -434,6 +434,13 @@ sessions:
 # ${where('channels.slack.app_token')} ${where('channels.slack.signing_secret')}
 ${Object.keys(channels.sections).length ? `channels:\n${yamlLines(channels.sections, '  ').trimEnd()}` : 'channels: {}'}
 
+receipts:
+  # The Ed25519 private key (PEM) that signs decision receipts. null: <data_dir>/receipt-key.pem,
+  # generated (mode 0600) on first start. Several instances on PostgreSQL must all have the same
+  # key: set it on each, e.g. GREENLIGHT_RECEIPTS_SIGNING_KEY_FILE=/run/secrets/receipt-key.pem.
+  # ${where('receipts.signing_key')}
+  signing_key: ${v(d.receipts.signing_key)}
+
 delivery:
   # Secret that signs per-request callbacks (header X-Greenlight-Signature), at least 16
   # characters. null: Greenlight generates one. A secret: prefer GREENLIGHT_CALLBACK_SECRET_FILE.

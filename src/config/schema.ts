@@ -294,6 +294,17 @@ export const ConfigSchema = z
       .prefault({}),
     /** One section per channel (telegram, email, web, ...); each channel validates its own. */
     channels: z.record(z.string(), z.unknown()).default({}),
+    /** Signed decision receipts (docs/security.md#receipts). */
+    receipts: z
+      .object({
+        /**
+         * The Ed25519 private key (PEM) receipts are signed with. null: <data_dir>/receipt-key.pem,
+         * generated on first start. Several instances on PostgreSQL must all be given the same key.
+         */
+        signing_key: z.string().min(1).nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
     delivery: z
       .object({
         /** Secret that signs per-request callbacks (X-Greenlight-Signature). Generated if unset. */

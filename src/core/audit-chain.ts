@@ -1,27 +1,12 @@
+// The audit log's hash chain: how a row's hash is computed and how a run of rows is checked.
 import { sha256Hex } from './sha256.js';
+import { canonicalJson } from './canonical.cjs';
 import type { AuditEntry, AuditInput } from '../store/store.js';
+
+export { canonicalJson };
 
 /** The hash of the row before the first one. */
 export const AUDIT_GENESIS = '0'.repeat(64);
-
-/** JSON with object keys sorted, so the same entry always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
-    return `${out}]`;
-  }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  let out = '{';
-  for (const k of keys) {
-    const v = record[k];
-    if (v === undefined) continue;
-    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${canonicalJson(v)}`;
-  }
-  return `${out}}`;
-}
 
 /** `canonicalJson` of one field (`"key":value,`), or nothing when it is undefined. */
 const field = (key: string, v: unknown) => (v === undefined ? '' : `"${key}":${canonicalJson(v)},`);
@@ -50,11 +35,12 @@ export interface AuditVerifyResult {
 /**
  * Checks the chain one row at a time, so a log of millions of rows is verified in pages without
  * holding it in memory. Detects an edited row (hash mismatch), a deleted row (seq gap or prev_hash
- * mismatch), and — given the recorded head at the end — a truncated tail.
+ * mismatch), and — given the recorded head at the end — a truncated tail. `start` begins the check
+ * mid-log (an export from row N trusts the hash its first row names as its predecessor).
  */
-export function createChainVerifier() {
-  let prev = AUDIT_GENESIS;
-  let expectedSeq = 1;
+export function createChainVerifier(start: { seq: number; prevHash: string } = { seq: 1, prevHash: AUDIT_GENESIS }) {
+  let prev = start.prevHash;
+  let expectedSeq = start.seq;
   let checked = 0;
   let failure: AuditVerifyResult | null = null;
   const fail = (problem: string, bad_seq: number) => (failure = { ok: false, checked, problem, bad_seq });

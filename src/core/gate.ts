@@ -8,7 +8,7 @@ import type { EventBus } from './events.js';
 import type { Clock } from './ids.js';
 import { CreateRequestSchema, DecideSchema, describeIssues, type CreateRequestInput, type DecideInput } from './request-input.js';
 import { assertTargetRouted, resolveProject, type RouteTarget, type RoutingSettings } from './routing.js';
-import type { ApprovalRequest, Actor, Decision, Origin, PolicyVerdict, Principal, RequestEvent, RequestEventType, Status } from './types.js';
+import type { ApprovalRequest, Actor, Decision, DecisionReceipt, Origin, PolicyVerdict, Principal, RequestEvent, RequestEventType, Status } from './types.js';
 import type { AuditEntry, AuditInput, Effects, Grant, OutboxInput, RequestFilter, RequestPage, Store } from '../store/store.js';
 import { grantAuditDetail, grantsForDecision } from './grants.js';
 import { verdictSpendingGrants, type PolicyFn } from './grant-uses.js';
@@ -45,6 +45,8 @@ export interface GateDeps {
   closing?: AbortSignal;
   /** The id of the call doing the work (X-Request-Id), recorded in its audit rows as `trace_id`. */
   trace?: () => string | null;
+  /** Signs the receipt of every settlement (src/receipts/); stored with it in one transaction. */
+  receipts?: { keyId: string; publicKeyPem: string; issue(request: ApprovalRequest, by: { actor: Actor; via: string | null; at: number }): DecisionReceipt };
 }
 
 export interface CreateOptions {
@@ -114,10 +116,13 @@ export function createGate(deps: GateDeps): Gate {
   /** Settles a pending request (CAS); on a lost race names the winner. */
   async function settle(request: ApprovalRequest, status: Status, decision: Decision | null, actor: Actor, action: string, type: RequestEventType, via: string | null, detail: Record<string, unknown> | null, grants: Grant[] = []): Promise<ApprovalRequest> {
     const now = clock.now();
-    const next: ApprovalRequest = { ...request, status, decision, updated_at: now };
+    let next: ApprovalRequest = { ...request, status, decision, updated_at: now };
+    const receipt = deps.receipts?.issue(next, { actor, via, at: now });
+    if (receipt) next = { ...next, receipt };
     const audit = [auditRow(actor, action, request, via, detail), ...grants.map((g) => auditRow(actor, 'grant.created', request, via, grantAuditDetail(g)))];
     const { effects, event } = effectsFor(type, next, audit);
     effects.grants = grants;
+    if (receipt) effects.receipt = receipt;
     const result = await store.settleRequest(request.id, status, decision, now, effects);
     if (!result.ok) throw alreadyDecided(result.current ?? request);
     announce({ ...event, request: result.request }, effects);
@@ -133,6 +138,7 @@ export function createGate(deps: GateDeps): Gate {
     announce,
     alreadyDecided,
     onGrants: deps.onGrants,
+    receipts: deps.receipts,
   });
 
   /** Settles one overdue request as its on_timeout says; false if someone decided it first. */
@@ -211,6 +217,8 @@ export function createGate(deps: GateDeps): Gate {
             },
           };
           type = 'request.decided';
+          const receipt = deps.receipts?.issue(stored, { actor: { kind: 'policy', name: verdict.rule ?? 'policy' }, via: 'policy', at: now });
+          if (receipt) stored = { ...stored, receipt };
           audit.push(auditRow({ kind: 'policy', name: verdict.rule ?? 'policy' }, status === 'approved' ? 'request.auto_approved' : 'request.auto_denied', request, 'policy', { rule: verdict.rule, reason: verdict.reason }));
         }
       }

@@ -136,6 +136,30 @@ export interface ApprovalRequest {
   metadata: Record<string, unknown> | null;
   /** Quorum and escalation ladder, when a configured workflow covers the request (./workflow.ts). */
   workflow: Workflow | null;
+  /** The signed receipt of its settlement (src/receipts/); absent while pending. */
+  receipt?: DecisionReceipt | null;
+}
+
+/** A signed decision receipt (src/receipts/receipt.ts issues and verifies them). */
+export interface DecisionReceipt {
+  receipt_version: 1;
+  request_id: string;
+  /** The agent that filed the request. */
+  agent: string;
+  /** SHA-256 (hex) of the canonical action as filed and shown to the approver. */
+  action_sha256: string;
+  /** SHA-256 of the canonical action as the approver edited it; null when not edited. */
+  edited_action_sha256: string | null;
+  /** The request's final status. */
+  outcome: string;
+  scope: string | null;
+  approvers: { name: string; kind: string; via: string }[];
+  conditions: Conditions | null;
+  decided_at: string;
+  issued_at: string;
+  key_id: string;
+  /** Ed25519 over the canonical JSON of every other field, base64url. */
+  signature: string;
 }
 
 export const TERMINAL_STATUSES: readonly Status[] = ['approved', 'denied', 'conditional', 'answered', 'expired', 'cancelled'];

@@ -15,6 +15,7 @@ import type { ApprovalRequest, Actor, Decision, PolicyVerdict, Principal, Reques
 import { applyVote, ladderText, nextStep, progressText, quorumComment, type Vote, type Workflow } from './workflow.js';
 import type { AuditInput, Effects, Grant, OutboxInput, Store } from '../store/store.js';
 import { grantAuditDetail, grantsForDecision } from './grants.js';
+import type { GateDeps } from './gate.js';
 
 /** Resolves who a workflow asks (src/workflows/planner.ts): the only part that reads on-call rotas and absences. */
 export interface WorkflowResolver {
@@ -32,6 +33,8 @@ export interface WorkflowGateDeps {
   announce: (event: RequestEvent, effects: Effects) => void;
   alreadyDecided: (current: ApprovalRequest) => GreenlightError;
   onGrants?: (grants: Grant[], source: ApprovalRequest) => void;
+  /** Signs the receipt of a settlement (the gate's `receipts`). */
+  receipts?: GateDeps['receipts'];
 }
 
 /** A quorum counts plain approvals and denials: scopes, edits, conditions and answers are for one approver alone. */
@@ -52,6 +55,8 @@ type GrantedVerdict = PolicyVerdict & { grantIds?: string[] };
 function summary(w: Workflow): Record<string, unknown> {
   return { route: w.route, approvals: w.quorum.required, deny: w.quorum.deny, eligible: w.eligible, ...(w.ladder ? { step: 1, of: w.ladder.steps.length, asked: w.ladder.started.at(-1)?.paged ?? [] } : {}) };
 }
+
+const receiptActor = (d: Decision): Actor => ({ kind: d.decided_by_kind, name: d.decided_by });
 
 export function createWorkflowGate(deps: WorkflowGateDeps) {
   const { store, clock } = deps;
@@ -85,9 +90,11 @@ export function createWorkflowGate(deps: WorkflowGateDeps) {
       const step = await compute(request as ApprovalRequest & { workflow: Workflow });
       if (!step) return null;
       const now = clock.now();
-      const next: ApprovalRequest = { ...request, workflow: step.workflow, updated_at: now, ...(step.settle ?? {}) };
+      let next: ApprovalRequest = { ...request, workflow: step.workflow, updated_at: now, ...(step.settle ?? {}) };
+      const receipt = step.settle ? deps.receipts?.issue(next, { actor: receiptActor(step.settle.decision), via: step.settle.decision.via, at: now }) : undefined;
+      if (receipt) next = { ...next, receipt };
       const event: RequestEvent = { type: step.type, request: next, at: now, ...(step.step !== undefined ? { step: step.step } : {}) };
-      const effects: Effects = { audit: step.audit, outbox: deps.deliveries(event), ...(step.grants?.length ? { grants: step.grants } : {}) };
+      const effects: Effects = { audit: step.audit, outbox: deps.deliveries(event), ...(step.grants?.length ? { grants: step.grants } : {}), ...(receipt ? { receipt } : {}) };
       const result = await store.advanceWorkflow(request.id, wf.rev, step.workflow, now, effects, step.settle);
       if (result.ok) {
         deps.announce({ ...event, request: result.request }, effects);

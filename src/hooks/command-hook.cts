@@ -4,14 +4,21 @@
 // GREENLIGHT_KEY, and prints the host's output. Any failure prints a deny (or "ask" with
 // GREENLIGHT_ON_ERROR=ask) that says what to fix.
 //
+// For Claude Code it also checks an allow itself: the server sends the decision's signed receipt
+// (?receipt=1, in a `greenlight` field it takes off before printing), and the action about to run
+// — the host's tool input, or the approver's edit of it — must hash to what the receipt signed;
+// otherwise it denies (ACTION_MISMATCH). docs/security.md says what that guards against.
+//
 // It starts on every tool call, so it is CommonJS (no ES module loader to start) and loads only
-// node:fs, node:http (node:https for an https URL) and two import-free modules of its own; stdin
-// is read in one synchronous call. bench/compare-ok2run.ts measures it next to `node -e 0`.
+// node:fs, node:http (node:https for an https URL) and import-free modules of its own (node:crypto
+// only to check an allow); stdin is read in one synchronous call. bench/compare-ok2run.ts measures
+// it next to `node -e 0`.
 import fs = require('node:fs');
 import http = require('node:http');
 import depth = require('../core/json-depth.cjs');
 import fail = require('./fail-output.cjs');
 import limits = require('./limits.cjs');
+import canonical = require('../core/canonical.cjs');
 
 const { jsonTooDeep, jsonTooDeepMessage } = depth;
 const { failOutput, hookEventOf, onErrorMode } = fail;
@@ -75,6 +82,8 @@ async function askGate(host: string, text: string, env: Record<string, string | 
     return fail(`GREENLIGHT_URL ${JSON.stringify(base)} is not a URL; not approved.`);
   }
   url.searchParams.set('wait_sec', String(waitSec));
+  const checksReceipt = RECEIPT_HOSTS.includes(host);
+  if (checksReceipt) url.searchParams.set('receipt', '1');
   if (mode === 'ask') url.searchParams.set('on_error', 'ask');
   let res: { status: number; text: string };
   try {
@@ -92,12 +101,49 @@ async function askGate(host: string, text: string, env: Record<string, string | 
     }
     return fail(`the gate at ${url.origin} answered ${res.status}: ${message} Not approved.`);
   }
+  let output: unknown;
   try {
-    JSON.parse(res.text);
+    output = JSON.parse(res.text);
   } catch {
     return fail(`the gate at ${url.origin} sent something that is not JSON; is GREENLIGHT_URL a Greenlight server? Not approved.`);
   }
-  return res.text;
+  if (!checksReceipt) return res.text;
+  const checked = checkAllow(text, output);
+  return typeof checked === 'string' ? JSON.stringify(failOutput(host, event, checked, 'deny')) : JSON.stringify(checked.output);
+}
+
+/** Hosts whose hook payload is the action as the gate files it (tool_name, tool_input, cwd). */
+const RECEIPT_HOSTS = ['claude-code'];
+
+type Json = Record<string, any>;
+
+/**
+ * Takes the `greenlight` field off the gate's output and, when the output allows the call, checks
+ * that the action it allows hashes to the receipt's action hash (the edited one when the output
+ * carries an updatedInput). A string is why not: the caller denies with it.
+ */
+function checkAllow(payloadText: string, output: unknown): { output: unknown } | string {
+  if (!output || typeof output !== 'object' || Array.isArray(output)) return { output };
+  const { greenlight: extension, ...rest } = output as Json;
+  const hso = rest.hookSpecificOutput as Json | undefined;
+  let updated: unknown;
+  if (hso?.hookEventName === 'PreToolUse' && hso.permissionDecision === 'allow') updated = hso.updatedInput;
+  else if (hso?.hookEventName === 'PermissionRequest' && hso.decision?.behavior === 'allow') updated = hso.decision.updatedInput;
+  else return { output: rest };
+  const payload = JSON.parse(payloadText) as Json;
+  // AskUserQuestion's allow carries the user's answers, not an approved action.
+  if (payload.tool_name === 'AskUserQuestion') return { output: rest };
+  const receipt = (extension as Json | undefined)?.receipt as Json | null | undefined;
+  if (!receipt || typeof receipt.action_sha256 !== 'string') return 'the gate allowed this call but sent no signed receipt for it, so the hook cannot check that this is the action approved (ACTION_MISMATCH). Not approved: is the gate a Greenlight server of this version?';
+  const input = payload.tool_input === undefined || payload.tool_input === null ? {} : payload.tool_input;
+  const cwd = typeof payload.cwd === 'string' && payload.cwd !== '' ? payload.cwd : null;
+  const edited = updated !== undefined && updated !== null;
+  const expected = edited ? receipt.edited_action_sha256 : receipt.action_sha256;
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
+  const actual = createHash('sha256').update(canonical.canonicalAction(payload.tool_name, edited ? updated : input, cwd), 'utf8').digest('hex');
+  if (actual === expected) return { output: rest };
+  const id = (extension as Json).request_id;
+  return `the action about to run (sha256 ${actual.slice(0, 16)}…) is not the one approved in request ${String(id)} (receipt ${edited ? 'edited_action_sha256' : 'action_sha256'} ${String(expected).slice(0, 16)}…): it changed after the approver saw it (ACTION_MISMATCH). Not approved; ask again.`;
 }
 
 /** All of stdin: one synchronous read; a non-blocking stdin (EAGAIN) is read as a stream. */

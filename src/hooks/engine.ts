@@ -5,6 +5,8 @@ import { sha256Hex } from '../core/sha256.js';
 import type { Gate } from '../core/gate.js';
 import type { CreateRequestInput } from '../core/request-input.js';
 import type { ApprovalRequest, Principal } from '../core/types.js';
+import { applyEdit } from '../core/edit.js';
+import { actionSha256, receiptRef } from '../receipts/receipt.js';
 import { previewOf, titleOf } from './preview.js';
 import { HOST_LABELS, type HookCall, type HookVerdict } from './types.js';
 import { askQuestions, isQuestionCall } from './questions.js';
@@ -108,7 +110,7 @@ export async function decideCall(gate: Gate, principal: Principal, call: HookCal
   const filed = await fileOrResume(gate, principal, requestBody(call), callHash(call));
   const request = await waitFor(gate, principal, filed.request, options);
   if (request.status === 'pending') return { kind: 'deny', reason: waitingMessage([request.id]), requestId: request.id };
-  const verdict = verdictOf(call, request, options.canEditInput);
+  const verdict = verdictOf(call, request, options.canEditInput, { requireReceipt: Boolean(gate.deps.receipts) });
   await filed.delivered();
   return verdict;
 }
@@ -146,40 +148,57 @@ function byWhom(r: ApprovalRequest): string {
   return `${d.decided_by} via ${d.via}`;
 }
 
-/** The edited input, as the host's tool takes it; null when the edit cannot be applied. */
-export function applyEdit(call: Pick<HookCall, 'tool' | 'input'>, edited: unknown): Record<string, unknown> | null {
-  if (edited && typeof edited === 'object' && !Array.isArray(edited)) return { ...call.input, ...(edited as Record<string, unknown>) };
-  if (typeof edited === 'string' && call.tool === 'Bash') return { ...call.input, command: edited };
-  return null;
+/**
+ * Null when the action about to be allowed — the host's call, or the input the approver edited it
+ * into — hashes to what the request's receipt signed; else why not (the hook then denies).
+ */
+export function actionMismatch(call: Pick<HookCall, 'tool' | 'input' | 'cwd'>, r: ApprovalRequest, editedInput: Record<string, unknown> | null): string | null {
+  const receipt = r.receipt;
+  if (!receipt) return `Greenlight: request ${r.id} was approved but has no signed receipt to check the action against (ACTION_MISMATCH); not allowed. Ask again.`;
+  const field = editedInput ? 'edited_action_sha256' : 'action_sha256';
+  const expected = editedInput ? receipt.edited_action_sha256 : receipt.action_sha256;
+  const actual = actionSha256(call.tool, editedInput ?? call.input, call.cwd);
+  if (actual === expected) return null;
+  return `Greenlight: the action about to run (sha256 ${actual.slice(0, 16)}…) is not the action approved in request ${r.id} (receipt ${field} ${String(expected).slice(0, 16)}…): it changed after the approver saw it (ACTION_MISMATCH); not allowed. Ask again.`;
 }
 
-/** A settled request → the verdict the agent gets. */
-export function verdictOf(call: Pick<HookCall, 'tool' | 'input' | 'host'>, r: ApprovalRequest, canEditInput: boolean): HookVerdict {
+/**
+ * A settled request → the verdict the agent gets. With `requireReceipt` (a server that signs
+ * receipts), an allow is given only for the action the receipt signed.
+ */
+export function verdictOf(call: Pick<HookCall, 'tool' | 'input' | 'host' | 'cwd'>, r: ApprovalRequest, canEditInput: boolean, options: { requireReceipt?: boolean } = {}): HookVerdict {
   const d = r.decision;
   const id = r.id;
   if ((r.status === 'approved' || r.status === 'conditional') && d) {
+    const checked = (verdict: HookVerdict): HookVerdict => {
+      if (verdict.kind !== 'allow' || (!options.requireReceipt && !r.receipt)) return verdict;
+      const mismatch = actionMismatch(call, r, verdict.updatedInput);
+      if (mismatch) return { kind: 'deny', reason: mismatch, requestId: id };
+      return { ...verdict, reason: `${verdict.reason} — ${receiptRef(r.receipt!)}`, receipt: r.receipt! };
+    };
     const notes: string[] = [];
     if (d.comment && d.decided_by_kind !== 'policy') notes.push(`Approver's note: ${d.comment}`);
     if (d.conditions) notes.push(`Approved on these conditions: ${JSON.stringify(d.conditions)}`);
     const note = notes.length ? notes.join('\n') : null;
     const reason = d.decided_by_kind === 'policy' ? `Greenlight: allowed by ${byWhom(r)}: ${d.comment ?? ''}`.trim() : `Greenlight: approved by ${byWhom(r)} (request ${id})`;
-    if (d.updated_input === null || d.updated_input === undefined) return { kind: 'allow', reason, updatedInput: null, note, requestId: id };
-    const edited = applyEdit(call, d.updated_input);
+    if (d.updated_input === null || d.updated_input === undefined) return checked({ kind: 'allow', reason, updatedInput: null, note, requestId: id });
+    const edited = applyEdit(call.tool, call.input, d.updated_input);
     if (!edited) return { kind: 'deny', reason: `Greenlight: ${byWhom(r)} approved an edited action that cannot be applied to ${call.tool} (request ${id}): ${JSON.stringify(d.updated_input).slice(0, 500)}`, requestId: id };
     if (!canEditInput) {
       const shown = call.tool === 'Bash' && typeof edited.command === 'string' ? `this command instead: ${edited.command}` : `this input instead: ${JSON.stringify(edited).slice(0, 2000)}`;
       return { kind: 'deny', reason: `Greenlight: ${byWhom(r)} approved an edited version (request ${id}); ${HOST_LABELS[call.host]} cannot run edits from a hook, so run ${shown}`, requestId: id };
     }
-    return { kind: 'allow', reason: `${reason}, edited by the approver`, updatedInput: edited, note, requestId: id };
+    return checked({ kind: 'allow', reason: `${reason}, edited by the approver`, updatedInput: edited, note, requestId: id });
   }
   if (r.status === 'answered' && d) {
     const answer = Array.isArray(d.answer) ? d.answer.join(', ') : (d.answer ?? '');
     return { kind: 'deny', reason: `Greenlight: ${byWhom(r)} answered instead of approving (request ${id}): ${answer}`, requestId: id };
   }
+  const ref = r.receipt ? ` — ${receiptRef(r.receipt)}` : '';
   if (r.status === 'denied' && d) {
     const why = d.comment ? `: ${d.comment}` : '';
-    return { kind: 'deny', reason: `Greenlight: denied by ${byWhom(r)}${why} (request ${id})`, requestId: id };
+    return { kind: 'deny', reason: `Greenlight: denied by ${byWhom(r)}${why} (request ${id})${ref}`, requestId: id };
   }
-  if (r.status === 'expired') return { kind: 'deny', reason: `Greenlight: request ${id} expired before anyone decided; it was not approved.`, requestId: id };
+  if (r.status === 'expired') return { kind: 'deny', reason: `Greenlight: request ${id} expired before anyone decided; it was not approved.${ref}`, requestId: id };
   return { kind: 'deny', reason: `Greenlight: request ${id} was ${r.status}; it was not approved.`, requestId: id };
 }

@@ -68,7 +68,13 @@ async function handle(c: Ctx, adapter: HostAdapter, mode: OnError): Promise<unkn
       return adapter.renderNothing(parsed.event);
     }
     const verdict = await decideCall(c.get('deps').gate, principal, parsed.call, { waitSec: waitSecOf(c, adapter.name), signal: c.req.raw.signal, canEditInput: adapter.canEditInput(parsed.call), asksTwice: adapter.asksTwice });
-    return adapter.render(parsed.call, verdict);
+    const output = adapter.render(parsed.call, verdict);
+    // The command hook asks for the receipt (?receipt=1) to check the action itself, and takes
+    // this field off before the host sees the output.
+    if (c.req.query('receipt') === '1' && output && typeof output === 'object') {
+      return { ...(output as object), greenlight: { request_id: verdict.requestId, receipt: verdict.kind === 'allow' ? (verdict.receipt ?? null) : null } };
+    }
+    return output;
   } catch (err) {
     return failOutput(adapter.name, event, explain(err, c), mode);
   }

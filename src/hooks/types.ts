@@ -1,4 +1,5 @@
 // What every host adapter turns its hook payload into, and what the engine answers.
+import type { DecisionReceipt } from '../core/types.js';
 
 export const HOSTS = ['claude-code', 'codex', 'gemini', 'cursor', 'opencode'] as const;
 export type HostName = (typeof HOSTS)[number];
@@ -47,6 +48,8 @@ export type HookVerdict =
       /** Text the model should read (approver's note, conditions). */
       note: string | null;
       requestId: string | null;
+      /** The signed receipt of the decision; the action allowed hashes to it. */
+      receipt?: DecisionReceipt;
     }
   | { kind: 'deny'; reason: string; requestId: string | null }
   /** No verdict: let the host's own permission flow decide (only where safe, see docs/hooks.md). */

@@ -6,7 +6,9 @@ import { mcpRouteGroup } from '../mcp/http.js';
 import { openaiToolsRouteGroup } from '../mcp/openai-tools.js';
 import { hooksRouteGroup } from '../hooks/routes.js';
 import { awayRoutes } from '../workflows/away-routes.js';
+import { receiptRoutes } from '../receipts/routes.js';
+import { auditExportRoutes } from '../audit/routes.js';
 
 export function extraRouteGroups(): RouteGroup[] {
-  return [ok2runRoutes(), chockRoutes(), mcpRouteGroup(), openaiToolsRouteGroup(), hooksRouteGroup(), awayRoutes()];
+  return [ok2runRoutes(), chockRoutes(), mcpRouteGroup(), openaiToolsRouteGroup(), hooksRouteGroup(), awayRoutes(), receiptRoutes(), auditExportRoutes()];
 }

@@ -18,6 +18,7 @@ export function requestToWire(r: ApprovalRequest) {
     expires_at: iso(r.expires_at),
     decision: decisionToWire(r.decision),
     workflow: workflowToWire(r.workflow ?? null),
+    receipt: r.receipt ?? null,
   };
 }
 

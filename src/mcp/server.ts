@@ -41,6 +41,8 @@ export function summarize(r: WireRequest) {
     decision: d
       ? { code: r.status, note: d.comment, override: d.updated_input ?? null, scope: d.scope, conditions: d.conditions, answer: d.answer, decided_by: d.decided_by, via: d.via }
       : null,
+    /** The signed decision receipt (docs/security.md#receipts); null while pending. */
+    receipt: r.receipt ?? null,
   };
 }
 

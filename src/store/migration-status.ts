@@ -17,5 +17,8 @@ export interface Migrated {
 
 export function statusOf(applied: MigrationStatus['applied'], known: readonly { version: number; name: string }[]): MigrationStatus {
   const current = applied.at(-1)?.version ?? 0;
-  return { applied, pending: known.filter((m) => m.version > current).map((m) => ({ version: m.version, name: m.name })), ahead: current > (known.at(-1)?.version ?? 0) };
+  // Every known version not yet applied, even one below the newest applied: numbers are reserved
+  // by changes built side by side, so a database can reach 6 before 5 ships.
+  const done = new Set(applied.map((a) => a.version));
+  return { applied, pending: known.filter((m) => !done.has(m.version)).map((m) => ({ version: m.version, name: m.name })), ahead: current > (known.at(-1)?.version ?? 0) };
 }

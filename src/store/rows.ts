@@ -1,7 +1,7 @@
 // Row ↔ object mapping shared by the SQL stores (SQLite, Postgres). Nested values are JSON text;
 // everything else is a column of its own so it can be filtered and indexed.
 
-import type { ApprovalRequest, Decision, Priority, Role, Status } from '../core/types.js';
+import type { ApprovalRequest, Decision, DecisionReceipt, Priority, Role, Status } from '../core/types.js';
 import type { Workflow } from '../core/workflow.js';
 import { PRIORITY_RANK, searchText } from './adapter-kit.js';
 import type { AuditEntry, ChannelMessageRef, Grant, KeyRecord, OutboxInput, OutboxItem } from './store.js';
@@ -53,6 +53,7 @@ export interface RequestRow {
   workflow: Nullable<string>;
   workflow_rev: number;
   wake_at: Nullable<number>;
+  receipt: Nullable<string>;
   search_text: string;
 }
 
@@ -60,7 +61,7 @@ export const REQUEST_COLUMNS: readonly (keyof RequestRow)[] = [
   'id', 'status', 'title', 'action_type', 'preview', 'tool', 'input', 'agent', 'requester', 'session_id', 'project', 'cwd',
   'priority', 'priority_rank', 'tags', 'context', 'question', 'conditions_schema', 'created_at', 'updated_at', 'expires_at',
   'on_timeout', 'callback_url', 'idempotency_key', 'channel', 'target', 'origin', 'policy', 'decision', 'metadata', 'workflow', 'workflow_rev',
-  'wake_at', 'search_text',
+  'wake_at', 'receipt', 'search_text',
 ];
 
 /** The columns a request is read back from (everything but the search helpers). */
@@ -99,6 +100,7 @@ export function requestToRow(r: ApprovalRequest): RequestRow {
     decision: toJson(r.decision),
     metadata: toJson(r.metadata),
     ...workflowColumns(r.workflow ?? null),
+    receipt: toJson(r.receipt ?? null),
     search_text: searchText(r),
   };
 }
@@ -135,6 +137,8 @@ export function rowToRequest(row: Omit<RequestRow, 'search_text' | 'priority_ran
     decision: fromJson<Decision>(row.decision),
     metadata: fromJson(row.metadata),
     workflow: fromJson<Workflow>(row.workflow ?? null),
+    // Only settled requests have one; left out (not null) otherwise, as requests were before receipts.
+    ...(row.receipt ? { receipt: fromJson<DecisionReceipt>(row.receipt) } : {}),
   };
 }
 

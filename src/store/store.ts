@@ -2,7 +2,7 @@
 // src/store/contract.ts. Methods are atomic units: a request and the audit row and outbox items
 // that go with it are written together or not at all ("persist, then notify").
 
-import type { ApprovalRequest, Decision, Priority, Role, Status } from '../core/types.js';
+import type { ApprovalRequest, Decision, DecisionReceipt, Priority, Role, Status } from '../core/types.js';
 import type { Workflow } from '../core/workflow.js';
 import type { HistoryRow, HistoryScan } from './history.js';
 
@@ -166,6 +166,8 @@ export interface Effects {
   outbox: OutboxInput[];
   /** Grants a decision creates ("for this session", "always"), written with it or not at all. */
   grants?: Grant[];
+  /** The signed receipt of a settlement, stored on the request in the same transaction. */
+  receipt?: DecisionReceipt;
 }
 
 export type CreateResult = { created: true; request: ApprovalRequest } | { created: false; request: ApprovalRequest };

@@ -1,5 +1,6 @@
 // Starts the real server on a free loopback port with a fresh SQLite file, and gives tests a
 // small fetch client per role.
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,9 +26,21 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The receipt key instances of one PostgreSQL database share (as receipts.signing_key); a SQLite
+ * test server makes its own in its data dir.
+ */
+export const SHARED_RECEIPT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+
+const onPostgres = (o: Record<string, unknown>) => {
+  const store = o.store as { url?: string | null; kind?: string | null } | undefined;
+  return Boolean(store?.url) || store?.kind === 'postgres';
+};
+
 /** The principals every test server has, plus whatever `overrides` adds. */
 export function testConfig(dataDir: string, overrides: Record<string, unknown> = {}): Config {
   return ConfigSchema.parse({
+    ...(onPostgres(overrides) ? { receipts: { signing_key: SHARED_RECEIPT_KEY } } : {}),
     server: { host: '127.0.0.1', port: 0 },
     data_dir: dataDir,
     log: { level: 'silent' },

@@ -1,36 +1,10 @@
 // The command hook as hosts run it: a process reading stdin, printing the host's output. Fails
 // closed when the gate cannot be asked, saying what to fix.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { KEYS, type TestServer } from '../helpers/harness.js';
-import { claudePermission, claudePre, startHookServer } from './helpers.js';
-
-/** What `greenlight install` writes: the CommonJS hook, run directly. */
-const HOOK = fileURLToPath(new URL('../../src/hooks/command-hook.cjs', import.meta.url));
-/** What older versions installed: the CLI's hook entry. */
-const OLD_HOOK = fileURLToPath(new URL('../../src/cli/hook.js', import.meta.url));
-
-export function runHookProcess(host: string, payload: unknown, env: Record<string, string | undefined>, script = HOOK): Promise<{ code: number | null; out: any; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, host], { env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      try {
-        resolve({ code, out: JSON.parse(out), stderr: err });
-      } catch {
-        reject(new Error(`hook printed no JSON: ${out} ${err}`));
-      }
-    });
-    child.stdin.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
-  });
-}
+import { claudePermission, claudePre, OLD_HOOK, runHookProcess, startHookServer } from './helpers.js';
 
 async function closedPort(): Promise<number> {
   const srv = createServer();

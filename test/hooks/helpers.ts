@@ -1,5 +1,7 @@
 // A test server with the hook endpoint mounted, payload builders in the hosts' own shapes, and a
 // way to await the next request a hook files (no sleeping).
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { ChannelFactory } from '../../src/channels/channel.js';
 import type { ApprovalRequest } from '../../src/core/types.js';
 import { hooksRouteGroup } from '../../src/hooks/routes.js';
@@ -55,3 +57,28 @@ export function claudePre(tool: string, input: Record<string, unknown>, extra: R
 export function claudePermission(tool: string, input: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return { session_id: 'sess-1', transcript_path: '/tmp/t.jsonl', cwd: '/tmp/project', permission_mode: 'default', hook_event_name: 'PermissionRequest' as const, tool_name: tool, tool_input: input, ...extra };
 }
+
+/** What `greenlight install` writes: the CommonJS hook, run directly. */
+export const HOOK = fileURLToPath(new URL('../../src/hooks/command-hook.cjs', import.meta.url));
+/** What older versions installed: the CLI's hook entry. */
+export const OLD_HOOK = fileURLToPath(new URL('../../src/cli/hook.js', import.meta.url));
+
+export function runHookProcess(host: string, payload: unknown, env: Record<string, string | undefined>, script = HOOK): Promise<{ code: number | null; out: any; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, host], { env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        resolve({ code, out: JSON.parse(out), stderr: err });
+      } catch {
+        reject(new Error(`hook printed no JSON: ${out} ${err}`));
+      }
+    });
+    child.stdin.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
+  });
+}
+

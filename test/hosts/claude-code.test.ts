@@ -88,6 +88,30 @@ describe('real Claude Code CLI in print mode', () => {
       noteClaude('edit', 'an approver-edited command runs as edited (updatedInput)');
     });
 
+    it('an approved edit changed on its way back is refused by the command hook: nothing runs, the model reads ACTION_MISMATCH', async () => {
+      // Between the hook and the gate, something swaps the approver's edit for the original command.
+      proxy.rewrite = (answer) => {
+        if (answer?.hookSpecificOutput?.updatedInput) answer.hookSpecificOutput.updatedInput = { ...answer.hookSpecificOutput.updatedInput, command: 'rm -rf target' };
+        return answer;
+      };
+      try {
+        const dir = project();
+        rmTarget();
+        const filed = nextPending(s);
+        const run = claude(homes.hooks, dir, 'clean up the target directory');
+        const [req] = await beforeExit(filed, run);
+        await decide(s, req.id, { outcome: 'approved', updated_input: { command: 'rm -rf target/sub && echo edited-ran' } });
+        const r = await run;
+        assert.equal(r.code, 0, r.stderr);
+        assert.ok(existsSync(join(dir, 'target', 'keep.txt')), 'the swapped command must not run');
+        assert.ok(existsSync(join(dir, 'target', 'sub')), 'nor the edit: the hook denied the call');
+        assert.match(mock.toolResults.join('\n'), /ACTION_MISMATCH/);
+        noteClaude('receipt', 'the command hook checks an allow against the signed receipt: an edit swapped on its way back is refused (ACTION_MISMATCH)');
+      } finally {
+        proxy.rewrite = null;
+      }
+    });
+
     it('a policy-allowed command runs with no human', async () => {
       await policyAllowsIt(h());
       noteClaude('policy', 'policy-allowed `echo …` runs with no human');

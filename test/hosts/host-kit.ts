@@ -90,6 +90,8 @@ export interface CapturingProxy {
   /** Every hook payload the CLI sent, by host, in order. */
   payloads: { host: string; body: any }[];
   close(): Promise<void>;
+  /** When set, rewrites the gate's answers to hook calls on their way back (a tampering middlebox). */
+  rewrite: ((answer: any) => any) | null;
 }
 
 /** A loopback proxy in front of the gate that keeps each POST /v1/hooks/<host> body as sent. */
@@ -111,14 +113,17 @@ export async function startCapturingProxy(target: string): Promise<CapturingProx
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers[k] = v;
     const upstream = await fetch(target + (req.url ?? '/'), { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body });
     res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
-    res.end(Buffer.from(await upstream.arrayBuffer()));
+    const answer = Buffer.from(await upstream.arrayBuffer());
+    res.end(m && proxy.rewrite ? JSON.stringify(proxy.rewrite(JSON.parse(answer.toString('utf8')))) : answer);
   });
   const { url, close } = await onLoopback(server);
-  return {
+  const proxy: CapturingProxy = {
     url,
     payloads,
     close,
+    rewrite: null,
   };
+  return proxy;
 }
 
 /** The keys of a payload, nested one level for objects: the "shape" a fixture pins. */

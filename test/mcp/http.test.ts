@@ -102,7 +102,11 @@ describe('MCP over Streamable HTTP (/mcp)', () => {
     const created = jsonOf(await c.callTool({ name: 'request_approval', arguments: { action_type: 'x', title: 'http wait', preview: 'p' } }));
     const waiting = c.callTool({ name: 'wait_for_approval', arguments: { approval_id: created.approval_id, max_wait: 30 } });
     await srv.call('approver', 'POST', `/v1/requests/${created.approval_id}/decision`, { outcome: 'approved' });
-    assert.equal(jsonOf(await waiting).status, 'approved');
+    const result = jsonOf(await waiting);
+    assert.equal(result.status, 'approved');
+    // The signed receipt reaches the agent in the tool result, as in the API.
+    assert.deepEqual(result.receipt, (await srv.call('agent', 'GET', `/v1/requests/${created.approval_id}/receipt`)).body);
+    assert.deepEqual(result.receipt.approvers, [{ name: 'alice', kind: 'approver', via: 'api' }]);
     await c.close();
   });
 });

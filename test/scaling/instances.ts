@@ -3,7 +3,8 @@
 // recording proxy in front of the Telegram emulator, so a test sees every Bot API call any
 // instance makes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -44,7 +45,10 @@ export function baseYaml(extra: string[] = []): string[] {
 export async function startInstance(name: string, dir: string, databaseUrl: string, yaml: string[]): Promise<Instance> {
   const config = join(dir, `${name}.yaml`);
   writeFileSync(config, [...yaml, `data_dir: ${JSON.stringify(join(dir, name))}`].join('\n'));
-  const child = spawn(process.execPath, [BIN, 'serve', '--config', config], { cwd: REPO, env: cleanEnv({ GREENLIGHT_DATABASE_URL: databaseUrl }), stdio: ['ignore', 'pipe', 'pipe'] });
+  // Instances of one database sign receipts with one key, given as docs/config.md says.
+  const receiptKey = join(dir, 'receipt-key.pem');
+  if (!existsSync(receiptKey)) writeFileSync(receiptKey, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  const child = spawn(process.execPath, [BIN, 'serve', '--config', config], { cwd: REPO, env: cleanEnv({ GREENLIGHT_DATABASE_URL: databaseUrl, GREENLIGHT_RECEIPTS_SIGNING_KEY_FILE: receiptKey }), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));

@@ -84,6 +84,8 @@ describe('escalation ladder', () => {
       const done = await rig.get(request.id);
       assert.equal(done.status, 'denied');
       assert.equal(done.decision!.via, 'escalation');
+      // The fail-closed end is a decision too: signed, by the escalation, not by a person.
+      assert.deepEqual([done.receipt!.outcome, done.receipt!.approvers], ['denied', [{ name: 'escalation', kind: 'system', via: 'escalation' }]]);
       for (const chat of [ALICE, CHAT, ERIN]) {
         await eventually(async () => {
           const c = await rig.card(request.id, chat);

@@ -4,8 +4,10 @@
 // owner never counts, and every channel (and the waiting agent) sees "1 of 2 approvals — alice
 // approved".
 import assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { KEYS } from '../helpers/harness.js';
+import { verifyReceipt } from '../../src/receipts/receipt.js';
 import { decideByLink, linksOf, openLink } from '../email/fixtures.js';
 import { ALICE, BOB, buttonData, buttonLabels, eventually } from '../telegram/emulator.js';
 import { CAROL_KEY, DAVE_KEY, startWorkflowRig, type WorkflowRig } from './rig.js';
@@ -56,6 +58,12 @@ describe('quorum: 2 of the sre group', () => {
     assert.deepEqual(done.decision!.decided_by.split(', ').sort(), votes.map((v) => v.approver).sort());
     assert.match(done.decision!.comment!, /^2 of 2 approvals — \w+ and \w+ approved\./);
     assert.equal((await votedRows(rig, request.id)).length, 2, 'each counted vote audited once');
+    // The receipt names both approvers, each with the channel their vote came from, and checks out offline.
+    const receipt = done.receipt!;
+    assert.deepEqual(receipt.approvers.map((a) => `${a.name} via ${a.via}`).sort(), votes.map((v) => `${v.approver} via ${v.via}`).sort());
+    assert.equal(receipt.outcome, 'approved');
+    const pem = await (await fetch(`${rig.srv.url}/v1/receipts/public-key?format=pem`)).text();
+    assert.deepEqual(verifyReceipt(receipt, createPublicKey(pem)), { ok: true, receipt });
     // The third arrived after the decision and was told so, whichever channel it came on.
     const losers = [byMail.status === 200 ? null : 'email', byApi.status === 200 ? null : 'api'].filter(Boolean);
     assert.ok(losers.length <= 1, `at most one of email/api lost: ${byMail.status} ${byApi.status}`);

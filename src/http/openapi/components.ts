@@ -178,9 +178,41 @@ const Request = obj(
     decision: nullable(ref('Decision')),
     metadata: nullable({ type: 'object', additionalProperties: true, description: 'Metadata the agent attached: shown, never interpreted.' }),
     workflow: nullable(ref('Workflow')),
+    receipt: nullable(ref('Receipt')),
   },
   'An approval request as the native v1 API returns it (timestamps are ISO-8601).',
 );
+
+const hex64 = (description: string): Schema => str(description, { pattern: '^[0-9a-f]{64}$' });
+
+const Receipt = {
+  ...obj(
+    {
+      receipt_version: { const: 1 },
+      request_id: str('The request settled.'),
+      agent: str('The agent that filed it.'),
+      action_sha256: hex64('SHA-256 of the canonical action {cwd, input, tool} as filed and shown to the approver.'),
+      edited_action_sha256: { anyOf: [hex64('SHA-256 of the canonical action as the approver edited it.'), { type: 'null' }] },
+      outcome: { type: 'string', enum: STATUSES.filter((s) => s !== 'pending') },
+      scope: { anyOf: [{ type: 'string', enum: [...SCOPES] }, { type: 'null' }] },
+      approvers: { type: 'array', minItems: 1, items: obj({ name: str('Who.'), kind: str('approver, admin, agent (a cancel), policy or system.'), via: str('The channel: telegram, email, web, api, policy, timeout, ...') }) },
+      conditions: nullable({ type: 'object', additionalProperties: conditionValue }),
+      decided_at: isoTime('When it was decided.'),
+      issued_at: isoTime('When the receipt was signed.'),
+      key_id: str('`ed25519:` + the first 16 hex digits of the SHA-256 of the public key (DER, SPKI).', { pattern: '^ed25519:[0-9a-f]{16}$' }),
+      signature: str('Ed25519 over the canonical JSON of every other field, base64url.', { pattern: '^[A-Za-z0-9_-]{86}$' }),
+    },
+    'A signed decision receipt (docs/security.md#receipts).',
+  ),
+  additionalProperties: false,
+};
+
+const ReceiptPublicKey = obj({
+  key_id: str('The id receipts name in key_id.'),
+  algorithm: { const: 'Ed25519' },
+  public_key_pem: str('The public key, PEM (SPKI).'),
+  previous: { type: 'array', items: obj({ key_id: str('Key id.'), public_key_pem: str('PEM.'), until: isoTime('When it was replaced.') }), description: 'Keys used before a deliberate rotation.' },
+});
 
 const RequestPage = obj(
   {
@@ -296,6 +328,8 @@ export const SCHEMAS: Record<string, Schema> = {
   PendingPage,
   AuditEntry,
   AuditPage,
+  Receipt,
+  ReceiptPublicKey,
   RequestEventData,
   Key,
   CreatedKey,

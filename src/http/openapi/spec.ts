@@ -9,6 +9,7 @@ import { policyPaths } from './paths-policy.js';
 import { requestPaths } from './paths-requests.js';
 import { sessionPaths, SESSION_SCHEMAS } from './paths-sessions.js';
 import { systemPaths } from './paths-system.js';
+import { receiptPaths } from './paths-receipts.js';
 import { telegramPaths, TELEGRAM_SCHEMAS } from './paths-telegram.js';
 import { channelPaths, CHANNEL_SCHEMAS } from './paths-channels.js';
 import { discordPaths, DISCORD_SCHEMAS } from './paths-discord.js';
@@ -33,7 +34,8 @@ Guide: docs/api.md in the repository.`;
 const TAGS = [
   { name: 'requests', description: 'File, read, list, wait for, decide and cancel approval requests.' },
   { name: 'events', description: 'Server-sent events: decisions pushed as they happen.' },
-  { name: 'audit', description: 'The append-only audit log.' },
+  { name: 'audit', description: 'The append-only audit log, and its export.' },
+  { name: 'receipts', description: 'Signed decision receipts and the public key that checks them offline.' },
   { name: 'policy', description: 'Dry runs of the policy, stored grants, session ends, and ok2run\'s allow-rules. Agents cannot read or change policy; they may only end their own session.' },
   { name: 'insights', description: 'Figures over the request history and suggested rules (approvers see the projects routed to them; agents nothing).' },
   { name: 'keys', description: 'API keys and the current principal.' },
@@ -66,7 +68,7 @@ export function buildOpenApiSpec(version: string): object {
     servers: [{ url: '/', description: 'This server' }],
     security: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
     tags: [...TAGS, ...COMPAT_TAGS],
-    paths: { ...requestPaths(), ...policyPaths(), ...insightPaths(), ...systemPaths(), ...telegramPaths(), ...channelPaths(), ...discordPaths(), ...slackPaths(), ...mcpPaths(), ...hooksPaths(), ...sessionPaths(), ...workflowPaths(), ...compatPaths() },
+    paths: { ...requestPaths(), ...policyPaths(), ...insightPaths(), ...systemPaths(), ...receiptPaths(), ...telegramPaths(), ...channelPaths(), ...discordPaths(), ...slackPaths(), ...mcpPaths(), ...hooksPaths(), ...sessionPaths(), ...workflowPaths(), ...compatPaths() },
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key>' },

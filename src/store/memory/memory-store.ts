@@ -154,7 +154,7 @@ export class MemoryStore implements Store {
     const current = this.#requests.get(id);
     if (!current || current.status !== 'pending') return { ok: false, current: current ? jsonCopy(current) : null };
     this.#checkEffects(effects);
-    const settled: ApprovalRequest = { ...current, status, decision: decision === null ? null : jsonCopy(decision), updated_at: at };
+    const settled: ApprovalRequest = { ...current, status, decision: decision === null ? null : jsonCopy(decision), updated_at: at, ...(effects.receipt ? { receipt: jsonCopy(effects.receipt) } : {}) };
     this.#requests.set(id, settled);
     this.#writeEffects(effects);
     return { ok: true, request: jsonCopy(settled) };
@@ -165,7 +165,7 @@ export class MemoryStore implements Store {
     const current = this.#requests.get(id);
     if (!current || current.status !== 'pending' || (current.workflow?.rev ?? 0) !== expectedRev) return { ok: false, current: current ? jsonCopy(current) : null };
     this.#checkEffects(effects);
-    const next: ApprovalRequest = { ...current, workflow: jsonCopy(workflow), updated_at: at, ...(settle ? { status: settle.status, decision: jsonCopy(settle.decision) } : {}) };
+    const next: ApprovalRequest = { ...current, workflow: jsonCopy(workflow), updated_at: at, ...(settle ? { status: settle.status, decision: jsonCopy(settle.decision), ...(effects.receipt ? { receipt: jsonCopy(effects.receipt) } : {}) } : {}) };
     this.#requests.set(id, next);
     this.#writeEffects(effects);
     return { ok: true, request: jsonCopy(next) };

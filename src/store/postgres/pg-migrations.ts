@@ -219,11 +219,17 @@ CREATE INDEX requests_wake ON requests (wake_at) WHERE status = 'pending' AND wa
 ALTER TABLE grants ADD COLUMN path_prefix TEXT;
 `;
 
+// Signed decision receipts (src/receipts/): one per settled request, written with its settlement.
+const RECEIPTS = /* sql */ `
+ALTER TABLE requests ADD COLUMN receipt TEXT;
+`;
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'init', sql: INIT },
   { version: 2, name: 'agent_sessions', sql: AGENT_SESSIONS },
   { version: 3, name: 'drop_hook_generations', sql: DROP_HOOK_GENERATIONS },
   { version: 4, name: 'workflows', sql: WORKFLOWS },
+  { version: 5, name: 'receipts', sql: RECEIPTS },
 ];
 
 export async function migrationStatus(client: pg.ClientBase): Promise<MigrationStatus> {

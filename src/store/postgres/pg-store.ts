@@ -186,11 +186,12 @@ export class PostgresStore implements Store, Migrated {
     return this.#tx(async (tx) => {
       // The compare-and-set: one statement. A concurrent caller blocks on the row lock, then finds
       // the status no longer pending and changes nothing.
-      const won = await tx.query(`UPDATE requests r SET status = $1, decision = $2, updated_at = $3 WHERE r.id = $4 AND r.status = 'pending' RETURNING ${REQUEST_SELECT}`, [
+      const won = await tx.query(`UPDATE requests r SET status = $1, decision = $2, updated_at = $3, receipt = $5 WHERE r.id = $4 AND r.status = 'pending' RETURNING ${REQUEST_SELECT}`, [
         status,
         decisionToColumn(decision),
         at,
         id,
+        effects.receipt ? JSON.stringify(effects.receipt) : null,
       ]);
       if (won.rowCount !== 1) return { ok: false, current: await this.#getRequest(tx, id) };
       await this.#writeEffects(tx, effects, { id, types: [eventTypeOf(status)], at });
@@ -205,9 +206,10 @@ export class PostgresStore implements Store, Migrated {
       // revision moved on (or the request settled) and changes nothing.
       const w = workflowColumns(workflow);
       const won = await tx.query(
-        `UPDATE requests r SET workflow = $1, workflow_rev = $2, wake_at = $3, updated_at = $4, status = coalesce($5, r.status), decision = coalesce($6, r.decision)
+        `UPDATE requests r SET workflow = $1, workflow_rev = $2, wake_at = $3, updated_at = $4, status = coalesce($5, r.status), decision = coalesce($6, r.decision),
+         receipt = coalesce($9, r.receipt)
          WHERE r.id = $7 AND r.status = 'pending' AND r.workflow_rev = $8 RETURNING ${REQUEST_SELECT}`,
-        [w.workflow, w.workflow_rev, w.wake_at, at, settle?.status ?? null, settle ? decisionToColumn(settle.decision) : null, id, expectedRev],
+        [w.workflow, w.workflow_rev, w.wake_at, at, settle?.status ?? null, settle ? decisionToColumn(settle.decision) : null, id, expectedRev, settle && effects.receipt ? JSON.stringify(effects.receipt) : null],
       );
       if (won.rowCount !== 1) return { ok: false, current: await this.#getRequest(tx, id) };
       await this.#writeEffects(tx, effects, { id, types: [settle ? eventTypeOf(settle.status) : 'request.updated'], at });

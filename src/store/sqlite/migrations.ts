@@ -231,10 +231,16 @@ CREATE INDEX requests_wake ON requests (status, wake_at) WHERE wake_at IS NOT NU
 ALTER TABLE grants ADD COLUMN path_prefix TEXT;
 `;
 
+// Signed decision receipts (src/receipts/): one per settled request, written with its settlement.
+const RECEIPTS = /* sql */ `
+ALTER TABLE requests ADD COLUMN receipt TEXT;
+`;
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'init', sql: INIT },
   { version: 2, name: 'meta_expiry', sql: META_EXPIRY },
   { version: 3, name: 'agent_sessions', sql: AGENT_SESSIONS },
   { version: 4, name: 'drop_hook_generations', sql: DROP_HOOK_GENERATIONS },
   { version: 5, name: 'workflows', sql: WORKFLOWS },
+  { version: 6, name: 'receipts', sql: RECEIPTS },
 ];

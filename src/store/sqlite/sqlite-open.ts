@@ -58,7 +58,7 @@ export function migrationStatus(db: Database.Database): MigrationStatus {
   return statusOf(applied, MIGRATIONS);
 }
 
-/** Applies every migration newer than the file, in order, each recorded in schema_migrations. */
+/** Applies every migration the file lacks, in order, each recorded in schema_migrations. */
 export function applyMigrations(db: Database.Database): void {
   db.transaction(() => {
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
@@ -69,8 +69,10 @@ export function applyMigrations(db: Database.Database): void {
       throw new Error(`The database is at schema version ${current}, newer than this Greenlight knows (${known}): upgrade Greenlight, or restore a backup made by this version.`);
     }
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    // Every version not applied yet, also one below the newest applied (see statusOf).
+    const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
     for (const migration of MIGRATIONS) {
-      if (migration.version <= current) continue;
+      if (done.has(migration.version)) continue;
       db.exec(migration.sql);
       record.run(migration.version, migration.name, Date.now());
     }

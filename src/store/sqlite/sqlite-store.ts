@@ -216,7 +216,7 @@ export class SqliteStore implements Store, Migrated {
   async settleRequest(id: string, status: Status, decision: Decision | null, at: number, effects: Effects): Promise<SettleResult> {
     assertSettleStatus(status);
     return this.#write(({ st }) => {
-      const changed = st.settle.run(status, decisionToColumn(decision), at, id).changes;
+      const changed = st.settle.run(status, decisionToColumn(decision), effects.receipt ? JSON.stringify(effects.receipt) : null, at, id).changes;
       if (changed !== 1) return { ok: false, current: this.#getRequest(id) };
       this.#writeEffects(effects);
       return { ok: true, request: this.#getRequest(id)! };
@@ -226,7 +226,7 @@ export class SqliteStore implements Store, Migrated {
   async advanceWorkflow(id: string, expectedRev: number, workflow: Workflow, at: number, effects: Effects, settle?: { status: Status; decision: Decision }): Promise<SettleResult> {
     if (settle) assertSettleStatus(settle.status);
     return this.#write(({ st }) => {
-      const params = { ...workflowColumns(workflow), at, id, expected: expectedRev, status: settle?.status ?? null, decision: settle ? decisionToColumn(settle.decision) : null };
+      const params = { ...workflowColumns(workflow), at, id, expected: expectedRev, status: settle?.status ?? null, decision: settle ? decisionToColumn(settle.decision) : null, receipt: settle && effects.receipt ? JSON.stringify(effects.receipt) : null };
       if (st.advanceWorkflow.run(params).changes !== 1) return { ok: false, current: this.#getRequest(id) };
       this.#writeEffects(effects);
       return { ok: true, request: this.#getRequest(id)! };
