@@ -14,6 +14,7 @@ import { requestsContract } from './contract/requests-contract.js';
 import { sessionsContract } from './contract/sessions-contract.js';
 import { metaContract } from './contract/meta-contract.js';
 import { settlingContract } from './contract/settling-contract.js';
+import { stepUpContract } from './contract/step-up-contract.js';
 import { transferContract } from './contract/transfer-contract.js';
 
 export function storeContract(name: string, makeStore: () => Promise<Store>, cleanup?: (s: Store) => Promise<void>): void {
@@ -54,5 +55,6 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, cle
     describe('agent sessions and transcripts', () => sessionsContract(handle));
     describe('meta: expiry and compare-and-set', () => metaContract(handle));
     describe('export and import', () => transferContract(handle));
+    describe('step-up factors', () => stepUpContract(handle));
   });
 }

@@ -17,5 +17,8 @@ export interface Migrated {
 
 export function statusOf(applied: MigrationStatus['applied'], known: readonly { version: number; name: string }[]): MigrationStatus {
   const current = applied.at(-1)?.version ?? 0;
-  return { applied, pending: known.filter((m) => m.version > current).map((m) => ({ version: m.version, name: m.name })), ahead: current > (known.at(-1)?.version ?? 0) };
+  // By set, not by the highest number: versions are reserved per branch, so a database may have 7
+  // before 5 lands; 5 is still pending then.
+  const done = new Set(applied.map((a) => a.version));
+  return { applied, pending: known.filter((m) => !done.has(m.version)).map((m) => ({ version: m.version, name: m.name })), ahead: current > (known.at(-1)?.version ?? 0) };
 }

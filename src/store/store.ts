@@ -155,6 +155,23 @@ export interface SessionEvent extends SessionEventInput {
   seq: number;
 }
 
+/**
+ * An approver's TOTP enrolment (step-up). `secret` arrives sealed (src/step-up/seal.ts): the store
+ * keeps it as opaque text and never interprets it.
+ */
+export interface TotpFactor {
+  approver: string;
+  secret: string;
+  /** When the first valid code confirmed it; null: enrolment started, codes do not count yet. */
+  confirmed_at: number | null;
+  /** The TOTP time step of the last code accepted: a code of that step or an earlier one is a replay. */
+  last_step: number | null;
+  /** Wrong codes counted since `failures_since` (the window's start). */
+  failures: number;
+  failures_since: number | null;
+  created_at: number;
+}
+
 export interface Effects {
   audit: AuditInput[];
   outbox: OutboxInput[];
@@ -250,6 +267,23 @@ export interface Store {
   listSessionEvents(sessionId: string, options: { after_seq?: number; limit: number }): Promise<SessionEvent[]>;
   /** Deletes ended sessions (and their events) without activity since `before`. Returns how many. */
   pruneAgentSessions(before: number): Promise<number>;
+
+  // Step-up second factors, one TOTP enrolment per approver (by name).
+  getTotp(approver: string): Promise<TotpFactor | null>;
+  /** Starts (or restarts) an enrolment: writes the factor whole, replacing any earlier one. */
+  putTotp(factor: TotpFactor): Promise<void>;
+  /** Confirms an unconfirmed enrolment with the step of its first valid code; false if none is waiting. */
+  confirmTotp(approver: string, step: number, at: number): Promise<boolean>;
+  /**
+   * Spends a code's time step, atomic across instances: true only if the factor is confirmed and
+   * its last_step is older (a replay, or a race with the same code elsewhere, gets false). Clears
+   * the failure count.
+   */
+  spendTotpStep(approver: string, step: number): Promise<boolean>;
+  /** Counts one wrong code: a window older than `windowMs` starts over at 1. The count after it, 0 when not enrolled. */
+  failTotp(approver: string, at: number, windowMs: number): Promise<number>;
+  /** Removes an enrolment; true if there was one. */
+  deleteTotp(approver: string): Promise<boolean>;
 
   // Small key/value facts shared by every instance: the first-run marker, the audit head,
   // dashboard sessions, single-use link nonces, channel conversation state, ...

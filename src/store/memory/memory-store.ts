@@ -25,6 +25,7 @@ import {
   searchNeedle,
   searchText,
 } from '../adapter-kit.js';
+import { MemoryFactors } from './memory-factors.js';
 import { MemorySessions } from './memory-sessions.js';
 import type {
   AgentSession,
@@ -49,6 +50,7 @@ import type {
   SettleResult,
   Store,
   StoreRows,
+  TotpFactor,
 } from '../store.js';
 
 type CountFilter = Omit<RequestFilter, 'order' | 'limit' | 'cursor' | 'offset'>;
@@ -66,6 +68,7 @@ export class MemoryStore implements Store {
   readonly #grants = new Map<string, Grant>();
   readonly #meta = new Map<string, { value: string; expires_at: number | null }>();
   readonly #sessions = new MemorySessions();
+  readonly #factors = new MemoryFactors();
 
   async migrate(): Promise<void> {}
 
@@ -353,6 +356,32 @@ export class MemoryStore implements Store {
   }
 
   // ---- meta ----------------------------------------------------------------------------------
+
+  // ---- step-up factors (memory-factors.ts) ---------------------------------------------------
+
+  async getTotp(approver: string): Promise<TotpFactor | null> {
+    return this.#factors.get(approver);
+  }
+
+  async putTotp(factor: TotpFactor): Promise<void> {
+    this.#factors.put(factor);
+  }
+
+  async confirmTotp(approver: string, step: number, at: number): Promise<boolean> {
+    return this.#factors.confirm(approver, step, at);
+  }
+
+  async spendTotpStep(approver: string, step: number): Promise<boolean> {
+    return this.#factors.spend(approver, step);
+  }
+
+  async failTotp(approver: string, at: number, windowMs: number): Promise<number> {
+    return this.#factors.fail(approver, at, windowMs);
+  }
+
+  async deleteTotp(approver: string): Promise<boolean> {
+    return this.#factors.delete(approver);
+  }
 
   async getMeta(key: string, now?: number): Promise<string | null> {
     return this.#liveMeta(key, now)?.value ?? null;

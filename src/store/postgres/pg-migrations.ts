@@ -207,10 +207,25 @@ const DROP_HOOK_GENERATIONS = /* sql */ `
 DELETE FROM meta WHERE key LIKE 'hook-gen:%';
 `;
 
+// Step-up (issue 14): each approver's TOTP enrolment, as in SQLite's migration 7. Version 6: 4 and 5
+// belong to other branches of the same release.
+const STEP_UP = /* sql */ `
+CREATE TABLE totp_factors (
+  approver       TEXT    PRIMARY KEY,
+  secret         TEXT    NOT NULL,
+  confirmed_at   BIGINT,
+  last_step      BIGINT,
+  failures       INTEGER NOT NULL DEFAULT 0,
+  failures_since BIGINT,
+  created_at     BIGINT  NOT NULL
+);
+`;
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'init', sql: INIT },
   { version: 2, name: 'agent_sessions', sql: AGENT_SESSIONS },
   { version: 3, name: 'drop_hook_generations', sql: DROP_HOOK_GENERATIONS },
+  { version: 6, name: 'step_up', sql: STEP_UP },
 ];
 
 export async function migrationStatus(client: pg.ClientBase): Promise<MigrationStatus> {

@@ -219,9 +219,25 @@ const DROP_HOOK_GENERATIONS = /* sql */ `
 DELETE FROM meta WHERE key LIKE 'hook-gen:%';
 `;
 
+// Step-up (issue 14): each approver's TOTP enrolment. The secret is sealed (AES-256-GCM) before it
+// reaches the store; last_step refuses a replayed code; failures count wrong codes per window.
+// Version 7: 5 and 6 belong to other branches of the same release.
+const STEP_UP = /* sql */ `
+CREATE TABLE totp_factors (
+  approver       TEXT    PRIMARY KEY,
+  secret         TEXT    NOT NULL,
+  confirmed_at   INTEGER,
+  last_step      INTEGER,
+  failures       INTEGER NOT NULL DEFAULT 0,
+  failures_since INTEGER,
+  created_at     INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'init', sql: INIT },
   { version: 2, name: 'meta_expiry', sql: META_EXPIRY },
   { version: 3, name: 'agent_sessions', sql: AGENT_SESSIONS },
   { version: 4, name: 'drop_hook_generations', sql: DROP_HOOK_GENERATIONS },
+  { version: 7, name: 'step_up', sql: STEP_UP },
 ];

@@ -58,19 +58,19 @@ export function migrationStatus(db: Database.Database): MigrationStatus {
   return statusOf(applied, MIGRATIONS);
 }
 
-/** Applies every migration newer than the file, in order, each recorded in schema_migrations. */
+/** Applies every migration the file does not have yet, in order, each recorded in schema_migrations. */
 export function applyMigrations(db: Database.Database): void {
   db.transaction(() => {
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-    const applied = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
-    const current = applied.v ?? 0;
+    const versions = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+    const current = Math.max(0, ...versions);
     const known = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
     if (current > known) {
       throw new Error(`The database is at schema version ${current}, newer than this Greenlight knows (${known}): upgrade Greenlight, or restore a backup made by this version.`);
     }
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     for (const migration of MIGRATIONS) {
-      if (migration.version <= current) continue;
+      if (versions.has(migration.version)) continue; // by set: a reserved lower number may land later
       db.exec(migration.sql);
       record.run(migration.version, migration.name, Date.now());
     }

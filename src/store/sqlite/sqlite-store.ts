@@ -21,6 +21,7 @@ import {
   headForAppend,
   searchNeedle,
 } from '../adapter-kit.js';
+import { confirmTotp, deleteTotp, failTotp, getTotp, prepareFactorStatements, putTotp, spendTotpStep, type FactorStatements } from './sqlite-factors.js';
 import { appendEvents, findSession, getSession, listEvents, listSessions, prepareSessionStatements, pruneSessions, saveSession, type SessionStatements } from './sqlite-sessions.js';
 import type {
   AgentSession,
@@ -44,6 +45,7 @@ import type {
   SettleResult,
   Store,
   StoreRows,
+  TotpFactor,
 } from '../store.js';
 import { statusOf, type Migrated, type MigrationStatus } from '../migration-status.js';
 import { MIGRATIONS } from './migrations.js';
@@ -87,6 +89,7 @@ interface Open {
   shaped: Map<string, Database.Statement>;
   search: SearchIndex;
   sessions: SessionStatements;
+  factors: FactorStatements;
   commits: GroupCommit;
   cache: ReadCache;
   wal: WalSync | null;
@@ -121,7 +124,7 @@ export class SqliteStore implements Store, Migrated {
     if (!this.#open) {
       const cache = new ReadCache(db);
       const commits = new GroupCommit(db, { sync: wal ? () => wal.sync() : null, beforeCommit: () => this.#saveAuditHead(), afterBatch: () => (this.#batchHead = undefined) });
-      this.#open = { db, st: prepareAll(db), shaped: new Map(), search: new SearchIndex(db), sessions: prepareSessionStatements(db), commits, cache, wal };
+      this.#open = { db, st: prepareAll(db), shaped: new Map(), search: new SearchIndex(db), sessions: prepareSessionStatements(db), factors: prepareFactorStatements(db), commits, cache, wal };
     }
   }
 
@@ -423,6 +426,32 @@ export class SqliteStore implements Store, Migrated {
 
   async pruneAgentSessions(before: number): Promise<number> {
     return this.#write(({ sessions }) => pruneSessions(sessions, before));
+  }
+
+  // ---- step-up factors (sqlite-factors.ts) ---------------------------------------------------
+
+  async getTotp(approver: string): Promise<TotpFactor | null> {
+    return this.#reading(() => getTotp(this.#ready.factors, approver));
+  }
+
+  async putTotp(factor: TotpFactor): Promise<void> {
+    await this.#write(({ factors }) => putTotp(factors, factor));
+  }
+
+  async confirmTotp(approver: string, step: number, at: number): Promise<boolean> {
+    return this.#write(({ factors }) => confirmTotp(factors, approver, step, at));
+  }
+
+  async spendTotpStep(approver: string, step: number): Promise<boolean> {
+    return this.#write(({ factors }) => spendTotpStep(factors, approver, step));
+  }
+
+  async failTotp(approver: string, at: number, windowMs: number): Promise<number> {
+    return this.#write(({ factors }) => failTotp(factors, approver, at, windowMs));
+  }
+
+  async deleteTotp(approver: string): Promise<boolean> {
+    return this.#write(({ factors }) => deleteTotp(factors, approver));
   }
 
   // ---- meta ----------------------------------------------------------------------------------
