@@ -29,6 +29,8 @@ import { createHealthBook } from './channels/health.js';
 import { VERSION } from './version.js';
 import { cli } from './invocation.js';
 import { createPolicyService } from './policy-service.js';
+import { createStepUp } from './step-up/service.js';
+import { stepUpRoutes } from './step-up/routes.js';
 import { createSessions, type Sessions } from './sessions/service.js';
 import type { SessionRunner } from './sessions/runner.js';
 
@@ -100,6 +102,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   // The gate, channels and delivery refer to each other: the gate plans outbox items with the
   // channels, channels decide through the gate, the worker sends with the channels' senders.
   const policy = await createPolicyService({ config, configFile: options.configFile ?? null, store, logger, now: () => clock.now() });
+  const stepUp = await createStepUp({ store, clock, config: config.step_up });
   let channels: Channel[] = [];
   let delivery: DeliveryWiring | null = null;
   const routing = { projects: config.projects, approvers: config.approvers };
@@ -121,6 +124,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
     checkCallbackUrl: (url) => (delivery ? delivery.checkUrl(url) : 'delivery is not ready'),
     onOutbox: () => delivery?.nudge(),
     closing: closing.signal,
+    stepUp: (principal, request, proof, via) => stepUp.verify(principal, request, proof, via),
   };
   const gate = createGate(gateDeps);
   const keyring = createKeyring(config, store);
@@ -139,7 +143,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   metrics.gauge('greenlight_leader', 'Whether this instance runs the leader\'s work (polling, the expiry sweeper): 1 or 0.', () => (cluster.leader.isLeader() ? 1 : 0));
   metrics.gauge('process_resident_memory_bytes', 'Resident set size.', () => process.memoryUsage.rss());
 
-  const extra: RouteGroup[] = [...extraRouteGroups(), sessions.routes, channelRoutes(() => health.report(channels)), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
+  const extra: RouteGroup[] = [...extraRouteGroups(), sessions.routes, stepUpRoutes(stepUp), channelRoutes(() => health.report(channels)), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
   const ready = async () => {
     const r = await cluster.readiness();
     const checks = {

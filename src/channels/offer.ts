@@ -8,10 +8,11 @@
 // notification has room for two buttons) but never more, and `decisionFor` turns a choice and its
 // inputs into the one body `gate.decide` takes, so no channel builds decisions by hand.
 //
-// Compiled into the dashboard's browser build too: import only ./action.ts and src/text/, no Node,
-// no DOM; core types by `import type` only.
+// Compiled into the dashboard's browser build too: import only ./action.ts, src/text/ and
+// src/core/step-up.ts, no Node, no DOM; other core modules by `import type` only.
 import type { ConditionField, ConditionValue, QuestionOption } from '../core/types.js';
 import { actionAsItRuns, json, type ActionSource } from './action.js';
+import { parseCode } from '../core/step-up.js';
 
 /** The fields of a request an offer is made from (the server's and the dashboard's shapes both fit). */
 export interface OfferSource extends ActionSource {
@@ -20,7 +21,7 @@ export interface OfferSource extends ActionSource {
   session_id: string | null;
   question: { options: QuestionOption[]; multi_select: boolean; allow_free_text: boolean } | null;
   conditions_schema: ConditionField[] | null;
-  policy: { dangerous?: boolean; suggestions?: unknown } | null;
+  policy: { dangerous?: boolean; suggestions?: unknown; step_up?: boolean } | null;
 }
 
 export type ChoiceKind =
@@ -66,7 +67,9 @@ export type InputSpec =
   | { kind: 'edit'; format: EditFormat; current: string }
   | { kind: 'conditions'; fields: ConditionField[] }
   | { kind: 'selection'; options: QuestionOption[] }
-  | { kind: 'answer' };
+  | { kind: 'answer' }
+  /** The approver's 6-digit second-factor code (step-up; src/core/step-up.ts). */
+  | { kind: 'code' };
 
 export interface Choice {
   /** The same on every channel: `approve`, `session`, `always`, `grant:1`, `conditional`, `edit`, `deny`, `deny_reason`, `option:B`, `select`, `answer`. */
@@ -91,7 +94,12 @@ export interface Offer {
   truncated: boolean;
   /** The viewer filed the request: nothing is offered to them; show FILER_NOTE instead. */
   filer: boolean;
+  /** Approving needs the approver's second factor: channels say STEP_UP_NOTE and ask for the code. */
+  stepUp: boolean;
 }
+
+/** What every channel shows on a request whose approval needs a second factor. */
+export const STEP_UP_NOTE = '🔐 Needs your code: approving asks for the 6-digit code from your authenticator app.';
 
 /** What a channel says instead of choices to the approver who filed the request. */
 export const FILER_NOTE = 'You filed this request; another approver decides it.';
@@ -199,10 +207,14 @@ const choice = (id: string, kind: ChoiceKind, approves: boolean, input: InputSpe
  */
 export function offerFor(r: OfferSource, options: OfferOptions = {}): Offer {
   const truncated = options.truncated ?? (options.maxActionChars !== undefined && cutsAction(r, options.maxActionChars));
-  if (options.viewer !== undefined && options.viewer === r.agent) return { choices: [], truncated, filer: true };
+  const stepUp = !r.question && r.policy?.step_up === true;
+  if (options.viewer !== undefined && options.viewer === r.agent) return { choices: [], truncated, filer: true, stepUp };
   const choices: Choice[] = [];
   const q = r.question;
-  if (q) {
+  if (stepUp) {
+    // Each approval needs its own second factor: approve once with the code, or deny.
+    choices.push(choice('approve', 'approve', true, { kind: 'code' }));
+  } else if (q) {
     if (q.multi_select) choices.push(choice('select', 'select', false, { kind: 'selection', options: q.options }));
     else for (const o of q.options) choices.push(choice(`option:${o.key}`, 'option', false, null, { option: o }));
     if (q.allow_free_text) choices.push(choice('answer', 'answer', false, { kind: 'answer' }));
@@ -218,7 +230,7 @@ export function offerFor(r: OfferSource, options: OfferOptions = {}): Offer {
   }
   choices.push(choice('deny', 'deny', false, null));
   choices.push(choice('deny_reason', 'deny_reason', false, { kind: 'reason' }));
-  return { choices, truncated, filer: false };
+  return { choices, truncated, filer: false, stepUp };
 }
 
 /** The choice with this id, or null when the request does not offer it. */
@@ -244,6 +256,8 @@ export interface Given {
   selected?: readonly string[];
   /** Free text (answer; with select, it is sent as the comment). */
   answer?: string;
+  /** The second-factor code as typed (a choice whose input is `code`); the server checks it. */
+  code?: string;
 }
 
 /** The body gate.decide takes (POST /v1/requests/{id}/decision); core/request-input.ts validates it. */
@@ -255,6 +269,7 @@ export interface DecisionBody {
   answer?: string | string[];
   updated_input?: unknown;
   grant_rule?: string;
+  step_up?: { code: string };
 }
 
 export type Decision = { ok: true; input: DecisionBody } | { ok: false; error: string };
@@ -268,6 +283,10 @@ export function decisionFor(r: OfferSource, c: Choice, given: Given = {}): Decis
   const ok = (input: DecisionBody): Decision => ({ ok: true, input });
   switch (c.kind) {
     case 'approve':
+      if (c.input?.kind === 'code') {
+        const code = parseCode(given.code ?? '');
+        return 'error' in code ? { ok: false, error: code.error } : ok({ outcome: 'approved', scope: 'once', comment, step_up: { code: code.code } });
+      }
       return ok({ outcome: 'approved', scope: 'once', comment });
     case 'session':
       return ok({ outcome: 'approved', scope: 'session', comment });

@@ -11,6 +11,7 @@ import { assertTargetRouted, resolveProject, type RouteTarget, type RoutingSetti
 import type { ApprovalRequest, Actor, Decision, Origin, PolicyVerdict, Principal, RequestEvent, RequestEventType, Status } from './types.js';
 import type { AuditEntry, AuditInput, Effects, Grant, OutboxInput, RequestFilter, RequestPage, Store } from '../store/store.js';
 import { grantsForDecision } from './grants.js';
+import { needsStepUp, type StepUpPass, type StepUpProof } from './step-up.js';
 
 /** What the policy says about a new request; null means "no opinion: ask a human". */
 export interface PolicyOutcome extends PolicyVerdict {
@@ -38,6 +39,11 @@ export interface GateDeps {
   onGrants?: (grants: Grant[], source: ApprovalRequest) => void;
   /** Aborted when the server shuts down: new requests are refused, every waiter is answered. */
   closing?: AbortSignal;
+  /**
+   * Verifies the second factor of an approval that needs step-up (src/step-up/service.ts): throws
+   * a STEP_UP_* error, or answers how it passed. Without it such requests cannot be approved.
+   */
+  stepUp?: (principal: Principal, request: ApprovalRequest, proof: StepUpProof | undefined, via: string) => Promise<StepUpPass>;
 }
 
 export interface CreateOptions {
@@ -134,6 +140,13 @@ export function createGate(deps: GateDeps): Gate {
       if (err instanceof GreenlightError && err.code === 'ALREADY_DECIDED') return null;
       throw err;
     }
+  }
+
+  /** A step-up request is approved with a verified second factor, and grants none (each approval needs its own). */
+  async function verifyStepUp(principal: Principal, request: ApprovalRequest, proof: StepUpProof | undefined, grants: boolean, via: string): Promise<StepUpPass> {
+    if (grants) throw validation(`Request ${request.id} needs a second factor to approve, so it is approved once only: scope "session", "always" and grants are not offered for it.`);
+    if (!deps.stepUp) throw new GreenlightError('STEP_UP_REQUIRED', `Request ${request.id} needs a second factor to approve, and this server has no step-up service. Deny it, or ask an admin.`);
+    return deps.stepUp(principal, request, proof, via);
   }
 
   const gate: Gate = {
@@ -279,6 +292,7 @@ export function createGate(deps: GateDeps): Gate {
       const now = clock.now();
       const { status, decision } = buildDecision(request, parsed.data, actor, via, now);
       const grants = grantsForDecision(request, decision, parsed.data.grant_rule, now);
+      const pass = decision.outcome !== 'denied' && needsStepUp(request) ? await verifyStepUp(principal, request, parsed.data.step_up, grants.length > 0, via) : null;
       const settled = await settle(
         request,
         status,
@@ -287,7 +301,7 @@ export function createGate(deps: GateDeps): Gate {
         `request.${status}`,
         'request.decided',
         via,
-        { outcome: decision.outcome, scope: decision.scope, comment: decision.comment, ...(decision.updated_input !== null ? { edited: true } : {}), ...(grants.length ? { grant_rule: grants[0].rule } : {}) },
+        { outcome: decision.outcome, scope: decision.scope, comment: decision.comment, ...(decision.updated_input !== null ? { edited: true } : {}), ...(grants.length ? { grant_rule: grants[0].rule } : {}), ...(pass ? { step_up: pass.method } : {}) },
         grants,
       );
       if (grants.length) deps.onGrants?.(grants, settled);
@@ -310,7 +324,8 @@ export function createGate(deps: GateDeps): Gate {
 
     async autoApprove(id, by) {
       const request = await store.getRequest(id);
-      if (!request || request.status !== 'pending') return false;
+      // A grant never stands in for the second factor a step-up request needs.
+      if (!request || request.status !== 'pending' || needsStepUp(request)) return false;
       const decision: Decision = {
         outcome: 'approved',
         scope: 'once',

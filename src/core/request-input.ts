@@ -78,6 +78,12 @@ export const DecideSchema = z
     updated_input: z.unknown().optional(),
     /** With scope session/always: which offered grant (policy.suggestions[].rule); default: this exact action. */
     grant_rule: text(2000).min(1).nullable().optional(),
+    /**
+     * The approver's second factor, for a request that needs step-up: a TOTP code, or a passkey
+     * assertion from the dashboard. The code's form is checked by the step-up service, with a
+     * message that says what a code looks like.
+     */
+    step_up: z.union([z.object({ code: z.string().max(20_000) }).strict(), z.object({ passkey: z.record(z.string(), z.unknown()) }).strict()]).optional(),
   })
   .strict();
 

@@ -78,7 +78,7 @@ export function createInbound(deps: SlackDeps) {
   /** The choice as the card offers it now, or null (and the approver is told). */
   async function offered(request: ApprovalRequest, id: string, who: Who, channel: string | null): Promise<Choice | null> {
     const { truncated } = renderCard(request, ctx.publicUrl);
-    const choice = findChoice({ choices: slackChoices(request, truncated), truncated, filer: false }, id);
+    const choice = findChoice({ choices: slackChoices(request, truncated), truncated, filer: false, stepUp: false }, id);
     if (!choice) {
       await auditRefusal(deps, who, channel, `${ACTION_PREFIX}${id}`, 'not_offered', request.id);
       await whisper(channel, who.id, TEXT.notOffered);
