@@ -99,7 +99,7 @@ export interface Offer {
 }
 
 /** What every channel shows on a request whose approval needs a second factor. */
-export const STEP_UP_NOTE = '🔐 Needs your code: approving asks for the 6-digit code from your authenticator app.';
+export const STEP_UP_NOTE = 'Needs your code: approving asks for the 6-digit code from your authenticator app.';
 
 /** What a channel says instead of choices to the approver who filed the request. */
 export const FILER_NOTE = 'You filed this request; another approver decides it.';

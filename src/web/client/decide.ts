@@ -6,7 +6,8 @@ import { confirmButton, h, toast } from './dom.js';
 import { conditionsForm, questionForm } from './forms.js';
 import type { Req } from './types.js';
 import { describeInvisible } from '../../text/invisible.js';
-import { decisionFor, findChoice, offerFor, type Choice, type DecisionBody, type Given } from '../../channels/offer.js';
+import { STEP_UP_NOTE, decisionFor, findChoice, offerFor, type Choice, type DecisionBody, type Given } from '../../channels/offer.js';
+import { askCode } from './step-up.js';
 
 const EDIT_LABEL = { command: 'Command', json: 'Input (JSON)', text: 'Action' } as const;
 
@@ -51,7 +52,7 @@ export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePa
 
   const note = h('input', { type: 'text', id: 'approve-note', autocomplete: 'off', maxlength: 10000, placeholder: 'Optional' });
   const noteValue = () => note.value.trim() || null;
-  const approveOnceBtn = h('button', { type: 'submit', class: 'btn approve', 'data-act': 'approve-once' }, 'Approve once');
+  const approveOnceBtn = h('button', { type: 'submit', class: 'btn approve', 'data-act': 'approve-once' }, offer.stepUp ? 'Approve once…' : 'Approve once');
   const approveForm = h(
     'form',
     { class: 'approve-form' },
@@ -70,8 +71,11 @@ export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePa
   );
   approveForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
+    // A request that needs step-up: the code is asked for in a modal, and a refusal is said there.
+    if (offer.stepUp) return askCode(r.title, (code) => decideChoice(choice('approve'), { comment: noteValue(), code }, 'Approved'));
     void quiet(decideChoice(choice('approve'), { comment: noteValue() }, 'Approved'));
   });
+  if (offer.stepUp) approveForm.insertBefore(h('p', { class: 'step-up-note', 'data-step-up': 'true' }, STEP_UP_NOTE), approveForm.lastChild);
 
   const reason = h('input', { type: 'text', id: 'deny-reason', autocomplete: 'off', maxlength: 10000, placeholder: 'Why? The agent reads this.' });
   const denyForm = h(
