@@ -131,7 +131,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   const publicUrl = () => config.server.public_url ?? boundUrl;
   let boundUrl = `http://${config.server.host}:${config.server.port}`;
   const sessions = createSessions({ gate, store, config, clock, logger, cluster, runner: options.sessionRunner });
-  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, leader: cluster.leader, sessions }), options.channels ?? (await loadChannelFactories(config)));
+  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, leader: cluster.leader, sessions, stepUpEnrolled: async (name) => (await stepUp.totp.state(name)).state === 'enrolled' }), options.channels ?? (await loadChannelFactories(config)));
   const health = createHealthBook({ store, clock });
   delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, senders: Object.fromEntries(channels.map((c) => [c.name, health.counted(c)])) });
   const expiry = createExpiryScheduler({ gate, store, clock, events, logger });

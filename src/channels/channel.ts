@@ -44,6 +44,8 @@ export interface ChannelContext {
   publicUrl: string;
   /** Work that must run on one instance at a time (long polling, IMAP polling) registers here. */
   leader: Leadership;
+  /** Whether an approver has a second factor set up (step-up); absent: assume so, and let the gate say. */
+  stepUpEnrolled?: (approver: string) => Promise<boolean>;
   /** Approvers (config) who may decide `request` on this server, by routing (never its filer). */
   approversFor(request: ApprovalRequest): ApproverIdentity[];
   /** The approver a channel identity belongs to, as a principal for gate.decide (null: not an approver). */
