@@ -12,6 +12,7 @@ import { ACTION_PREFIX, OPEN_ACTION, renderCard, slackChoices } from './blocks.j
 import { USER_ID } from './config.js';
 import { escapeMrkdwn } from './escape.js';
 import { auditRefusal, CHANNEL, type SlackDeps } from './deps.js';
+import { codeBlocker } from '../step-up.js';
 import { refusalFor } from '../who-decides.js';
 import { decodeOrigin, modalFor, MODAL_CALLBACK, readSubmission } from './modals.js';
 import { pendingList } from './pending.js';
@@ -93,18 +94,23 @@ export function createInbound(deps: SlackDeps) {
       await ctx.gate.decide(principal, request.id, d.input, CHANNEL);
       ctx.metrics.inc('greenlight_slack_decisions_total', { choice: choice.kind });
     } catch (err) {
-      if (!isGreenlightError(err)) throw err;
-      if (err.code === 'ALREADY_DECIDED') {
-        const x = err.details ?? {};
-        return whisper(channel, who.id, alreadyDecidedText(String(x.status ?? 'decided'), x.decided_by ? String(x.decided_by) : null, x.via ? String(x.via) : null));
-      }
-      if (err.code === 'NOT_ROUTED_TO_YOU' || err.code === 'FORBIDDEN' || err.code === 'FILER_CANNOT_DECIDE') {
-        await auditRefusal(deps, who, channel, `decide:${d.input.outcome}`, err.code, request.id);
-        return whisper(channel, who.id, err.code === 'FILER_CANNOT_DECIDE' ? FILER_NOTE : TEXT.notRouted);
-      }
-      if (err.status < 500) return whisper(channel, who.id, TEXT.failed(err.message));
-      throw err;
+      return explain(err, request, d.input.outcome, who, channel);
     }
+  }
+
+  /** Tells the approver why the gate refused a decision (and audits refusals of who may decide). */
+  async function explain(err: unknown, request: ApprovalRequest, outcome: string, who: Who, channel: string | null): Promise<void> {
+    if (!isGreenlightError(err)) throw err;
+    if (err.code === 'ALREADY_DECIDED') {
+      const x = err.details ?? {};
+      return whisper(channel, who.id, alreadyDecidedText(String(x.status ?? 'decided'), x.decided_by ? String(x.decided_by) : null, x.via ? String(x.via) : null));
+    }
+    if (err.code === 'NOT_ROUTED_TO_YOU' || err.code === 'FORBIDDEN' || err.code === 'FILER_CANNOT_DECIDE') {
+      await auditRefusal(deps, who, channel, `decide:${outcome}`, err.code, request.id);
+      return whisper(channel, who.id, err.code === 'FILER_CANNOT_DECIDE' ? FILER_NOTE : TEXT.notRouted);
+    }
+    if (err.status < 500) return whisper(channel, who.id, TEXT.failed(err.message));
+    throw err;
   }
 
   async function click(i: Extract<Interaction, { type: 'block_actions' }>): Promise<void> {
@@ -115,6 +121,10 @@ export function createInbound(deps: SlackDeps) {
     const choice = await offered(found.request, action.action_id.slice(ACTION_PREFIX.length), who, channel);
     if (!choice) return;
     if (!choice.input) return decide(found.principal, found.request, choice, {}, who, channel);
+    if (choice.input.kind === 'code') {
+      const blocked = await codeBlocker(ctx, found.principal);
+      if (blocked) return whisper(channel, who.id, escapeMrkdwn(blocked));
+    }
     const view = modalFor(found.request, choice, { requestId: found.request.id, choice: choice.id, channel, ts: i.messageTs });
     if (view) await api.openView(i.triggerId, view);
   }
@@ -129,7 +139,25 @@ export function createInbound(deps: SlackDeps) {
     if (!choice) return { ack: null };
     const sub = readSubmission(found.request, choice, i.values);
     if (!sub.ok) return { ack: { response_action: 'errors', errors: sub.errors } };
+    if (choice.input?.kind === 'code') return decideWithCode(found.principal, found.request, choice, sub.given, i.user, channel);
     return { ack: null, after: () => decide(found.principal, found.request, choice, sub.given, i.user, channel) };
+  }
+
+  /**
+   * Step-up: decided before the modal closes, so a wrong, used or locked-out code is said under the
+   * code box (the modal stays open) rather than in a message after it.
+   */
+  async function decideWithCode(principal: Principal, request: ApprovalRequest, choice: Choice, given: Given, who: Who, channel: string | null): Promise<Handled> {
+    const d = decisionFor(request, choice, given);
+    if (!d.ok) return { ack: { response_action: 'errors', errors: { code: d.error.slice(0, 150) } } };
+    try {
+      await ctx.gate.decide(principal, request.id, d.input, CHANNEL);
+      ctx.metrics.inc('greenlight_slack_decisions_total', { choice: choice.kind });
+      return { ack: null };
+    } catch (err) {
+      if (isGreenlightError(err) && err.code.startsWith('STEP_UP_')) return { ack: { response_action: 'errors', errors: { code: err.message.slice(0, 150) } } };
+      return { ack: null, after: () => explain(err, request, d.input.outcome, who, channel) };
+    }
   }
 
   return {
