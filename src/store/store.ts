@@ -172,6 +172,20 @@ export interface TotpFactor {
   created_at: number;
 }
 
+/** A passkey (WebAuthn credential) an approver registered for step-up. */
+export interface PasskeyRecord {
+  /** The credential id (base64url), unique across approvers. */
+  id: string;
+  approver: string;
+  /** The credential's COSE public key, base64url. */
+  public_key: string;
+  /** The authenticator's signature counter as last seen (0: it keeps none). */
+  counter: number;
+  transports: string[];
+  created_at: number;
+  last_used_at: number | null;
+}
+
 export interface Effects {
   audit: AuditInput[];
   outbox: OutboxInput[];
@@ -284,6 +298,18 @@ export interface Store {
   failTotp(approver: string, at: number, windowMs: number): Promise<number>;
   /** Removes an enrolment; true if there was one. */
   deleteTotp(approver: string): Promise<boolean>;
+  /** Adds a passkey; refuses (throws) a credential id that is already registered. */
+  addPasskey(passkey: PasskeyRecord): Promise<void>;
+  getPasskey(id: string): Promise<PasskeyRecord | null>;
+  /** An approver's passkeys, oldest first. */
+  listPasskeys(approver: string): Promise<PasskeyRecord[]>;
+  /**
+   * Records a use with the authenticator's new counter, atomic across instances: false when the
+   * counter did not move forward (a cloned authenticator), unless it stays 0 (one that keeps none).
+   */
+  usePasskey(id: string, counter: number, at: number): Promise<boolean>;
+  /** Removes one of an approver's passkeys; true if it was there. */
+  deletePasskey(id: string, approver: string): Promise<boolean>;
 
   // Small key/value facts shared by every instance: the first-run marker, the audit head,
   // dashboard sessions, single-use link nonces, channel conversation state, ...

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { T0 } from '../fixtures.js';
-import type { TotpFactor } from '../store.js';
+import type { PasskeyRecord, TotpFactor } from '../store.js';
 import type { StoreHandle } from './handle.js';
 
 const factor = (o: Partial<TotpFactor> = {}): TotpFactor => ({ approver: 'alice', secret: 'sealed:v1:abc', confirmed_at: null, last_step: null, failures: 0, failures_since: null, created_at: T0, ...o });
@@ -57,5 +57,31 @@ export function stepUpContract(h: StoreHandle): void {
     assert.equal(await h.store.deleteTotp('alice'), true);
     assert.equal(await h.store.deleteTotp('alice'), false);
     assert.equal(await h.store.getTotp('alice'), null);
+  });
+
+  const passkey = (o: Partial<PasskeyRecord> = {}): PasskeyRecord => ({ id: 'cred-1', approver: 'alice', public_key: 'pQECAyYgASFYIA', counter: 0, transports: ['internal', 'hybrid'], created_at: T0, last_used_at: null, ...o });
+
+  it('keeps passkeys per approver, refuses a credential id twice, and removes only the approver\'s own', async () => {
+    await h.store.addPasskey(passkey());
+    await h.store.addPasskey(passkey({ id: 'cred-2', created_at: T0 + 1, transports: [] }));
+    await h.store.addPasskey(passkey({ id: 'cred-3', approver: 'bob' }));
+    await assert.rejects(h.store.addPasskey(passkey({ approver: 'bob' })), 'the same credential id again');
+    assert.deepEqual(await h.store.getPasskey('cred-1'), passkey());
+    assert.equal(await h.store.getPasskey('nope'), null);
+    assert.deepEqual((await h.store.listPasskeys('alice')).map((p) => [p.id, p.transports]), [['cred-1', ['internal', 'hybrid']], ['cred-2', []]]);
+    assert.equal(await h.store.deletePasskey('cred-3', 'alice'), false, 'not hers');
+    assert.equal(await h.store.deletePasskey('cred-2', 'alice'), true);
+    assert.deepEqual((await h.store.listPasskeys('alice')).map((p) => p.id), ['cred-1']);
+    assert.deepEqual((await h.store.listPasskeys('bob')).map((p) => p.id), ['cred-3']);
+  });
+
+  it('records a use only when the counter moves forward, or stays 0 on an authenticator that keeps none', async () => {
+    await h.store.addPasskey(passkey());
+    assert.equal(await h.store.usePasskey('cred-1', 0, T0 + 1), true, '0 and 0: no counter kept');
+    assert.equal(await h.store.usePasskey('cred-1', 5, T0 + 2), true);
+    assert.equal(await h.store.usePasskey('cred-1', 5, T0 + 3), false, 'the same counter again: a clone');
+    assert.equal(await h.store.usePasskey('cred-1', 0, T0 + 3), false, 'back to 0 after counting');
+    assert.equal(await h.store.usePasskey('nope', 9, T0), false);
+    assert.deepEqual(await h.store.getPasskey('cred-1'), passkey({ counter: 5, last_used_at: T0 + 2 }));
   });
 }

@@ -1,6 +1,6 @@
 // Step-up second factors for the in-memory store: the same behaviour as the SQLite and Postgres
 // tables (src/store/contract/step-up-contract.ts), rows copied in and out.
-import type { TotpFactor } from '../store.js';
+import type { PasskeyRecord, TotpFactor } from '../store.js';
 
 /** Whether a failure window that started at `since` is over at `at`. */
 export const windowOver = (since: number | null, at: number, windowMs: number): boolean => since === null || since <= at - windowMs;
@@ -41,5 +41,32 @@ export class MemoryFactors {
 
   delete(approver: string): boolean {
     return this.#totp.delete(approver);
+  }
+
+  readonly #passkeys = new Map<string, PasskeyRecord>();
+
+  addPasskey(p: PasskeyRecord): void {
+    if (this.#passkeys.has(p.id)) throw new Error(`passkey ${p.id} is already registered`);
+    this.#passkeys.set(p.id, { ...p, transports: [...p.transports] });
+  }
+
+  getPasskey(id: string): PasskeyRecord | null {
+    const p = this.#passkeys.get(id);
+    return p ? { ...p, transports: [...p.transports] } : null;
+  }
+
+  listPasskeys(approver: string): PasskeyRecord[] {
+    return [...this.#passkeys.values()].filter((p) => p.approver === approver).sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1)).map((p) => this.getPasskey(p.id)!);
+  }
+
+  usePasskey(id: string, counter: number, at: number): boolean {
+    const p = this.#passkeys.get(id);
+    if (!p || !(p.counter < counter || (p.counter === 0 && counter === 0))) return false;
+    Object.assign(p, { counter, last_used_at: at });
+    return true;
+  }
+
+  deletePasskey(id: string, approver: string): boolean {
+    return this.#passkeys.get(id)?.approver === approver && this.#passkeys.delete(id);
   }
 }

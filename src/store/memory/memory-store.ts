@@ -50,6 +50,7 @@ import type {
   SettleResult,
   Store,
   StoreRows,
+  PasskeyRecord,
   TotpFactor,
 } from '../store.js';
 
@@ -381,6 +382,26 @@ export class MemoryStore implements Store {
 
   async deleteTotp(approver: string): Promise<boolean> {
     return this.#factors.delete(approver);
+  }
+
+  async addPasskey(passkey: PasskeyRecord): Promise<void> {
+    this.#factors.addPasskey(passkey);
+  }
+
+  async getPasskey(id: string): Promise<PasskeyRecord | null> {
+    return this.#factors.getPasskey(id);
+  }
+
+  async listPasskeys(approver: string): Promise<PasskeyRecord[]> {
+    return this.#factors.listPasskeys(approver);
+  }
+
+  async usePasskey(id: string, counter: number, at: number): Promise<boolean> {
+    return this.#factors.usePasskey(id, counter, at);
+  }
+
+  async deletePasskey(id: string, approver: string): Promise<boolean> {
+    return this.#factors.deletePasskey(id, approver);
   }
 
   async getMeta(key: string, now?: number): Promise<string | null> {

@@ -207,7 +207,7 @@ const DROP_HOOK_GENERATIONS = /* sql */ `
 DELETE FROM meta WHERE key LIKE 'hook-gen:%';
 `;
 
-// Step-up (issue 14): each approver's TOTP enrolment, as in SQLite's migration 7. Version 6: 4 and 5
+// Step-up (issue 14): each approver's TOTP enrolment and passkeys, as in SQLite's migration 7. Version 6: 4 and 5
 // belong to other branches of the same release.
 const STEP_UP = /* sql */ `
 CREATE TABLE totp_factors (
@@ -219,6 +219,17 @@ CREATE TABLE totp_factors (
   failures_since BIGINT,
   created_at     BIGINT  NOT NULL
 );
+
+CREATE TABLE passkeys (
+  id           TEXT    PRIMARY KEY,
+  approver     TEXT    NOT NULL,
+  public_key   TEXT    NOT NULL,
+  counter      BIGINT  NOT NULL,
+  transports   TEXT    NOT NULL,
+  created_at   BIGINT  NOT NULL,
+  last_used_at BIGINT
+);
+CREATE INDEX passkeys_approver ON passkeys (approver);
 `;
 
 export const MIGRATIONS: Migration[] = [

@@ -44,6 +44,7 @@ import type {
   SettleResult,
   Store,
   StoreRows,
+  PasskeyRecord,
   TotpFactor,
 } from '../store.js';
 import { ADVISORY_NAMESPACE, LOCK } from './pg-locks.js';
@@ -394,6 +395,26 @@ export class PostgresStore implements Store, Migrated {
 
   async deleteTotp(approver: string): Promise<boolean> {
     return factors.deleteTotp(this.pool, approver);
+  }
+
+  async addPasskey(passkey: PasskeyRecord): Promise<void> {
+    await factors.addPasskey(this.pool, passkey);
+  }
+
+  async getPasskey(id: string): Promise<PasskeyRecord | null> {
+    return factors.getPasskey(this.pool, id);
+  }
+
+  async listPasskeys(approver: string): Promise<PasskeyRecord[]> {
+    return factors.listPasskeys(this.pool, approver);
+  }
+
+  async usePasskey(id: string, counter: number, at: number): Promise<boolean> {
+    return factors.usePasskey(this.pool, id, counter, at);
+  }
+
+  async deletePasskey(id: string, approver: string): Promise<boolean> {
+    return factors.deletePasskey(this.pool, id, approver);
   }
 
   // ---- meta ----------------------------------------------------------------------------------

@@ -219,8 +219,9 @@ const DROP_HOOK_GENERATIONS = /* sql */ `
 DELETE FROM meta WHERE key LIKE 'hook-gen:%';
 `;
 
-// Step-up (issue 14): each approver's TOTP enrolment. The secret is sealed (AES-256-GCM) before it
-// reaches the store; last_step refuses a replayed code; failures count wrong codes per window.
+// Step-up (issue 14): each approver's TOTP enrolment and passkeys. The TOTP secret is sealed
+// (AES-256-GCM) before it reaches the store; last_step refuses a replayed code; failures count wrong
+// codes per window. A passkey is its credential id, public key (COSE, base64url) and signature counter.
 // Version 7: 5 and 6 belong to other branches of the same release.
 const STEP_UP = /* sql */ `
 CREATE TABLE totp_factors (
@@ -232,6 +233,17 @@ CREATE TABLE totp_factors (
   failures_since INTEGER,
   created_at     INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+CREATE TABLE passkeys (
+  id           TEXT    PRIMARY KEY,
+  approver     TEXT    NOT NULL,
+  public_key   TEXT    NOT NULL,
+  counter      INTEGER NOT NULL,
+  transports   TEXT    NOT NULL,
+  created_at   INTEGER NOT NULL,
+  last_used_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX passkeys_approver ON passkeys (approver);
 `;
 
 export const MIGRATIONS: Migration[] = [

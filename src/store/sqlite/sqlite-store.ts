@@ -21,6 +21,7 @@ import {
   headForAppend,
   searchNeedle,
 } from '../adapter-kit.js';
+import * as factorRows from './sqlite-factors.js';
 import { confirmTotp, deleteTotp, failTotp, getTotp, prepareFactorStatements, putTotp, spendTotpStep, type FactorStatements } from './sqlite-factors.js';
 import { appendEvents, findSession, getSession, listEvents, listSessions, prepareSessionStatements, pruneSessions, saveSession, type SessionStatements } from './sqlite-sessions.js';
 import type {
@@ -45,6 +46,7 @@ import type {
   SettleResult,
   Store,
   StoreRows,
+  PasskeyRecord,
   TotpFactor,
 } from '../store.js';
 import { statusOf, type Migrated, type MigrationStatus } from '../migration-status.js';
@@ -452,6 +454,26 @@ export class SqliteStore implements Store, Migrated {
 
   async deleteTotp(approver: string): Promise<boolean> {
     return this.#write(({ factors }) => deleteTotp(factors, approver));
+  }
+
+  async addPasskey(passkey: PasskeyRecord): Promise<void> {
+    await this.#write(({ factors }) => factorRows.addPasskey(factors, passkey));
+  }
+
+  async getPasskey(id: string): Promise<PasskeyRecord | null> {
+    return this.#reading(() => factorRows.getPasskey(this.#ready.factors, id));
+  }
+
+  async listPasskeys(approver: string): Promise<PasskeyRecord[]> {
+    return this.#reading(() => factorRows.listPasskeys(this.#ready.factors, approver));
+  }
+
+  async usePasskey(id: string, counter: number, at: number): Promise<boolean> {
+    return this.#write(({ factors }) => factorRows.usePasskey(factors, id, counter, at));
+  }
+
+  async deletePasskey(id: string, approver: string): Promise<boolean> {
+    return this.#write(({ factors }) => factorRows.deletePasskey(factors, id, approver));
   }
 
   // ---- meta ----------------------------------------------------------------------------------
