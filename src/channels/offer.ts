@@ -258,6 +258,8 @@ export interface Given {
   answer?: string;
   /** The second-factor code as typed (a choice whose input is `code`); the server checks it. */
   code?: string;
+  /** Or a passkey's answer (the dashboard), instead of a code. */
+  passkey?: unknown;
 }
 
 /** The body gate.decide takes (POST /v1/requests/{id}/decision); core/request-input.ts validates it. */
@@ -269,7 +271,7 @@ export interface DecisionBody {
   answer?: string | string[];
   updated_input?: unknown;
   grant_rule?: string;
-  step_up?: { code: string };
+  step_up?: { code: string } | { passkey: unknown };
 }
 
 export type Decision = { ok: true; input: DecisionBody } | { ok: false; error: string };
@@ -284,6 +286,7 @@ export function decisionFor(r: OfferSource, c: Choice, given: Given = {}): Decis
   switch (c.kind) {
     case 'approve':
       if (c.input?.kind === 'code') {
+        if (given.passkey !== undefined) return ok({ outcome: 'approved', scope: 'once', comment, step_up: { passkey: given.passkey } });
         const code = parseCode(given.code ?? '');
         return 'error' in code ? { ok: false, error: code.error } : ok({ outcome: 'approved', scope: 'once', comment, step_up: { code: code.code } });
       }

@@ -83,7 +83,7 @@ export const DecideSchema = z
      * assertion from the dashboard. The code's form is checked by the step-up service, with a
      * message that says what a code looks like.
      */
-    step_up: z.union([z.object({ code: z.string().max(20_000) }).strict(), z.object({ passkey: z.record(z.string(), z.unknown()) }).strict()]).optional(),
+    step_up: z.union([z.object({ code: z.string().max(20_000) }).strict(), z.object({ passkey: z.unknown() }).strict()]).optional(),
   })
   .strict();
 

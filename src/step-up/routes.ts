@@ -4,6 +4,10 @@
 //   POST /v1/step-up/totp/confirm       {code}: the first code from the app finishes the set-up
 //   POST /v1/step-up/totp/remove        {code}: removes your own (a current code proves it is you)
 //   DELETE /v1/step-up/totp/:approver   an admin removes someone's (a lost phone)
+//   POST /v1/step-up/passkeys/options   registration options (a challenge for this approver)
+//   POST /v1/step-up/passkeys           {response}: the browser's answer registers a passkey
+//   DELETE /v1/step-up/passkeys/:id     removes one of your passkeys
+//   POST /v1/step-up/passkeys/challenge {request_id}: the challenge to approve that request with a passkey
 import { Hono } from 'hono';
 import { GreenlightError } from '../core/errors.js';
 import { principalOf, readJsonObject, type AppEnv } from '../http/context.js';
@@ -18,7 +22,8 @@ export function stepUpRoutes(stepUp: StepUp): Hono<AppEnv> {
 
   const status = async (approver: string) => {
     const t = await stepUp.totp.state(approver);
-    return { approver, totp: { state: t.state, enrolled_at: iso(t.enrolled_at) } };
+    const passkeys = (await stepUp.passkeys.list(approver)).map((p) => ({ id: p.id, created_at: iso(p.created_at), last_used_at: iso(p.last_used_at) }));
+    return { approver, totp: { state: t.state, enrolled_at: iso(t.enrolled_at) }, passkeys };
   };
 
   app.get('/v1/step-up', humans, async (c) => c.json(await status(principalOf(c).name)));
@@ -41,6 +46,28 @@ export function stepUpRoutes(stepUp: StepUp): Hono<AppEnv> {
     if (state === 'enrolled') await stepUp.totp.check(me, (await readJsonObject(c)).code, 'dashboard', null);
     await stepUp.totp.remove(me, me);
     return c.json(await status(me));
+  });
+
+  app.post('/v1/step-up/passkeys/options', humans, async (c) => c.json(await stepUp.passkeys.registrationOptions(principalOf(c).name)));
+
+  app.post('/v1/step-up/passkeys', humans, async (c) => {
+    const me = principalOf(c).name;
+    await stepUp.passkeys.register(me, (await readJsonObject(c)).response);
+    return c.json(await status(me), 201);
+  });
+
+  app.delete('/v1/step-up/passkeys/:id', humans, async (c) => {
+    const me = principalOf(c).name;
+    if (!(await stepUp.passkeys.remove(me, c.req.param('id')))) throw new GreenlightError('NOT_FOUND', 'You have no such passkey.');
+    return c.json(await status(me));
+  });
+
+  app.post('/v1/step-up/passkeys/challenge', humans, async (c) => {
+    const me = principalOf(c);
+    const requestId = (await readJsonObject(c)).request_id;
+    if (typeof requestId !== 'string' || !/^req_[0-9a-z]{26}$/.test(requestId)) throw new GreenlightError('VALIDATION_FAILED', 'request_id is the id of the request you approve (req_…).');
+    await c.get('deps').gate.get(me, requestId); // exists and is visible
+    return c.json(await stepUp.passkeys.approvalOptions(me.name, requestId));
   });
 
   app.delete('/v1/step-up/totp/:approver', requireAuth(['admin']), async (c) => {

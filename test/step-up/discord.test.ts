@@ -57,7 +57,7 @@ describe('step-up on Discord', () => {
     const r = await rig.discord.click(card, 'Approve with your code', BOB);
     assert.equal(r.body.type, 4);
     assert.equal(r.body.data.flags, 64);
-    assert.match(r.body.data.content, /Set up a second factor in the dashboard/);
+    assert.match(r.body.data.content, /Set one up in the dashboard/);
     const denied = await rig.discord.click(card, 'Deny', BOB);
     assert.equal(denied.body.type, 7);
     assert.equal((await rig.get(id)).status, 'denied');

@@ -59,7 +59,7 @@ describe('step-up on Slack (http mode)', { timeout: 120_000 }, () => {
     const { request, card } = await critical('Deploy ops', { project: 'ops' }, OPS);
     const views = rig.slack.views.length;
     await rig.slack.click(BOB, card, 'gl:approve', 'http');
-    const told = await until('the private note to Bob', () => rig.slack.ephemerals.find((e) => e.user === BOB && /Set up a second factor in the dashboard/.test(e.text)));
+    const told = await until('the private note to Bob', () => rig.slack.ephemerals.find((e) => e.user === BOB && /Set one up in the dashboard/.test(e.text)));
     assert.equal(told.channel, OPS);
     assert.equal(rig.slack.views.length, views, 'no modal');
     await rig.slack.click(BOB, card, 'gl:deny', 'http');

@@ -72,7 +72,7 @@ describe('step-up on Telegram', () => {
     const { request, card } = await critical('Deploy three');
     const prompts = rig.emu.messages(CHAT).filter((m) => m.markup?.force_reply).length;
     await rig.emu.tap(BOB, card, buttonData(card, 'Approve'));
-    const alert = await eventually(() => rig.emu.answers().find((a) => /Set up a second factor in the dashboard/.test(a.payload.text ?? '')), 'the "set one up" alert');
+    const alert = await eventually(() => rig.emu.answers().find((a) => /Set one up in the dashboard/.test(a.payload.text ?? '')), 'the "set one up" alert');
     assert.equal(alert.payload.show_alert, true);
     assert.equal(rig.emu.messages(CHAT).filter((m) => m.markup?.force_reply).length, prompts, 'no prompt for Bob');
     await rig.emu.tap(BOB, card, buttonData(card, 'Deny'));

@@ -7,7 +7,7 @@ import { conditionsForm, questionForm } from './forms.js';
 import type { Req } from './types.js';
 import { describeInvisible } from '../../text/invisible.js';
 import { STEP_UP_NOTE, decisionFor, findChoice, offerFor, type Choice, type DecisionBody, type Given } from '../../channels/offer.js';
-import { askCode } from './step-up.js';
+import { askSecondFactor } from './step-up.js';
 
 const EDIT_LABEL = { command: 'Command', json: 'Input (JSON)', text: 'Action' } as const;
 
@@ -72,7 +72,7 @@ export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePa
   approveForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
     // A request that needs step-up: the code is asked for in a modal, and a refusal is said there.
-    if (offer.stepUp) return askCode(r.title, (code) => decideChoice(choice('approve'), { comment: noteValue(), code }, 'Approved'));
+    if (offer.stepUp) return askSecondFactor(r, (factor) => decideChoice(choice('approve'), { comment: noteValue(), ...factor }, 'Approved'));
     void quiet(decideChoice(choice('approve'), { comment: noteValue() }, 'Approved'));
   });
   if (offer.stepUp) approveForm.insertBefore(h('p', { class: 'step-up-note', 'data-step-up': 'true' }, STEP_UP_NOTE), approveForm.lastChild);
