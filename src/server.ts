@@ -102,7 +102,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   // The gate, channels and delivery refer to each other: the gate plans outbox items with the
   // channels, channels decide through the gate, the worker sends with the channels' senders.
   const policy = await createPolicyService({ config, configFile: options.configFile ?? null, store, logger, now: () => clock.now() });
-  const stepUp = await createStepUp({ store, clock, config: config.step_up, origin: () => publicUrl() });
+  const stepUp = createStepUp({ store, clock, config: config.step_up, origin: () => publicUrl() });
   let channels: Channel[] = [];
   let delivery: DeliveryWiring | null = null;
   const routing = { projects: config.projects, approvers: config.approvers };

@@ -10,23 +10,27 @@ export const STEP_UP_KEY_META_KEY = 'step_up.secret_key';
 const PREFIX = 'gcm1:';
 
 export interface Sealer {
-  seal(approver: string, secret: string): string;
+  seal(approver: string, secret: string): Promise<string>;
   /** The secret, or null when the text was not sealed by this key for this approver. */
-  open(approver: string, sealed: string): string | null;
+  open(approver: string, sealed: string): Promise<string | null>;
 }
 
-export function createSealer(keyMaterial: string): Sealer {
-  const key = Buffer.from(hkdfSync('sha256', keyMaterial, 'greenlight', 'step-up totp secrets v1', 32));
+/** `keyMaterial` is read on first use (the key kept in the store needs the store open), then kept. */
+export function createSealer(keyMaterial: () => Promise<string>): Sealer {
+  let derived: Promise<Buffer> | null = null;
+  const keyOf = () => (derived ??= keyMaterial().then((m) => Buffer.from(hkdfSync('sha256', m, 'greenlight', 'step-up totp secrets v1', 32))));
   return {
-    seal(approver, secret) {
+    async seal(approver, secret) {
+      const key = await keyOf();
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(Buffer.from(approver));
       const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
       return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
     },
-    open(approver, sealed) {
+    async open(approver, sealed) {
       if (!sealed.startsWith(PREFIX)) return null;
+      const key = await keyOf();
       const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64url');
       if (raw.length < 29) return null;
       try {

@@ -19,9 +19,9 @@ export interface StepUp {
 }
 
 /** `origin`: the server's public URL, whose origin and host name passkeys are bound to. */
-export async function createStepUp(deps: { store: Store; clock: Clock; config: StepUpConfig; origin: () => string }): Promise<StepUp> {
+export function createStepUp(deps: { store: Store; clock: Clock; config: StepUpConfig; origin: () => string }): StepUp {
   const { store, clock } = deps;
-  const sealer = createSealer(await resolveSealKey(store, deps.config.secret_key));
+  const sealer = createSealer(() => resolveSealKey(store, deps.config.secret_key));
   const record: Record = (approver, action, detail, via, requestId) => store.appendAudit([{ at: clock.now(), actor_kind: 'approver', actor_name: approver, action, request_id: requestId, via, detail }]);
   const totp = createTotp({ ...deps, sealer, record });
   const passkeys = createPasskeys({ store, clock, origin: deps.origin, rpName: deps.config.issuer, record });

@@ -73,7 +73,7 @@ export function createTotp(deps: { store: Store; clock: Clock; config: StepUpCon
       const current = await store.getTotp(approver);
       if (current?.confirmed_at != null) throw new GreenlightError('STEP_UP_ALREADY_ENROLLED', 'You already have an authenticator app set up. Remove it first (with a current code) to set up another.');
       const secret = generateSecret();
-      await store.putTotp({ approver, secret: sealer.seal(approver, secret), confirmed_at: null, last_step: null, failures: 0, failures_since: null, created_at: clock.now() });
+      await store.putTotp({ approver, secret: await sealer.seal(approver, secret), confirmed_at: null, last_step: null, failures: 0, failures_since: null, created_at: clock.now() });
       await record(approver, 'step_up.totp_started', null, 'dashboard', null);
       const otpauth_uri = generateURI({ issuer: config.issuer, label: approver, secret, period: PERIOD_SEC });
       return { secret, otpauth_uri, qr_png: await QRCode.toDataURL(otpauth_uri, { errorCorrectionLevel: 'M', margin: 2, width: 240 }) };
@@ -83,7 +83,7 @@ export function createTotp(deps: { store: Store; clock: Clock; config: StepUpCon
       const code = malformed(raw);
       const f = await store.getTotp(approver);
       if (!f || f.confirmed_at !== null) throw new GreenlightError('NOT_PENDING', 'No set-up is waiting for a code: start setting up the authenticator app again.');
-      const secret = sealer.open(approver, f.secret);
+      const secret = await sealer.open(approver, f.secret);
       const step = secret === null ? null : stepOf(secret, code);
       if (step === null) {
         await record(approver, 'step_up.code_wrong', { during: 'enrolment' }, 'dashboard', null);
@@ -107,7 +107,7 @@ export function createTotp(deps: { store: Store; clock: Clock; config: StepUpCon
         await record(approver, 'step_up.refused_locked', null, via, requestId);
         throw locked(f.failures_since);
       }
-      const secret = sealer.open(approver, f.secret);
+      const secret = await sealer.open(approver, f.secret);
       if (secret === null) throw new GreenlightError('STEP_UP_NOT_ENROLLED', `Your authenticator set-up cannot be read any more (the server's step_up.secret_key changed). Set it up again in the dashboard. You can still deny.`);
       const step = stepOf(secret, code);
       const spent = step !== null && (await store.spendTotpStep(approver, step));

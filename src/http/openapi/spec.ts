@@ -8,6 +8,7 @@ import { hooksPaths } from './paths-hooks.js';
 import { policyPaths } from './paths-policy.js';
 import { requestPaths } from './paths-requests.js';
 import { sessionPaths, SESSION_SCHEMAS } from './paths-sessions.js';
+import { stepUpPaths, STEP_UP_SCHEMAS } from './paths-step-up.js';
 import { systemPaths } from './paths-system.js';
 import { telegramPaths, TELEGRAM_SCHEMAS } from './paths-telegram.js';
 import { channelPaths, CHANNEL_SCHEMAS } from './paths-channels.js';
@@ -37,6 +38,7 @@ const TAGS = [
   { name: 'system', description: 'Health, readiness, metrics and these docs.' },
   { name: 'mcp', description: 'For agents: the MCP Streamable HTTP endpoint (JSON-RPC; agent or admin key) and OpenAI function-calling tool definitions.' },
   { name: 'hooks', description: 'For agent hosts: Claude Code, Codex, Gemini CLI and Cursor hooks answered over HTTP, without a process spawn.' },
+  { name: 'step-up', description: 'Second factors for approving requests that need step-up: an authenticator app (TOTP) and passkeys (docs/security.md).' },
   { name: 'sessions', description: 'Agent sessions: the Claude Code sessions Greenlight runs in contexts, driven from chat and the dashboard, and the sessions hooked agents report (docs/sessions.md).' },
   { name: 'telegram', description: 'The Telegram channel\'s webhook and its set-up (served only when channels.telegram is configured).' },
   { name: 'channels', description: 'How each configured channel is doing: sends, errors, outbox backlog, inbound traffic.' },
@@ -62,13 +64,13 @@ export function buildOpenApiSpec(version: string): object {
     servers: [{ url: '/', description: 'This server' }],
     security: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
     tags: [...TAGS, ...COMPAT_TAGS],
-    paths: { ...requestPaths(), ...policyPaths(), ...systemPaths(), ...telegramPaths(), ...channelPaths(), ...discordPaths(), ...slackPaths(), ...mcpPaths(), ...hooksPaths(), ...sessionPaths(), ...compatPaths() },
+    paths: { ...requestPaths(), ...policyPaths(), ...systemPaths(), ...telegramPaths(), ...channelPaths(), ...discordPaths(), ...slackPaths(), ...mcpPaths(), ...hooksPaths(), ...sessionPaths(), ...stepUpPaths(), ...compatPaths() },
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key>' },
         apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key in the X-API-Key header (Chock clients send this).' },
       },
-      schemas: { ...SCHEMAS, ...POLICY_SCHEMAS, ...BODY_SCHEMAS, ...TELEGRAM_SCHEMAS, ...CHANNEL_SCHEMAS, ...DISCORD_SCHEMAS, ...SLACK_SCHEMAS, ...MCP_SCHEMAS, ...SESSION_SCHEMAS, ...COMPAT_SCHEMAS },
+      schemas: { ...SCHEMAS, ...POLICY_SCHEMAS, ...BODY_SCHEMAS, ...TELEGRAM_SCHEMAS, ...CHANNEL_SCHEMAS, ...DISCORD_SCHEMAS, ...SLACK_SCHEMAS, ...MCP_SCHEMAS, ...SESSION_SCHEMAS, ...STEP_UP_SCHEMAS, ...COMPAT_SCHEMAS },
       parameters: PARAMETERS,
       responses,
     },
