@@ -6,7 +6,9 @@ import type { RequestEvent } from './core/types.js';
 import { createOutboxWorker, createUrlGuard, planDeliveries, resolveCallbackSecret, type Sender } from './delivery/index.js';
 import type { Metrics } from './http/metrics.js';
 import type { Logger } from './log.js';
-import type { OutboxInput, Store } from './store/store.js';
+import type { OutboxInput, OutboxItem, Store } from './store/store.js';
+import type { SecretMasker } from './secrets/masker.js';
+import type { MaskReport } from './secrets/mask-request.js';
 
 export interface DeliveryWiring {
   plan(event: RequestEvent): OutboxInput[];
@@ -16,7 +18,7 @@ export interface DeliveryWiring {
   stop(): Promise<void>;
 }
 
-export async function createDelivery(deps: { config: Config; store: Store; clock: Clock; logger: Logger; metrics: Metrics; version: string; senders?: Record<string, Sender> }): Promise<DeliveryWiring> {
+export async function createDelivery(deps: { config: Config; store: Store; clock: Clock; logger: Logger; metrics: Metrics; version: string; senders?: Record<string, Sender>; secrets?: SecretMasker; onMasked?: (item: OutboxItem, report: MaskReport) => Promise<void> }): Promise<DeliveryWiring> {
   const { config, store, clock } = deps;
   const { secret: callbackSecret } = await resolveCallbackSecret(store, config.delivery.callback_secret);
   const guard = createUrlGuard(config.delivery);
@@ -31,6 +33,8 @@ export async function createDelivery(deps: { config: Config; store: Store; clock
     version: deps.version,
     guard,
     senders: deps.senders ?? {},
+    ...(deps.secrets ? { secrets: deps.secrets } : {}),
+    ...(deps.onMasked ? { onMasked: deps.onMasked } : {}),
     ...(config.delivery.lease_sec !== null ? { leaseMs: config.delivery.lease_sec * 1000 } : {}),
   });
   return {

@@ -6,6 +6,8 @@ import { listenProblem } from './startup-error.js';
 
 type Fetch = Parameters<typeof serve>[0]['fetch'];
 
+const IDLE_SWEEP_MS = 50;
+
 interface Closable {
   close(cb?: (err?: Error) => void): unknown;
   closeIdleConnections?: () => void;
@@ -43,8 +45,12 @@ export async function within(work: Promise<unknown>, deadline: number): Promise<
 export async function closeListener(server: ServerType, deadline: number): Promise<boolean> {
   const s = server as unknown as Closable;
   const ended = new Promise<void>((resolve) => s.close(() => resolve()));
+  // A keep-alive connection whose answer goes out during the drain turns idle afterwards, and the
+  // client (undici keeps one 4 s, others longer) would hold the shutdown until it lets go: close
+  // idle connections as they appear, not only those idle at the signal.
   s.closeIdleConnections?.();
-  const clean = await within(ended, deadline);
+  const sweep = setInterval(() => s.closeIdleConnections?.(), IDLE_SWEEP_MS);
+  const clean = await within(ended, deadline).finally(() => clearInterval(sweep));
   if (!clean) {
     s.closeAllConnections?.();
     await ended;

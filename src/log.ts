@@ -1,4 +1,7 @@
-// A tiny structured logger: text for humans, JSON for machines. Secrets are never passed in.
+// A tiny structured logger: text for humans, JSON lines for machines. Every line carries the
+// trace id of the work it belongs to (src/trace.ts), so an operator can follow one call. Secrets
+// are never passed in.
+import { currentTrace } from './trace.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -7,6 +10,8 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** Whether a line at this level would be written: hot paths ask before building its fields. */
+  enabled(level: Exclude<LogLevel, 'silent'>): boolean;
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -14,6 +19,8 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 export function createLogger(level: LogLevel = 'info', format: 'text' | 'json' = 'text', write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
   const log = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < ORDER[level]) return;
+    const trace = currentTrace();
+    if (trace && !(fields && 'trace_id' in fields)) fields = { ...fields, trace_id: trace };
     if (format === 'json') {
       write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }, errorReplacer));
       return;
@@ -26,6 +33,7 @@ export function createLogger(level: LogLevel = 'info', format: 'text' | 'json' =
     info: (m, f) => log('info', m, f),
     warn: (m, f) => log('warn', m, f),
     error: (m, f) => log('error', m, f),
+    enabled: (lvl) => ORDER[lvl] >= ORDER[level],
   };
 }
 

@@ -31,6 +31,8 @@ export interface PolicyService {
   evaluateRequest(request: ApprovalRequest): Promise<PolicyOutcome>;
   /** A dry run: what would happen to this action for this agent/project/session. */
   dryRun(action: PolicyAction, scope: Omit<PolicyScope, 'cwd'>): Promise<Evaluation & { suggestions: GrantSuggestion[] }>;
+  /** A project's policy from the config alone (no grants, no agent context): what suggested rules are tested against. */
+  projectContext(project: string | null): Promise<PolicyContext>;
   /** Approves the other pending requests that new grants strictly cover. */
   resolveCovered(gate: Gate, grants: Grant[], source: ApprovalRequest | null): Promise<number>;
 }
@@ -117,6 +119,10 @@ export async function createPolicyService(deps: { config: Config; configFile: st
       const ev = evaluate(action, ctx);
       const asRequest = { tool: action.tool, input: action.input, action_type: action.tool, preview: '', cwd: action.cwd };
       return { ...ev, suggestions: ev.verdict === 'ask' && !ev.dangerous ? suggestionsFor(asRequest, ctx) : [] };
+    },
+
+    async projectContext(project) {
+      return contextFor({ agent: null, project, session_id: null }, []);
     },
 
     async resolveCovered(gate, grants, source) {

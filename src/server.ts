@@ -26,11 +26,18 @@ import { buildChannels, createChannelContext, loadChannelFactories } from './cha
 import { extraRouteGroups } from './http/route-groups.js';
 import { channelRoutes } from './http/routes/channels.js';
 import { createHealthBook } from './channels/health.js';
+import { measuredGate, registerServerMetrics } from './metrics-wiring.js';
+import { currentTrace, traced } from './trace.js';
+import { createSecretMasker } from './secrets/masker.js';
+import { createMaskingAudit } from './secrets/audit.js';
 import { VERSION } from './version.js';
 import { cli } from './invocation.js';
 import { createPolicyService } from './policy-service.js';
 import { createStepUp } from './step-up/service.js';
 import { stepUpRoutes } from './step-up/routes.js';
+import { DIGEST_KIND } from './insights/digest.js';
+import { checkDigestChannel, createDigestScheduler, digestSender } from './insights/digest-scheduler.js';
+import { createInsights } from './insights/service.js';
 import { createSessions, type Sessions } from './sessions/service.js';
 import type { SessionRunner } from './sessions/runner.js';
 
@@ -119,29 +126,32 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
     },
     policy: options.policy ?? ((request) => policy.evaluateRequest(request)),
     onGrants: (grants, source) => void policy.resolveCovered(gate, grants, source).catch((err) => logger.error('resolving requests covered by a grant failed', { err })),
-    deliveries: (event) => [...(delivery?.plan(event) ?? []), ...channels.flatMap((c) => c.plan(event))],
+    deliveries: (event) => traced([...(delivery?.plan(event) ?? []), ...channels.flatMap((c) => c.plan(event))]),
+    trace: currentTrace,
     destinations: (request) => channels.flatMap((c) => (c.destinations?.(request) ?? []).map((target) => ({ channel: c.name, target }))),
     checkCallbackUrl: (url) => (delivery ? delivery.checkUrl(url) : 'delivery is not ready'),
     onOutbox: () => delivery?.nudge(),
     closing: closing.signal,
     stepUp: (principal, request, proof, via) => stepUp.verify(principal, request, proof, via),
   };
-  const gate = createGate(gateDeps);
+  const gate = measuredGate(createGate(gateDeps), metrics);
   const keyring = createKeyring(config, store);
   const publicUrl = () => config.server.public_url ?? boundUrl;
   let boundUrl = `http://${config.server.host}:${config.server.port}`;
   const sessions = createSessions({ gate, store, config, clock, logger, cluster, runner: options.sessionRunner });
-  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, leader: cluster.leader, sessions, stepUpEnrolled: async (name) => (await stepUp.totp.state(name)).state === 'enrolled' }), options.channels ?? (await loadChannelFactories(config)));
+  const secrets = createSecretMasker(config.secrets);
+  const masking = createMaskingAudit({ store, clock, logger, masker: secrets });
+  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, leader: cluster.leader, sessions, secrets, stepUpEnrolled: async (name) => (await stepUp.totp.state(name)).state === 'enrolled' }), options.channels ?? (await loadChannelFactories(config)));
   const health = createHealthBook({ store, clock });
-  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, senders: Object.fromEntries(channels.map((c) => [c.name, health.counted(c)])) });
+  checkDigestChannel(config, channels);
+  delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, secrets, onMasked: (item, report) => masking.record(item.request_id ?? '', item.kind, report), senders: { ...Object.fromEntries(channels.map((c) => [c.name, masking.wrap(c.name, health.counted(c))])), [DIGEST_KIND]: digestSender(() => channels, secrets) } });
+  const digest = createDigestScheduler({ config, store, insights: createInsights({ store, config, policy, clock }), clock, logger, publicUrl, nudge: () => delivery?.nudge() });
+  cluster.leader.register({ name: 'insights digest', start: () => digest.start(), stop: () => digest.stop() });
   const expiry = createExpiryScheduler({ gate, store, clock, events, logger });
   cluster.leader.register({ name: 'expiry sweeper', start: () => expiry.start(), stop: () => expiry.stop() });
   const stopRemoteOutbox = cluster.onRemoteOutbox(() => delivery?.nudge());
 
-  metrics.gauge('greenlight_requests_pending', 'Requests waiting for a decision.', () => store.countRequests({ status: ['pending'] }));
-  metrics.gauge('greenlight_waiters', 'Callers blocked in wait / SSE on one request.', () => events.waiterCount());
-  metrics.gauge('greenlight_leader', 'Whether this instance runs the leader\'s work (polling, the expiry sweeper): 1 or 0.', () => (cluster.leader.isLeader() ? 1 : 0));
-  metrics.gauge('process_resident_memory_bytes', 'Resident set size.', () => process.memoryUsage.rss());
+  const stopMetrics = registerServerMetrics({ metrics, store, events, cluster, health, channels: () => channels, clock, logger });
 
   const extra: RouteGroup[] = [...extraRouteGroups(), sessions.routes, stepUpRoutes(stepUp), channelRoutes(() => health.report(channels)), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
   const ready = async () => {
@@ -171,6 +181,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
       const deadline = Date.now() + graceMs;
       closing.abort();
       stopRemoteOutbox();
+      stopMetrics();
       // Turns of agent sessions running here are interrupted and marked cut off, as a restart would.
       const sessionsStopped = within(sessions.close().catch((err: unknown) => logger.warn('shutdown: stopping agent sessions failed', { err })), Math.max(deadline, Date.now() + 1000));
       // Hand the leader's work (polling, the expiry sweeper) on at once rather than after the

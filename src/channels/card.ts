@@ -4,11 +4,14 @@
 // (./offer.ts) — and, once settled, one status line: "Approved by alice via telegram · 2026-01-06
 // 14:02 UTC". Raw text: each channel writes out invisible characters and escapes for its format
 // (src/text/), cuts with src/text/clip.ts, and links to the whole request on the dashboard
-// (requestUrl) wherever it had to cut.
+// (requestUrl) wherever it had to cut. Everything on the card comes from the request with its
+// secrets masked (src/secrets/): cardFor masks, so a channel built on it cannot forget to.
 import type { ApprovalRequest } from '../core/types.js';
 import { actionAsItRuns, type ActionView } from './action.js';
 import { showInvisible } from '../text/invisible.js';
 import { offerFor, type Offer, type OfferOptions } from './offer.js';
+import type { SecretMasker } from '../secrets/masker.js';
+import { maskOf, type MaskReport } from '../secrets/mask-request.js';
 
 export const fmtTime = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
@@ -58,6 +61,8 @@ export function factRows(r: ApprovalRequest): [string, string][] {
 
 export interface Card {
   title: string;
+  /** Secrets masked in everything the card shows (null: none). */
+  masked: MaskReport | null;
   /** The action as it will run: what the card leads with. */
   action: ActionView;
   /** The agent's own words about the action, shown second and labelled as such (null: none). */
@@ -72,10 +77,18 @@ export interface Card {
 }
 
 /** Everything a channel shows of a request, before its own layout and escaping. */
-export function cardFor(r: ApprovalRequest, options: OfferOptions & { publicUrl: string }): Card {
+/** What a card needs beyond the request: where the dashboard is, and the server's masking (a ChannelContext is one). */
+export interface CardView {
+  publicUrl: string;
+  secrets: SecretMasker;
+}
+
+export function cardFor(request: ApprovalRequest, options: OfferOptions & CardView): Card {
+  const r = options.secrets.shown(request);
   const action = actionAsItRuns(r);
   return {
     title: r.title,
+    masked: maskOf(r),
     action,
     description: action.description,
     why: whyText(r),

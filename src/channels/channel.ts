@@ -14,7 +14,8 @@
 // What it offers an approver is not its own to decide: the choices, the inputs they need and what
 // is held back when the action was cut come from ./offer.ts, the card's pieces from ./card.ts, and
 // a button or link that decides without a sign-in carries a token from ./action-token.ts. A new
-// channel is a renderer of those plus a transport.
+// channel is a renderer of those plus a transport. Secrets in the action are masked before any of
+// it is shown (`ctx.secrets`, src/secrets/): a channel renders the masked copy, never the stored one.
 // What a channel shows of a request must be what runs: it leads with the action from
 // actionAsItRuns (./action.ts), shows the agent's own description second and labelled as such,
 // then the policy's reason; and it passes every piece of agent text through showInvisible
@@ -30,6 +31,8 @@ import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
 import type { OutboxInput, OutboxItem, Store } from '../store/store.js';
 import type { Sessions } from '../sessions/service.js';
+import type { SecretMasker } from '../secrets/masker.js';
+import type { Digest } from '../insights/digest.js';
 
 export interface ChannelContext {
   gate: Gate;
@@ -38,6 +41,11 @@ export interface ChannelContext {
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
+  /**
+   * What a channel shows of a request: `secrets.shown(request)` masks every secret in it (never
+   * render the stored request itself; cardFor does this for you). Decide from the stored request.
+   */
+  secrets: SecretMasker;
   /** Agent sessions (src/sessions/): chat channels may let approvers drive them. */
   sessions?: Sessions;
   /** Base URL humans reach the server at (links in messages). */
@@ -73,6 +81,14 @@ export interface Channel {
    * breach. Pure, like `plan`; a channel without addressable destinations leaves it out.
    */
   destinations?(request: ApprovalRequest): string[];
+  /**
+   * Sends the insights digest (src/insights/digest.ts) to `target` (null: the channel's own
+   * default destination). Render `digestText(digest)` — plain lines, agent text already clipped
+   * and its invisible characters written out — escaped for your format. Called by the outbox
+   * worker for `digest` items; throw DeliveryError as in `send`. A channel without it cannot be
+   * insights.digest.channel.
+   */
+  sendDigest?(digest: Digest, target: string | null): Promise<void>;
   /** How the channel is doing, beyond what is counted for it (optional). Must not do I/O. */
   health?(): ChannelHealth;
   /** HTTP routes the channel serves (mounted on the main app). */

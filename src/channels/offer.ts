@@ -22,7 +22,12 @@ export interface OfferSource extends ActionSource {
   question: { options: QuestionOption[]; multi_select: boolean; allow_free_text: boolean } | null;
   conditions_schema: ConditionField[] | null;
   policy: { dangerous?: boolean; suggestions?: unknown; step_up?: boolean } | null;
+  /** Set on the copy a channel shows when secrets were masked in it (src/secrets/mask-request.ts). */
+  masked?: { count: number; holdOneTap: boolean };
 }
+
+/** What stands in for a masked secret (src/secrets/scanner.ts writes it). */
+const MASK_MARK = '⟦secret hidden: ';
 
 export type ChoiceKind =
   /** Approve this request once. */
@@ -182,6 +187,7 @@ export function editStart(r: Pick<OfferSource, 'tool' | 'input' | 'question' | '
 /** The action as the approver edited it, or an error saying what is wrong with the text. */
 export function editedAction(r: Pick<OfferSource, 'tool' | 'input' | 'question'>, text: string): { value: unknown } | { error: string } {
   const format = editFormatOf(r);
+  if (text.includes(MASK_MARK)) return { error: 'The edit still holds a masked secret (⟦secret hidden: …⟧), which would run as that text: edit the request on the dashboard, where the whole action is shown.' };
   if (format === 'command') return { value: { ...(r.input as Record<string, unknown>), command: text } };
   if (format === 'text') return { value: text };
   if (format === 'json') {
@@ -206,7 +212,10 @@ const choice = (id: string, kind: ChoiceKind, approves: boolean, input: InputSpe
  * who filed it (`viewer`): channels say FILER_NOTE instead.
  */
 export function offerFor(r: OfferSource, options: OfferOptions = {}): Offer {
-  const truncated = options.truncated ?? (options.maxActionChars !== undefined && cutsAction(r, options.maxActionChars));
+  // A masked secret that may hide the action's structure (or a server that holds back one tap for
+  // any masked secret) counts as a cut; an edit of a masked action is made on the dashboard.
+  const masked = r.masked && r.masked.count > 0 ? r.masked : null;
+  const truncated = (options.truncated ?? (options.maxActionChars !== undefined && cutsAction(r, options.maxActionChars))) || masked?.holdOneTap === true;
   const stepUp = !r.question && r.policy?.step_up === true;
   if (options.viewer !== undefined && options.viewer === r.agent) return { choices: [], truncated, filer: true, stepUp };
   const choices: Choice[] = [];
@@ -226,7 +235,7 @@ export function offerFor(r: OfferSource, options: OfferOptions = {}): Offer {
     for (const g of grantOffers(r)) choices.push(choice(`grant:${g.index}`, 'grant', true, null, { grant: g }));
     if (r.conditions_schema?.length) choices.push(choice('conditional', 'conditional', true, { kind: 'conditions', fields: r.conditions_schema }));
     const format = editFormatOf(r);
-    if (format) choices.push(choice('edit', 'edit', false, { kind: 'edit', format, current: editStart(r) }));
+    if (format && !masked) choices.push(choice('edit', 'edit', false, { kind: 'edit', format, current: editStart(r) }));
   }
   choices.push(choice('deny', 'deny', false, null));
   choices.push(choice('deny_reason', 'deny_reason', false, { kind: 'reason' }));

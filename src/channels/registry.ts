@@ -1,5 +1,6 @@
 // The built-in channels, and the context every channel gets.
 import { approverMayDecide } from '../core/authz.js';
+import { createSecretMasker, type SecretMasker } from '../secrets/masker.js';
 import type { Principal } from '../core/types.js';
 import type { Channel, ChannelContext, ChannelFactory } from './channel.js';
 import type { Config } from '../config/schema.js';
@@ -30,12 +31,14 @@ export function buildChannels(ctx: ChannelContext, factories: ChannelFactory[]):
   return channels;
 }
 
-export function createChannelContext(deps: Omit<ChannelContext, 'approversFor' | 'principalFor' | 'publicUrl' | 'leader'> & { publicUrl: () => string; leader?: Leadership }): ChannelContext {
+export function createChannelContext(deps: Omit<ChannelContext, 'approversFor' | 'principalFor' | 'publicUrl' | 'leader' | 'secrets'> & { publicUrl: () => string; leader?: Leadership; secrets?: SecretMasker }): ChannelContext {
   const { config } = deps;
+  const secrets = deps.secrets ?? createSecretMasker(config.secrets);
   const leader = deps.leader ?? alwaysLeader(deps.logger);
   const routing = { projects: config.projects, approvers: config.approvers };
   return {
     ...deps,
+    secrets,
     leader,
     get publicUrl() {
       return deps.publicUrl();

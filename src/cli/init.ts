@@ -275,6 +275,35 @@ rate_limit:
   # ${where('rate_limit.burst')}
   burst: ${v(d.rate_limit.burst)}
 
+# Step-up: requests that need the approver's second factor to approve: the 6-digit code of an
+# authenticator app (set up on the dashboard's Security page; asked for on every channel) or a
+# passkey (dashboard). Denying never needs one. A request needs it when any of these says so.
+# See docs/security.md#step-up.
+step_up:
+  # Priorities (the risk level the agent declares) that need it.
+  # ${where('step_up.priorities')}
+  priorities: ${v(d.step_up.priorities)}
+  # Requests the dangerous-action guard flagged.
+  # ${where('step_up.dangerous')}
+  dangerous: ${v(d.step_up.dangerous)}
+  # Every request of these projects.
+  # ${where('step_up.projects')}
+  projects: ${v(d.step_up.projects)}
+  # Requests whose action matches one of these rules (policy syntax), e.g. "Bash(kubectl apply *)".
+  # ${where('step_up.rules')}
+  rules: ${v(d.step_up.rules)}
+  # Encrypts stored TOTP secrets, at least 32 characters. null: generated once, kept in the store.
+  # ${where('step_up.secret_key')}
+  secret_key: ${v(d.step_up.secret_key)}
+  # Wrong codes allowed per approver within failure_window_sec before codes are refused.
+  # ${where('step_up.max_failures')}
+  max_failures: ${v(d.step_up.max_failures)}
+  # ${where('step_up.failure_window_sec')}
+  failure_window_sec: ${v(d.step_up.failure_window_sec)}
+  # The name authenticator apps show.
+  # ${where('step_up.issuer')}
+  issuer: ${v(d.step_up.issuer)}
+
 # Webhooks: every listed event is POSTed to url, signed with HMAC-SHA256 of secret (at least 16
 # characters) and retried from a durable outbox. Events: request.created, request.decided,
 # request.expired, request.cancelled (default: all four).
@@ -282,6 +311,48 @@ webhooks: ${v(d.webhooks)}
 #~ - url: https://hooks.example.com/greenlight
 #~   secret: "replace-with-a-long-random-secret"
 #~   events: [request.created, request.decided, request.expired, request.cancelled]
+#~   # Send secrets in the action in clear (default false: masked, as on every outside channel).
+#~   include_secrets: false
+
+# Secrets in agents' actions (tokens, passwords, keys) are masked on every outside channel:
+# Telegram, email, ntfy, Slack, Discord, webhooks. The dashboard shows the whole action.
+# See docs/security.md#secrets-never-leave-in-clear.
+secrets:
+  # false shows secrets in clear on every channel (not recommended).
+  # ${where('secrets.mask')}
+  mask: ${v(d.secrets.mask)}
+  # May a channel approve a request with a masked secret in one tap? A hidden value that could
+  # hide the command's structure (spaces, quotes, $, newlines) never may.
+  # ${where('secrets.one_tap_approve')}
+  one_tap_approve: ${v(d.secrets.one_tap_approve)}
+  # Your own shapes beyond gitleaks' rules and Greenlight's; the secret is the first group.
+  patterns: ${v(d.secrets.patterns)}
+  #~ - name: acme-deploy-key
+  #~   regex: "ACME_DK_([A-Za-z0-9]{32})"
+  #~   ignore_case: false
+
+# Insights (docs/insights.md): figures on the dashboard's Insights page and GET /v1/insights,
+# suggested rules (approved again and again, never denied; never dangerous, broader than the
+# evidence, or touching protected paths), and a digest to one channel.
+insights:
+  # Fewest human approvals before a rule is suggested.
+  suggest_min_approvals: ${v(d.insights.suggest_min_approvals)}
+  # How far back suggestions look (1-90 days).
+  suggest_days: ${v(d.insights.suggest_days)}
+  digest:
+    # off, daily or weekly.
+    # ${where('insights.digest.schedule')}
+    schedule: ${v(d.insights.digest.schedule)}
+    # The hour (UTC) it goes out, and the day for weekly.
+    hour_utc: ${v(d.insights.digest.hour_utc)}
+    weekday: ${v(d.insights.digest.weekday)}
+    # telegram, email, ntfy, slack or discord (configured under channels).
+    # ${where('insights.digest.channel')}
+    channel: ${v(d.insights.digest.channel)}
+    # A chat id / an approver's email / an ntfy topic / a Slack or Discord channel id the channel
+    # already sends to; null: its default (the first chat, topic or channel; every approver with an
+    # email).
+    target: ${v(d.insights.digest.target)}
 
 # Contexts: directories Greenlight itself runs Claude Code in (through the Agent SDK), driven from
 # Telegram (/context NAME, then every message is a prompt; /new, /stop, /resume, /status) and the

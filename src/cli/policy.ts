@@ -19,6 +19,7 @@ import type { Command } from './commands.js';
 import { parseWithConfig } from './config-flags.js';
 import { databaseExists, optionsHelp } from './store-commands.js';
 import { cli } from '../invocation.js';
+import { runPolicySuggest, SUGGEST_USAGE } from './policy-suggest.js';
 import { StartupError } from '../startup-error.js';
 
 /** Exit codes of `policy test`: one per verdict, so scripts can branch on it. */
@@ -48,18 +49,19 @@ const help = () =>
     ['--project P', 'the project (a name under projects[]); default: the one whose directory holds --cwd'],
     ['--session S', 'the session id (its session grants apply)'],
     ['--json', 'print the same JSON as POST /v1/policy/evaluate'],
-  ])}\n`;
+  ])}\n\n${SUGGEST_USAGE}`;
 
 export const policyCommand: Command = {
-  summary: 'dry-run the policy on an action (test)',
+  summary: 'dry-run the policy on an action (test); rules worth adding (suggest)',
   async run(args) {
     const [sub, ...rest] = args;
     if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
       (sub ? process.stdout : process.stderr).write(help());
       return sub ? 0 : 2;
     }
+    if (sub === 'suggest') return runPolicySuggest(rest);
     if (sub !== 'test') {
-      process.stderr.write(`greenlight policy: unknown subcommand "${sub}"; use test.\n\n${USAGE}`);
+      process.stderr.write(`greenlight policy: unknown subcommand "${sub}"; use test or suggest.\n\n${USAGE}${SUGGEST_USAGE}`);
       return 2;
     }
     let parsed: ReturnType<typeof parseWithConfig>;

@@ -109,8 +109,53 @@ export const WebhookSchema = z
     events: z
       .array(z.enum(['request.created', 'request.decided', 'request.expired', 'request.cancelled']))
       .default(['request.created', 'request.decided', 'request.expired', 'request.cancelled']),
+    /** Send the action with secrets in clear (default: masked, as every outside channel shows it). */
+    include_secrets: z.boolean().optional(),
   })
   .strict();
+
+const validRegex = (r: string) => {
+  try {
+    new RegExp(r, 'd');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** An operator's secret shape: the secret is the regex's first group, or the whole match. */
+export const SecretPatternSchema = z
+  .object({
+    name: z.string().min(1).max(60).regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'use letters, digits, . _ -'),
+    regex: z.string().min(1).max(2000).refine(validRegex, 'a JavaScript regular expression'),
+    ignore_case: z.boolean().default(false),
+  })
+  .strict();
+
+const InsightsSchema = z
+  .object({
+    /** Fewest human approvals (and no denial) before a rule is suggested. */
+    suggest_min_approvals: z.number().int().min(2).max(10_000).default(3),
+    /** How far back suggestions look, and what "would have allowed" counts. */
+    suggest_days: z.number().int().min(1).max(90).default(30),
+    digest: z
+      .object({
+        /** off, daily or weekly. */
+        schedule: z.enum(['off', 'daily', 'weekly']).default('off'),
+        /** The hour (UTC) it goes out. */
+        hour_utc: z.number().int().min(0).max(23).default(8),
+        /** Weekly: the day it goes out. */
+        weekday: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).default('monday'),
+        /** The channel it goes to (telegram, email, ntfy, slack, discord); it must be configured and able to send digests. */
+        channel: z.string().min(1).nullable().default(null),
+        /** Where on that channel (a chat id, an address, a topic); null: the channel's own default. */
+        target: z.string().min(1).max(500).nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
 
 export const ConfigSchema = z
   .object({
@@ -227,6 +272,20 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Secrets in agents' actions are masked on every outside channel (docs/security.md). */
+    secrets: z
+      .object({
+        /** Off: channels show secrets in clear (not recommended). */
+        mask: z.boolean().default(true),
+        /** Shapes to mask beyond the built-in rules (gitleaks' and Greenlight's own). */
+        patterns: z.array(SecretPatternSchema).max(200).default([]),
+        /** Whether a channel may approve a request with a masked secret in one tap (a hidden value that could hide the action's structure never may). */
+        one_tap_approve: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    /** Insights, suggested rules and the digest (docs/insights.md). */
+    insights: InsightsSchema,
     contexts: z.array(ContextSchema).default([]),
     /** Limits for the sessions Greenlight runs in `contexts` (docs/sessions.md). */
     sessions: z
@@ -276,6 +335,7 @@ export const ConfigSchema = z
   .strict();
 
 export type Config = z.infer<typeof ConfigSchema>;
+export type InsightsConfig = Config['insights'];
 export type AgentConfig = z.infer<typeof AgentSchema>;
 export type ApproverConfig = z.infer<typeof ApproverSchema>;
 export type ProjectConfig = z.infer<typeof ProjectSchema>;

@@ -44,6 +44,8 @@ export interface GateDeps {
    * a STEP_UP_* error, or answers how it passed. Without it such requests cannot be approved.
    */
   stepUp?: (principal: Principal, request: ApprovalRequest, proof: StepUpProof | undefined, via: string) => Promise<StepUpPass>;
+  /** The id of the call doing the work (X-Request-Id), recorded in its audit rows as `trace_id`. */
+  trace?: () => string | null;
 }
 
 export interface CreateOptions {
@@ -83,6 +85,8 @@ export interface Gate {
 
 const actorOf = (p: Principal): Actor => ({ kind: p.role, name: p.name });
 
+const withTraceId = (detail: Record<string, unknown> | null, trace: string | null): Record<string, unknown> | null => (trace ? { ...detail, trace_id: trace } : detail);
+
 export function createGate(deps: GateDeps): Gate {
   const { store, events, clock } = deps;
 
@@ -93,7 +97,7 @@ export function createGate(deps: GateDeps): Gate {
     action,
     request_id: request?.id ?? null,
     via,
-    detail,
+    detail: withTraceId(detail, deps.trace?.() ?? null),
   });
 
   const effectsFor = (type: RequestEventType, request: ApprovalRequest, audit: AuditInput[]): { effects: Effects; event: RequestEvent } => {

@@ -11,6 +11,10 @@ import type { Logger } from '../log.js';
 import type { OutboxItem, Store } from '../store/store.js';
 import { DeliveryError } from './delivery-error.js';
 import { postJson } from './http-sender.js';
+import type { ApprovalRequest } from '../core/types.js';
+import { currentTrace, newTraceId, traceOf, withTrace } from '../trace.js';
+import type { SecretMasker } from '../secrets/masker.js';
+import { maskOf, type MaskedRequest, type MaskReport } from '../secrets/mask-request.js';
 import { asDeliveryPayload, renderBody, type DeliveryKind } from './payloads.js';
 import { signedHeaders } from './sign.js';
 import { createUrlGuard, type UrlGuard } from './url-guard.js';
@@ -40,6 +44,10 @@ export interface OutboxWorkerDeps {
   maxIdleMs?: number;
   /** Jitter source, for tests. */
   random?: () => number;
+  /** Masks secrets in webhook bodies (webhooks that set include_secrets get the request in clear). */
+  secrets?: SecretMasker;
+  /** Told after a webhook went out with secrets masked (the audit log). */
+  onMasked?: (item: OutboxItem, report: MaskReport) => Promise<void>;
 }
 
 export interface OutboxWorker {
@@ -68,6 +76,12 @@ function redact(target: string): string {
   }
 }
 
+/** A masked request as a webhook sends it: the markers stay, the report is ours. */
+function withoutReport(r: MaskedRequest): ApprovalRequest {
+  const { masked: _masked, ...rest } = r;
+  return rest;
+}
+
 const MAX_ERROR = 500;
 const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err)).slice(0, MAX_ERROR);
 
@@ -81,13 +95,20 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const random = deps.random ?? Math.random;
 
   const httpSender = (kind: DeliveryKind, secretFor: (item: OutboxItem) => string | null): Sender => async (item) => {
-    const payload = asDeliveryPayload(item.payload);
+    let payload = asDeliveryPayload(item.payload);
     if (typeof payload === 'string') throw new DeliveryError(payload, { permanent: true });
+    // Webhooks reach third parties: secrets are masked unless the webhook opted in. Callbacks go
+    // to the URL the filing agent named, which holds the action already (and needs edits whole).
+    const masked = kind === 'webhook' && deps.secrets && !deps.webhooks.find((w) => w.url === item.target)?.include_secrets ? maskOf(deps.secrets.shown(payload.request)) : null;
+    if (masked) payload = { ...payload, request: withoutReport(deps.secrets!.shown(payload.request)) };
     const secret = secretFor(item);
     if (!secret) throw new DeliveryError(`no webhook with url ${redact(item.target)} is configured any more; nothing to sign with`, { permanent: true });
     const body = JSON.stringify(renderBody(kind, payload));
     const headers = signedHeaders({ secret, timestampSec: Math.floor(clock.now() / 1000), body, event: payload.event, deliveryId: item.id, version: deps.version });
+    const trace = currentTrace();
+    if (trace) headers['X-Request-Id'] = trace;
     await postJson({ url: item.target, body, headers, timeoutMs: config.timeout_ms, guard });
+    if (masked) await deps.onMasked?.(item, masked);
   };
 
   const senders: Record<string, Sender> = {
@@ -110,7 +131,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     try {
       await store.completeOutbox(item.id, clock.now());
       count(item.kind, 'delivered');
-      logger.debug('outbox item delivered', { id: item.id, kind: item.kind, target: redact(item.target), attempts: item.attempts + 1 });
+      logger.info('outbox item delivered', { id: item.id, kind: item.kind, target: redact(item.target), request: item.request_id, attempts: item.attempts + 1 });
     } catch (err) {
       // Sent but not recorded: the lease runs out and the receiver sees the same delivery id again.
       logger.error('outbox item sent but not marked delivered', { id: item.id, err });
@@ -146,7 +167,11 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   async function runBounded(items: OutboxItem[]): Promise<void> {
     let next = 0;
     const lane = async () => {
-      while (next < items.length && !stopping) await deliver(items[next++]);
+      // Each send runs (and logs) under the trace id of the call that wrote the item (src/trace.ts).
+      while (next < items.length && !stopping) {
+        const item = items[next++];
+        await withTrace(traceOf(item.payload) ?? newTraceId(), () => deliver(item));
+      }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
     for (const item of items.slice(next)) {

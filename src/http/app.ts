@@ -8,6 +8,7 @@ import { eventRoutes } from './routes/events.js';
 import { requestRoutes } from './routes/requests.js';
 import { systemRoutes } from './routes/system.js';
 import { policyRoutes } from './routes/policy.js';
+import { insightsRoutes } from './routes/insights.js';
 import { openapiRoutes } from './openapi/routes.js';
 
 /** Extra route groups (compat dialects, docs, channels' webhooks) mounted by main. */
@@ -20,6 +21,6 @@ export function createHttpApp(deps: HttpDeps, extra: RouteGroup[] = []): Hono<Ap
   app.onError((err, c) => handleError(err, c));
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `There is no route ${c.req.method} ${c.req.path}. See /openapi.json.`, c.get('requestId') ?? 'unknown'), 404));
 
-  for (const group of [systemRoutes(), requestRoutes(), eventRoutes(), adminRoutes(), policyRoutes(), openapiRoutes(deps.version), ...extra]) app.route('/', group);
+  for (const group of [systemRoutes(), requestRoutes(), eventRoutes(), adminRoutes(), policyRoutes(), insightsRoutes(), openapiRoutes(deps.version), ...extra]) app.route('/', group);
   return app;
 }

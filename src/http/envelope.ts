@@ -1,5 +1,6 @@
-// What every HTTP request gets around its route: a request id, the standard response headers,
-// JSON answers that end in a newline and the metrics (`envelope`); then the body limit.
+// What every HTTP request gets around its route: a request id (src/trace.ts: the route and all it
+// causes run under it), the standard response headers, JSON answers that end in a newline, the
+// metrics and the access log line (`envelope`); then the body limit.
 //
 // It runs on every request, so it is written for @hono/node-server's fast paths: headers are read
 // from Node's own message (no WHATWG Headers object is built), the body is left for the route to
@@ -8,20 +9,15 @@
 // the socket. Anything unusual (a route that set its own headers, a response built elsewhere)
 // takes Hono's general path, with the same headers.
 import type { IncomingMessage } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { GreenlightError } from '../core/errors.js';
+import { newTraceId, saneTraceId, withTrace } from '../trace.js';
 import type { AppEnv, Ctx, HttpDeps } from './context.js';
 
 const STANDARD = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' } as const;
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
-const GIVEN_ID = /^[A-Za-z0-9._-]{1,100}$/;
-
-// Request ids: 16 hex characters, a random per-process prefix and a counter. They name a request
-// in logs and error answers; they are not secrets.
-const ID_PREFIX = randomBytes(4).toString('hex');
-let idCounter = 0;
-const newRequestId = () => ID_PREFIX + ((idCounter = (idCounter + 1) >>> 0).toString(16).padStart(8, '0'));
+/** Routes scrapers and probes call all day: no access log line. */
+const QUIET_ROUTES = new Set(['/metrics', '/health', '/healthz', '/ready', '/readyz']);
 
 /** Node's own request message, when the app runs on @hono/node-server (not in `app.request()`). */
 const incomingOf = (c: Ctx) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
@@ -46,7 +42,8 @@ export function requestHeader(c: Ctx, name: string): string | undefined {
 export function envelope(deps: HttpDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const given = requestHeader(c, 'x-request-id');
-    const id = given !== undefined && GIVEN_ID.test(given) ? given : newRequestId();
+    // The caller's X-Request-Id when sane, else a fresh one; the response carries it.
+    const id = saneTraceId(given) ?? newTraceId();
     c.set('requestId', id);
     c.set('deps', deps);
     const started = performance.now();
@@ -71,12 +68,18 @@ export function envelope(deps: HttpDeps): MiddlewareHandler<AppEnv> {
       return ours;
     }) as unknown as typeof c.json;
 
-    await next();
+    await withTrace(id, next);
 
     if (c.res !== ours) await finishForeign(c, id);
     // Shutting down: no keep-alive, so the client's next call opens a connection elsewhere.
     if (deps.gate.deps.closing?.aborted) c.res.headers.set('connection', 'close');
-    deps.metrics.observeHttp(c.req.routePath || 'unmatched', c.req.method, c.res.status, (performance.now() - started) / 1000);
+    const route = c.req.routePath || 'unmatched';
+    const seconds = (performance.now() - started) / 1000;
+    deps.metrics.observeHttp(route, c.req.method, c.res.status, seconds);
+    // The access line is built only when it is written; it carries the id itself (it runs after the trace).
+    if (deps.logger.enabled('info') && !QUIET_ROUTES.has(route)) {
+      deps.logger.info('http', { method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000), trace_id: id, ...(given !== undefined && given !== id ? { request_id_replaced: true } : {}) });
+    }
   };
 }
 

@@ -7,6 +7,7 @@ import type { Store } from './store.js';
 import type { StoreHandle } from './contract/handle.js';
 import { auditContract } from './contract/audit-contract.js';
 import { grantsContract } from './contract/grants-contract.js';
+import { historyContract } from './contract/history-contract.js';
 import { keysChannelsMetaContract } from './contract/keys-channels-meta-contract.js';
 import { listingContract } from './contract/listing-contract.js';
 import { outboxContract } from './contract/outbox-contract.js';
@@ -47,6 +48,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, cle
 
     describe('requests', () => requestsContract(handle));
     describe('listing and search', () => listingContract(handle));
+    describe('history scan (insights)', () => historyContract(handle));
     describe('settling and expiry', () => settlingContract(handle));
     describe('audit log', () => auditContract(handle));
     describe('outbox', () => outboxContract(handle));

@@ -3,6 +3,9 @@
 // that go with it are written together or not at all ("persist, then notify").
 
 import type { ApprovalRequest, Decision, Priority, Role, Status } from '../core/types.js';
+import type { HistoryRow, HistoryScan } from './history.js';
+
+export type { HistoryRow, HistoryScan } from './history.js';
 
 export interface AuditInput {
   at: number;
@@ -216,6 +219,11 @@ export interface Store {
   releaseIdempotencyKey(id: string, key: string): Promise<boolean>;
   listRequests(filter: RequestFilter): Promise<RequestPage>;
   countRequests(filter: Omit<RequestFilter, 'order' | 'limit' | 'cursor' | 'offset'>): Promise<number>;
+  /**
+   * One page of narrow history rows (src/store/history.ts) created in [from, to), oldest first by
+   * (created_at, id); pass the last row as `after` for the next page. What insights aggregate.
+   */
+  scanHistory(scan: HistoryScan): Promise<HistoryRow[]>;
 
   /**
    * The compare-and-set: moves a request from `pending` to `status` with `decision` only if it is

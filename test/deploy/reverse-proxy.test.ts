@@ -68,8 +68,15 @@ before(async () => {
   base = new URL(`https://localhost:${httpsPort}`);
   const root = join(dir, 'caddy', 'pki', 'authorities', 'local', 'root.crt');
   await eventually(() => existsSync(root), `Caddy's local CA at ${root}\n${caddy.output()}`, 30_000);
-  ca = readFileSync(root);
-  await eventually(async () => (await call('GET', '/health', null)).status === 200, `https://localhost:${httpsPort}/health through Caddy\n${caddy.output()}`, 30_000);
+  // Read again on every try: Caddy may still be writing the file when it first appears.
+  await eventually(
+    async () => {
+      ca = readFileSync(root);
+      return (await call('GET', '/health', null)).status === 200;
+    },
+    `https://localhost:${httpsPort}/health through Caddy\n${caddy.output()}`,
+    30_000,
+  );
 });
 
 after(async () => {

@@ -242,7 +242,7 @@ describe('native API', () => {
     const m = await s.call(null, 'GET', '/metrics');
     assert.equal(m.status, 200);
     assert.match(m.text, /^greenlight_requests_pending \d+$/m);
-    assert.match(m.text, /greenlight_http_requests_total\{method="POST",route="\/v1\/requests",status="201"\} \d+/);
+    assert.match(m.text, /greenlight_http_request_duration_seconds_count\{route="\/v1\/requests",method="POST",status="201"\} \d+/);
   });
 
   it('admins manage keys over the API; other roles cannot', async () => {

@@ -85,6 +85,20 @@ describe('SIGTERM shuts down gracefully', { timeout: 120_000 }, () => {
 
     // The long-poll.
     const longPoll = fetch(`${url}/v1/requests/${id}/wait?timeout_sec=120`, { headers: { authorization: `Bearer ${AGENT}` } });
+    // A second event stream, on a keep-alive connection its client never closes: once the stream
+    // has ended the connection is idle, and the shutdown must close it rather than wait for the
+    // client to let go (undici waits 4 s, others longer) or for the grace period to end.
+    const keptAlive = connectTcp(Number(new URL(url).port), '127.0.0.1');
+    sockets.push(keptAlive);
+    await new Promise<void>((r) => keptAlive.once('connect', () => r()));
+    keptAlive.write(`GET /v1/events?request_id=${id} HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nAccept: text/event-stream\r\nAuthorization: Bearer ${AGENT}\r\n\r\n`);
+    let keptAliveText = '';
+    let streamEndedAt = 0;
+    keptAlive.on('data', (d: Buffer) => {
+      keptAliveText += d.toString('utf8');
+      if (keptAliveText.endsWith('\r\n0\r\n\r\n')) streamEndedAt = Date.now();
+    });
+    const keptAliveClosed = new Promise<number>((r) => keptAlive.once('close', () => r(Date.now())));
     // The event stream, read until it ends.
     const sse = await fetch(`${url}/v1/events?request_id=${id}`, { headers: { authorization: `Bearer ${AGENT}`, accept: 'text/event-stream' } });
     assert.equal(sse.status, 200);
@@ -105,7 +119,7 @@ describe('SIGTERM shuts down gracefully', { timeout: 120_000 }, () => {
     await mcp.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${AGENT}` } } }));
     const mcpWait = mcp.callTool({ name: 'wait_for_approval', arguments: { approval_id: id, max_wait: 120 } });
 
-    await waiters(url, 4); // long-poll, event stream, hook, MCP
+    await waiters(url, 5); // long-poll, two event streams, hook, MCP
     const lastMoment = await file(url, 'filed-just-before');
     assert.equal(lastMoment.status, 201);
 
@@ -120,6 +134,11 @@ describe('SIGTERM shuts down gracefully', { timeout: 120_000 }, () => {
     assert.equal(pollBody.error.code, 'SHUTTING_DOWN');
     assert.equal(pollBody.error.details.request_id, id);
     assert.match(pollBody.error.message, new RegExp(`Request ${id} is saved and still pending`));
+
+    const closedAt = await keptAliveClosed;
+    assert.match(keptAliveText, /event: shutdown[\s\S]*\r\n0\r\n\r\n$/, 'the stream ended cleanly before the server closed the idle connection');
+    // Not left to the server's 5 s keep-alive timeout: closed as soon as it turned idle.
+    assert.ok(closedAt - streamEndedAt < 2_500, `the idle connection was closed ${closedAt - streamEndedAt} ms after its stream ended`);
 
     const events = await sseText;
     assert.match(events, /event: ready/);
@@ -140,6 +159,7 @@ describe('SIGTERM shuts down gracefully', { timeout: 120_000 }, () => {
     assert.equal(code, 0, p.stderr());
     assert.ok(at - sentAt < 8_000, `exited ${at - sentAt} ms after SIGTERM; the grace period is 8 s`);
     assert.match(p.stdout(), /SIGTERM: shutting down[\s\S]*Greenlight stopped\./);
+    assert.doesNotMatch(p.stderr(), /were cut/, 'no connection had to be cut: idle ones were closed as they turned idle');
 
     // Durable: both requests are there, still pending, after a restart.
     const again = await serve(8);

@@ -54,6 +54,7 @@ function lazyPolicy(ready: Promise<PolicyService>): PolicyService {
     evaluateRequest: async (request) => (await ready).evaluateRequest(request),
     dryRun: async (action, scope) => (await ready).dryRun(action, scope),
     resolveCovered: async (gate, grants, source) => (await ready).resolveCovered(gate, grants, source),
+    projectContext: async (project) => (await ready).projectContext(project),
   };
 }
 

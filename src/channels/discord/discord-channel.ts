@@ -9,6 +9,7 @@
 //   start  — GET /users/@me: a wrong token stops the server with what to do; a default channel the
 //            bot cannot see is reported.
 //   routes — POST /v1/discord/interactions (signed by Discord, Ed25519).
+//   sendDigest — the insights digest to a channel (digest.ts), posted once per period (its nonce).
 // See docs/channels/discord.md.
 import { createHash } from 'node:crypto';
 import { newId } from '../../core/ids.js';
@@ -17,7 +18,9 @@ import { DeliveryError } from '../../delivery/delivery-error.js';
 import type { OutboxInput, OutboxItem } from '../../store/store.js';
 import type { Channel, ChannelContext, ChannelFactory } from '../channel.js';
 import { editAll } from '../edit-all.js';
+import { digestTarget } from '../digest-target.js';
 import { inboundTracker } from '../health.js';
+import { digestMessage } from './digest.js';
 import { routeTargets } from '../routing.js';
 import { createDiscordApi, DiscordApiError, isGone, toDeliveryError, type DiscordApi } from './api.js';
 import { DISCORD, parseDiscordSettings, type DiscordSettings } from './config.js';
@@ -66,7 +69,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     if (r.status !== 'pending' || r.expires_at <= clock.now()) return; // settled first: the update says so
     const sent = (await store.listChannelMessages(r.id)).some((m) => m.channel === DISCORD && m.target === channelId);
     if (!sent) {
-      const card = renderCard(r, ctx.publicUrl);
+      const card = renderCard(r, ctx);
       const posted = await api.createMessage(channelId, { ...card.body, nonce: nonceOf(item.id), enforce_nonce: true }).catch((err: unknown) => Promise.reject(toDeliveryError(err)));
       await store.addChannelMessage({ request_id: r.id, channel: DISCORD, target: channelId, message_id: posted.id, created_at: clock.now() });
       ctx.metrics.inc('greenlight_discord_messages_total', { op: 'create' });
@@ -80,7 +83,7 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
   async function update(r: ApprovalRequest): Promise<void> {
     if (r.status === 'pending') return;
     const refs = (await store.listChannelMessages(r.id)).filter((m) => m.channel === DISCORD);
-    const body = renderCard(r, ctx.publicUrl).body;
+    const body = renderCard(r, ctx).body;
     await editAll(
       refs,
       async (ref) => {
@@ -123,6 +126,11 @@ export function createDiscordChannel(ctx: ChannelContext, settings: DiscordSetti
     },
 
     routes: () => interactionRoutes({ ctx, settings, api, inbound }),
+
+    async sendDigest(digest, target) {
+      const to = digestTarget(DISCORD, target, settings.channel_id ? [settings.channel_id] : [], ctx.config, 'channels.discord.channel_id');
+      await api.createMessage(to, { ...digestMessage(digest), nonce: nonceOf(`digest ${to} ${digest.period} ${digest.to}`), enforce_nonce: true }).catch((err: unknown) => Promise.reject(toDeliveryError(err)));
+    },
 
     async start() {
       const where = `${ctx.publicUrl.replace(/\/+$/, '')}${INTERACTIONS_PATH}`;

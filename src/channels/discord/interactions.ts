@@ -22,7 +22,7 @@ import type { AppEnv } from '../../http/context.js';
 import type { ChannelContext } from '../channel.js';
 import type { InboundTracker } from '../health.js';
 import { decisionFor, findChoice, offerFor, type Choice, type Given } from '../offer.js';
-import { describeOutcome } from '../card.js';
+import { describeOutcome, requestUrl } from '../card.js';
 import type { DiscordApi } from './api.js';
 import { DISCORD, SNOWFLAKE, type DiscordSettings } from './config.js';
 import { decodeCustomId, type CustomId } from './custom-id.js';
@@ -146,17 +146,19 @@ async function respond(deps: InteractionDeps, i: Interaction): Promise<Record<st
   if ('refusal' in who) return ephemeral(who.refusal);
   if (request.status !== 'pending' || request.expires_at <= ctx.clock.now()) return ephemeral(settledText(request));
 
-  const card = renderCard(request, ctx.publicUrl);
+  // What the approver saw: the masked copy (src/secrets/); the decision is made on the stored request.
+  const shown = ctx.secrets.shown(request);
+  const card = renderCard(shown, ctx);
   const values = Array.isArray(i.data.values) ? i.data.values.filter((v): v is string => typeof v === 'string').slice(0, 26) : [];
   const choiceId = cid.surface === 's' && cid.choice === 'option' ? `option:${values[0] ?? ''}` : cid.choice;
-  const offer = offerFor(request, { truncated: card.truncated });
+  const offer = offerFor(shown, { truncated: card.truncated });
   const choice = card.shown.has(choiceId) ? findChoice(offer, choiceId) : null;
   if (!choice) return ephemeral(`This request does not offer that here (any more). Open it on the dashboard: ${cardUrl(ctx, request)}`);
 
   if (cid.surface === 'b' && choice.input !== null) {
     const blocked = choice.input.kind === 'code' ? await codeBlocker(ctx, who.principal) : null;
     if (blocked) return ephemeral(blocked);
-    const m = modalFor(request, choice, cardUrl(ctx, request));
+    const m = modalFor(shown, choice, cardUrl(ctx, request));
     return 'modal' in m ? { type: 9, data: m.modal } : ephemeral(m.refusal);
   }
   let given: Given = {};
@@ -184,7 +186,7 @@ async function presser(deps: InteractionDeps, i: Interaction, request: ApprovalR
   return { refusal: principal === null ? 'Only approvers can decide Greenlight requests, and this Discord account is not one (an approver\'s discord_user_id in the server config). Nothing was decided.' : 'This request is not routed to you: another approver decides it. Nothing was decided.' };
 }
 
-const cardUrl = (ctx: ChannelContext, r: ApprovalRequest) => renderCard(r, ctx.publicUrl).body.embeds[0].url;
+const cardUrl = (ctx: ChannelContext, r: ApprovalRequest) => requestUrl(ctx.publicUrl, r.id);
 
 async function decide(deps: InteractionDeps, i: Interaction, request: ApprovalRequest, principal: Principal, choice: Choice, given: Given): Promise<Outcome> {
   const { ctx } = deps;
@@ -195,7 +197,7 @@ async function decide(deps: InteractionDeps, i: Interaction, request: ApprovalRe
     ctx.metrics.inc('greenlight_discord_decisions_total', { outcome: decided.status });
     const outcome = describeOutcome(decided);
     const text = `${decided.status === 'denied' ? '🚫' : '✅'} ${outcome.charAt(0).toUpperCase()}${outcome.slice(1)}.`;
-    return i.messageId ? { text, card: renderCard(decided, ctx.publicUrl).body } : say(text);
+    return i.messageId ? { text, card: renderCard(decided, ctx).body } : say(text);
   } catch (err) {
     if (!isGreenlightError(err) || err.status >= 500) throw err;
     if (err.code === 'ALREADY_DECIDED') {

@@ -7,10 +7,12 @@
 //
 // Buttons carry the offer's choice ids (./custom-id.ts); a choice that needs input opens a modal
 // (./modals.ts); a question's options are a select menu (several at once for multi-select). Every
-// message says `allowed_mentions: {parse: []}`: nothing in it pings anyone. Pure: no I/O.
+// message says `allowed_mentions: {parse: []}`: nothing in it pings anyone. Everything is drawn
+// from the request with its secrets masked (view.secrets, src/secrets/); a masked value that could
+// hide the action's structure holds back approving here, as a cut does. Pure: no I/O.
 import type { ApprovalRequest } from '../../core/types.js';
 import { clip } from '../../text/clip.js';
-import { cardFor, describeOutcome } from '../card.js';
+import { cardFor, describeOutcome, type CardView } from '../card.js';
 import { STEP_UP_NOTE, oneTap, type Choice, type Offer } from '../offer.js';
 import { encodeCustomId } from './custom-id.js';
 import { clipPlain, codeBlock, escapeMarkdown } from './escape.js';
@@ -121,8 +123,9 @@ function fieldSpecs(r: ApprovalRequest, card: ReturnType<typeof cardFor>): Field
 }
 
 /** The card for a request: pending with its components, or settled with the outcome and no buttons. */
-export function renderCard(r: ApprovalRequest, publicUrl: string): DiscordCard {
-  const card = cardFor(r, { publicUrl });
+export function renderCard(stored: ApprovalRequest, view: CardView): DiscordCard {
+  const r = view.secrets.shown(stored);
+  const card = cardFor(r, view);
   const specs = fieldSpecs(r, card);
   // Every block within its cap; when the whole would pass 6,000, the caps shrink until it fits.
   let embed: Embed;
@@ -131,9 +134,11 @@ export function renderCard(r: ApprovalRequest, publicUrl: string): DiscordCard {
     ({ embed, cut } = layOut(r, card, specs, scale));
     if (embedLength(embed) <= LIMITS.total || scale < 0.05) break;
   }
-  const offer: Offer = { ...card.offer, truncated: cut };
+  const hidden = card.masked?.holdOneTap === true && r.status === 'pending';
+  if (hidden && !cut) embed.footer = { text: clipPlain('A hidden secret could change what runs: the title opens the request on the dashboard, where approving is offered.', FOOTER_ROOM) };
+  const offer: Offer = { ...card.offer, truncated: cut || hidden };
   const { rows, shown } = r.status === 'pending' ? componentsFor(r, offer, card.url) : { rows: [linkRow(card.url)], shown: new Set<string>() };
-  return { body: { embeds: [embed], components: rows, allowed_mentions: NO_MENTIONS }, truncated: cut, shown };
+  return { body: { embeds: [embed], components: rows, allowed_mentions: NO_MENTIONS }, truncated: offer.truncated, shown };
 }
 
 /** What Discord counts against the 6,000 characters of a message's embeds. */

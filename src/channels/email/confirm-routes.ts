@@ -84,7 +84,8 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
     const secure = deps.publicUrl().startsWith('https:');
     setCookie(c, csrfCookieName(token), nonce, { httpOnly: true, sameSite: 'Strict', secure, path: '/', maxAge: 3600 });
     const { code: _never, ...kept } = values ?? {};
-    const html = confirmPage({ request: checked.request, action: checked.claims.action, approver: checked.claims.approver, formAction: token, csrf: csrfToken(await deps.secret(), token, nonce), error, values: kept, stepUp: needsCode(checked) });
+    // The page is reached by a link from a mailbox, not a dashboard sign-in: secrets stay masked.
+    const html = confirmPage({ request: ctx.secrets.shown(checked.request), action: checked.claims.action, approver: checked.claims.approver, formAction: token, csrf: csrfToken(await deps.secret(), token, nonce), error, values: kept, stepUp: needsCode(checked) });
     return c.html(html, status);
   }
 

@@ -18,6 +18,8 @@ import { inboxRoute } from './inbox-route.js';
 import { handleInbound } from './inbound.js';
 import { linkExpiry, newNonce, replyToken, resolveLinkSecret, signLink } from './links.js';
 import { renderAnnouncement, renderUpdate, type RenderedMail } from './render.js';
+import { escapeHtml } from './escape.js';
+import { digestText } from '../../insights/digest.js';
 
 export const EMAIL_CHANNEL = 'email';
 
@@ -174,8 +176,10 @@ export function createEmailChannel(ctx: ChannelContext, cfg: EmailConfig, option
 
     async send(item: OutboxItem) {
       const p = item.payload as unknown as EmailPayload;
-      const r = item.request_id ? await store.getRequest(item.request_id) : null;
-      if (!r) return;
+      const stored = item.request_id ? await store.getRequest(item.request_id) : null;
+      if (!stored) return;
+      // Every mail shows the request with its secrets masked.
+      const r = ctx.secrets.shown(stored);
       const approver = recipients(r).find((a) => a.name === p.approver);
       if (!approver) {
         logger.info('email: approver no longer routed for this request; not sending', { request_id: r.id, approver: p.approver });
@@ -216,6 +220,17 @@ export function createEmailChannel(ctx: ChannelContext, cfg: EmailConfig, option
     },
 
     pollInbox: () => poller?.pollOnce() ?? Promise.resolve(0),
+
+    // The digest goes to one approver's address (target), else to every approver with an address; never elsewhere.
+    async sendDigest(digest, target) {
+      const known = ctx.config.approvers.map((a) => a.email).filter((e): e is string => Boolean(e));
+      const to = target === null ? known : known.filter((e) => e.toLowerCase() === target.toLowerCase());
+      if (to.length === 0) throw new DeliveryError(`email: the digest address ${JSON.stringify(target)} is not an approver's email (approvers[].email)`, { permanent: true });
+      const { title, lines } = digestText(digest);
+      const html = `<!doctype html><html><body><h2>${escapeHtml(title)}</h2>${lines.map((l) => (l ? `<p>${escapeHtml(l)}</p>` : '')).join('')}</body></html>`;
+      const messageId = `<digest-${digest.to}@${cfg.fromAddress.split('@')[1] ?? 'greenlight'}>`;
+      for (const address of to) await deliver(address, { subject: title, text: lines.join('\n'), html }, { messageId, replyTo: cfg.fromAddress, requestId: 'digest' });
+    },
 
     health: () => ({ inbound: inbound.snapshot(), detail: { smtp: new URL(cfg.smtp_url).hostname, from: cfg.fromAddress, imap: cfg.imap !== null } }),
 

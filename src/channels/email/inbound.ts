@@ -99,7 +99,7 @@ export async function handleInbound(raw: string | Uint8Array, deps: InboundDeps)
   if (request.expires_at <= ctx.clock.now()) return alreadyDecided(request.id, 'expired', 'timeout', 'timeout');
 
   const text = stripQuoted(mail.text?.trim() ? mail.text : htmlToText(mail.html ?? ''));
-  const parsed = parseReply(text, request);
+  const parsed = parseReply(text, request, ctx.secrets.shown(request));
   if (!parsed.ok) {
     await ctx.gate.record({ kind: 'approver', name: approver.name }, 'email.reply_unrecognized', { reason: parsed.reason, message_id: mail.messageId ?? null }, deps.via, request.id);
     ctx.metrics.inc('greenlight_email_replies_total', { result: 'unrecognized' });

@@ -86,7 +86,8 @@ const WORDS: Record<string, '1' | '2' | '3' | '4' | '5' | '6'> = {
  * win over menu codes when a question uses them ("1" can be an option); a question that takes free
  * text takes anything else as the answer.
  */
-export function parseReply(text: string, request: ApprovalRequest): ReplyParse {
+/** `shown`: the request as the mail showed it (secrets masked); decisions are made from `request`. */
+export function parseReply(text: string, request: ApprovalRequest, shown: ApprovalRequest = request): ReplyParse {
   const body = text.trim();
   if (!body) return { ok: false, reason: 'The reply is empty (above the quoted mail).' };
   const q = request.question;
@@ -107,7 +108,7 @@ export function parseReply(text: string, request: ApprovalRequest): ReplyParse {
   const word = /^(\S+)/.exec(body)![1];
   const code = WORDS[word.replace(/[.):!,]+$/, '').toLowerCase()];
   const payload = body.slice(word.length).replace(/^[\s:,.;-]+/, '').trim();
-  const truncated = mailTruncates(request);
+  const truncated = mailTruncates(shown);
   const offer = (action: EmailAction, input: DecideInput): ReplyParse => {
     if (!isOffered(request, action)) return { ok: false, reason: `"${word}" is not one of the choices for this request.` };
     if (truncated && action !== 'deny') return { ok: false, reason: 'The mail could not show the whole action, so a reply cannot approve it: open a link in the mail to see all of it.' };

@@ -45,7 +45,7 @@ export function actRoutes(deps: ActDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const rules = {
     // What a button offers is what the notification showed: Approve / Deny where one tap may decide.
-    offers: (r: Parameters<typeof oneTapChoices>[0], action: string) => (oneTapChoices(r, ctx.publicUrl) as string[]).includes(action),
+    offers: (r: Parameters<typeof oneTapChoices>[0], action: string) => (oneTapChoices(r, ctx) as string[]).includes(action),
     // The approver's topic must still be configured for them.
     reaches: (a: { name: string }) => deps.settings.topics.some((t) => t.approver === a.name),
   };

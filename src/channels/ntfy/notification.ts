@@ -11,7 +11,7 @@
 import type { ApprovalRequest } from '../../core/types.js';
 import { clip } from '../../text/clip.js';
 import { showInvisible } from '../../text/invisible.js';
-import { cardFor, describeOutcome } from '../card.js';
+import { cardFor, describeOutcome, type CardView } from '../card.js';
 import { STEP_UP_NOTE, oneTap } from '../offer.js';
 
 /** Longest action text a notification shows whole; longer is cut and offers only Open. */
@@ -47,8 +47,8 @@ export interface NtfyMessage {
  * offer (cut where a phone cuts) makes Approve and Deny one tap. Otherwise the notification only
  * opens the dashboard.
  */
-export function oneTapChoices(request: ApprovalRequest, publicUrl: string): ('approve' | 'deny')[] {
-  const card = cardFor(request, { maxActionChars: MAX_ACTION_CHARS, publicUrl });
+export function oneTapChoices(request: ApprovalRequest, view: CardView): ('approve' | 'deny')[] {
+  const card = cardFor(request, { maxActionChars: MAX_ACTION_CHARS, ...view });
   if (card.offer.truncated || request.question !== null || request.conditions_schema?.length) return [];
   const tap = new Set(oneTap(card.offer).map((c) => c.id));
   return (['approve', 'deny'] as const).filter((id) => tap.has(id));
@@ -58,8 +58,9 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 const PRIORITY: Record<ApprovalRequest['priority'], NtfyMessage['priority']> = { low: 2, normal: 3, high: 4, critical: 5 };
 
 /** The message text: each block cut visibly to its share, the whole within MAX_MESSAGE_BYTES. */
-function body(request: ApprovalRequest, publicUrl: string): { text: string; cut: boolean } {
-  const card = cardFor(request, { maxActionChars: MAX_ACTION_CHARS, publicUrl });
+function body(stored: ApprovalRequest, view: CardView): { text: string; cut: boolean } {
+  const request = view.secrets.shown(stored);
+  const card = cardFor(request, { maxActionChars: MAX_ACTION_CHARS, ...view });
   const a = card.action;
   let cut = false;
   const block = (text: string, max: number) => {
@@ -93,13 +94,14 @@ function body(request: ApprovalRequest, publicUrl: string): { text: string; cut:
  * The notification announcing a pending request on one topic. `mint` makes the token behind a
  * button (null: this topic gets no buttons); it is called only for buttons the notification shows.
  */
-export function announcement(request: ApprovalRequest, topic: string, publicUrl: string, mint: ((choice: 'approve' | 'deny') => string) | null): NtfyMessage {
-  const url = cardFor(request, { publicUrl }).url;
-  const { text, cut } = body(request, publicUrl);
-  const actUrl = `${publicUrl.replace(/\/+$/, '')}/v1/ntfy/act`;
+export function announcement(stored: ApprovalRequest, topic: string, view: CardView, mint: ((choice: 'approve' | 'deny') => string) | null): NtfyMessage {
+  const request = view.secrets.shown(stored);
+  const url = cardFor(request, view).url;
+  const { text, cut } = body(request, view);
+  const actUrl = `${view.publicUrl.replace(/\/+$/, '')}/v1/ntfy/act`;
   const http = (label: string, token: string): NtfyAction => ({ action: 'http', label, url: actUrl, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }), clear: true });
   const actions: NtfyAction[] = [];
-  if (mint && !cut) for (const choice of oneTapChoices(request, publicUrl)) actions.push(http(choice === 'approve' ? 'Approve' : 'Deny', mint(choice)));
+  if (mint && !cut) for (const choice of oneTapChoices(request, view)) actions.push(http(choice === 'approve' ? 'Approve' : 'Deny', mint(choice)));
   actions.push({ action: 'view', label: 'Open', url, clear: false });
   const dangerous = request.policy?.dangerous === true;
   return {
@@ -117,14 +119,15 @@ export function announcement(request: ApprovalRequest, topic: string, publicUrl:
 const OUTCOME_TAG: Record<string, string> = { approved: 'white_check_mark', conditional: 'white_check_mark', answered: 'speech_balloon', denied: 'x', expired: 'hourglass', cancelled: 'heavy_multiplication_x' };
 
 /** The notification that replaces the announcement once the request is settled: who decided it, via what, when. */
-export function settled(request: ApprovalRequest, topic: string, publicUrl: string): NtfyMessage {
-  const url = cardFor(request, { publicUrl }).url;
+export function settled(stored: ApprovalRequest, topic: string, view: CardView): NtfyMessage {
+  const request = view.secrets.shown(stored);
+  const url = cardFor(request, view).url;
   const outcome = describeOutcome(request);
   return {
     topic,
     sequence_id: request.id,
     title: clip(`${outcome.charAt(0).toUpperCase()}${outcome.slice(1)}`, TITLE_CHARS).text,
-    message: showInvisible(`${cardFor(request, { publicUrl }).status}\n${clip(request.title, 300).text}\nNothing is left to decide.`),
+    message: showInvisible(`${cardFor(request, view).status}\n${clip(request.title, 300).text}\nNothing is left to decide.`),
     priority: 2,
     tags: [OUTCOME_TAG[request.status] ?? 'information_source'],
     click: url,

@@ -14,10 +14,23 @@ import { parseRetryAfter } from '../../delivery/http-sender.js';
 import type { OutboxInput, OutboxItem } from '../../store/store.js';
 import { newNonce, resolveTokenSecret, singleUse, tokenExpiry, tokenKit } from '../action-token.js';
 import type { Channel, ChannelContext, ChannelFactory } from '../channel.js';
+import { digestTarget } from '../digest-target.js';
 import { inboundTracker } from '../health.js';
 import { actRoutes } from './act-route.js';
 import { authHeader, parseNtfySettings, type NtfySettings } from './config.js';
-import { announcement, settled, type NtfyMessage } from './notification.js';
+import { announcement, MAX_MESSAGE_BYTES, settled, type NtfyMessage } from './notification.js';
+import { digestText } from '../../insights/digest.js';
+
+/** Cuts text to at most `max` UTF-8 bytes, on a character boundary, marking the cut. */
+function clipBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  let out = '';
+  for (const ch of text) {
+    if (Buffer.byteLength(out + ch) > max - 4) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
 
 export const NTFY = 'ntfy';
 const SECRET_META_KEY = 'ntfy:action_secret';
@@ -71,6 +84,7 @@ export function createNtfyChannel(ctx: ChannelContext, settings: NtfySettings, o
   let secretP: Promise<string> | null = null;
   const secret = () => (secretP ??= resolveTokenSecret(store, settings.action_secret, SECRET_META_KEY, 'glnt').catch((err) => ((secretP = null), Promise.reject(err))));
   const publicUrl = () => ctx.publicUrl.replace(/\/+$/, '');
+  const view = () => ({ publicUrl: publicUrl(), secrets: ctx.secrets });
 
   async function publish(message: NtfyMessage): Promise<string | null> {
     let res: Response;
@@ -112,11 +126,11 @@ export function createNtfyChannel(ctx: ChannelContext, settings: NtfySettings, o
     const key = d.approver !== null ? await secret() : null;
     const expiresAt = tokenExpiry(r.expires_at, now, settings.action_ttl_sec);
     const mint = key && d.approver ? (choice: 'approve' | 'deny') => kit.sign(key, { requestId: r.id, approver: d.approver!, action: choice, expiresAt, nonce: newNonce() }) : null;
-    const id = await publish(announcement(r, d.topic, publicUrl(), mint));
+    const id = await publish(announcement(r, d.topic, view(), mint));
     await store.addChannelMessage({ request_id: r.id, channel: NTFY, target: d.topic, message_id: id ?? r.id, created_at: now });
     // Settled while we published? Replace it now: the update item may have run before we recorded it.
     const current = await store.getRequest(r.id);
-    if (current && current.status !== 'pending') await publish(settled(current, d.topic, publicUrl()));
+    if (current && current.status !== 'pending') await publish(settled(current, d.topic, view()));
   }
 
   async function update(r: ApprovalRequest, topic: string): Promise<void> {
@@ -126,7 +140,7 @@ export function createNtfyChannel(ctx: ChannelContext, settings: NtfySettings, o
       if (waiting) throw new DeliveryError('waiting for the announcement on this topic to go out first', { retryAfterMs: 1000 });
       return; // never announced there: nothing to replace
     }
-    await publish(settled(r, topic, publicUrl()));
+    await publish(settled(r, topic, view()));
   }
 
   const item = (r: ApprovalRequest, at: number, payload: Payload): OutboxInput => ({ id: newId('dlv', at), kind: NTFY, target: payload.topic, request_id: r.id, payload, created_at: at, next_attempt_at: at });
@@ -145,6 +159,13 @@ export function createNtfyChannel(ctx: ChannelContext, settings: NtfySettings, o
     },
 
     destinations: (r: ApprovalRequest) => destinationsFor(r, settings, ctx).map((d) => d.topic),
+
+    // The digest goes to a configured topic only (target, else the first of channels.ntfy.topics), as plain text.
+    async sendDigest(digest, target) {
+      const topic = digestTarget(NTFY, target, settings.topics.map((t) => t.topic), ctx.config, 'channels.ntfy.topics');
+      const { title, lines } = digestText(digest);
+      await publish({ topic, sequence_id: `digest-${digest.to}`, title, message: clipBytes(lines.join('\n'), MAX_MESSAGE_BYTES), priority: 2, tags: ['bar_chart'], click: digest.url, actions: [] });
+    },
 
     async send(o: OutboxItem) {
       const payload = parsePayload(o.payload);

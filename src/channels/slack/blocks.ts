@@ -5,9 +5,11 @@
 // facts, a question's options, and the buttons for what the request offers (../offer.ts). Where
 // agent text had to be cut or altered to be shown, the card says so, links to the dashboard, and
 // the channel attaches the whole text in the message's thread; no approving choice is offered on
-// such a card. Once settled, the same card without buttons, headed by who decided it. Pure.
+// such a card. Once settled, the same card without buttons, headed by who decided it. Everything
+// is drawn from the request with its secrets masked (view.secrets, src/secrets/); a masked value
+// that could hide the action's structure holds back approving, as a cut does. Pure.
 import type { ApprovalRequest } from '../../core/types.js';
-import { cardFor, fmtTime, statusLine } from '../card.js';
+import { cardFor, fmtTime, statusLine, type CardView } from '../card.js';
 import { STEP_UP_NOTE, editStart, offerFor, type Choice, type Offer } from '../offer.js';
 import { codeBlock, CUT_MARK, escapeMrkdwn, label, plain, type Shown } from './escape.js';
 
@@ -26,7 +28,7 @@ export interface SlackCard {
   /** The notification text (mrkdwn: escaped). */
   text: string;
   blocks: Block[];
-  /** Agent text was cut or altered: attach the whole text, and nothing that approves is offered. */
+  /** Agent text was cut or altered, or a hidden secret could change what runs: attach the whole (masked) text, and nothing that approves is offered. */
   truncated: boolean;
 }
 
@@ -94,8 +96,9 @@ function decisionLines(request: ApprovalRequest): string[] {
 const ICON: Record<string, string> = { approved: '✅', conditional: '✅', answered: '💬', denied: '⛔', expired: '⌛', cancelled: '✖️' };
 
 /** The card for a request (pending: with buttons; settled: headed by the outcome, no buttons). */
-export function renderCard(request: ApprovalRequest, publicUrl: string): SlackCard {
-  const card = cardFor(request, { publicUrl });
+export function renderCard(stored: ApprovalRequest, view: CardView): SlackCard {
+  const request = view.secrets.shown(stored);
+  const card = cardFor(request, view);
   const pending = request.status === 'pending';
   const shown: Shown[] = [];
   const take = (s: Shown) => (shown.push(s), s.text);
@@ -131,8 +134,11 @@ export function renderCard(request: ApprovalRequest, publicUrl: string): SlackCa
     blocks.push(context(`Asks for conditions: ${take(plain(fields, 1000))}`));
   }
 
-  const truncated = shown.some((s) => s.cut || s.altered);
-  if (truncated && pending) {
+  const hidden = card.masked?.holdOneTap === true;
+  const truncated = shown.some((s) => s.cut || s.altered) || hidden;
+  if (hidden && pending && !shown.some((s) => s.cut || s.altered)) {
+    blocks.push(section(`*A hidden secret could change what runs.* Approve it <${encodeURI(card.url)}|on the dashboard>, where the whole action is shown.`));
+  } else if (truncated && pending) {
     const altered = shown.some((s) => s.altered);
     const why = altered ? 'Part of it cannot be shown exactly in Slack (a run of backticks is shown as ˋˋˋ)' : `Cut short where it says ${CUT_MARK}`;
     blocks.push(section(`*${why}.* The whole request is attached in the thread and <${encodeURI(card.url)}|on the dashboard>; approve it there, after reading all of it.`));

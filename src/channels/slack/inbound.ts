@@ -78,8 +78,10 @@ export function createInbound(deps: SlackDeps) {
 
   /** The choice as the card offers it now, or null (and the approver is told). */
   async function offered(request: ApprovalRequest, id: string, who: Who, channel: string | null): Promise<Choice | null> {
-    const { truncated } = renderCard(request, ctx.publicUrl);
-    const choice = findChoice({ choices: slackChoices(request, truncated), truncated, filer: false, stepUp: false }, id);
+    // As the approver saw it: the masked copy (src/secrets/); the decision is made on the stored request.
+    const shown = ctx.secrets.shown(request);
+    const { truncated } = renderCard(shown, ctx);
+    const choice = findChoice({ choices: slackChoices(shown, truncated), truncated, filer: false, stepUp: false }, id);
     if (!choice) {
       await auditRefusal(deps, who, channel, `${ACTION_PREFIX}${id}`, 'not_offered', request.id);
       await whisper(channel, who.id, TEXT.notOffered);
@@ -125,7 +127,7 @@ export function createInbound(deps: SlackDeps) {
       const blocked = await codeBlocker(ctx, found.principal);
       if (blocked) return whisper(channel, who.id, escapeMrkdwn(blocked));
     }
-    const view = modalFor(found.request, choice, { requestId: found.request.id, choice: choice.id, channel, ts: i.messageTs });
+    const view = modalFor(ctx.secrets.shown(found.request), choice, { requestId: found.request.id, choice: choice.id, channel, ts: i.messageTs });
     if (view) await api.openView(i.triggerId, view);
   }
 

@@ -47,12 +47,13 @@ export function createOutbound(deps: SlackDeps) {
   const { ctx, api } = deps;
   const { store, clock, logger } = ctx;
   const publicUrl = () => ctx.publicUrl.replace(/\/+$/, '');
+  const view = () => ({ publicUrl: publicUrl(), secrets: ctx.secrets });
   const remember = (requestId: string, channel: string, target: string, messageId: string) => store.addChannelMessage({ request_id: requestId, channel, target, message_id: messageId, created_at: clock.now() });
 
   async function announce(request: ApprovalRequest, to: string): Promise<void> {
     if (request.status !== 'pending' || request.expires_at <= clock.now()) return; // settled first: the update covers it
     const refs = await store.listChannelMessages(request.id);
-    const card = renderCard(request, publicUrl());
+    const card = renderCard(request, view());
     let where = refs.find((r) => r.channel === REF.sent && r.target === to)?.message_id.split(' ');
     if (!where) {
       const posted = await api.postMessage({ channel: to, text: card.text, blocks: card.blocks });
@@ -62,7 +63,7 @@ export function createOutbound(deps: SlackDeps) {
     }
     const [conversation, ts] = where;
     if (card.truncated && !refs.some((r) => r.channel === REF.file && r.target === conversation && r.message_id === ts)) {
-      await api.uploadText({ channel: conversation, thread_ts: ts, filename: `${request.id}.txt`, title: `The whole request ${request.id}`, content: fullText(request), comment: 'The whole request, as the card could not show it.' });
+      await api.uploadText({ channel: conversation, thread_ts: ts, filename: `${request.id}.txt`, title: `The whole request ${request.id}`, content: fullText(ctx.secrets.shown(request)), comment: 'The whole request, as the card could not show it.' });
       await remember(request.id, REF.file, conversation, ts);
     }
     // Settled while we posted? The update item may have run before the card was recorded.
@@ -73,7 +74,7 @@ export function createOutbound(deps: SlackDeps) {
   /** Edits every card of a settled request to say who decided it, without buttons (../edit-all.ts). */
   async function finalize(request: ApprovalRequest): Promise<void> {
     if (request.status === 'pending') return;
-    const card = renderCard(request, publicUrl());
+    const card = renderCard(request, view());
     const refs = (await store.listChannelMessages(request.id)).filter((r) => r.channel === REF.card);
     await editAll(refs, (ref) => api.update({ channel: ref.target, ts: ref.message_id, text: card.text, blocks: card.blocks }), {
       skip: () => false, // a deleted card is a permanent refusal: left, with a warning

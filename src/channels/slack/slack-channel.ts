@@ -7,10 +7,13 @@
 //   start   — checks the bot token (auth.test) and says exactly what is wrong; in Socket Mode the
 //             cluster's leader opens the websocket (socket.ts).
 //   routes  — POST /v1/slack/interactions and /v1/slack/commands (http mode; http-routes.ts).
+//   sendDigest — the insights digest to a channel (digest.ts), the default one unless configured.
 // See docs/channels/slack.md.
 import { StartupError } from '../../startup-error.js';
 import type { Channel, ChannelFactory } from '../channel.js';
+import { digestTarget } from '../digest-target.js';
 import { inboundTracker } from '../health.js';
+import { digestMessage } from './digest.js';
 import { createSlackApi } from './api.js';
 import { parseSlackSettings } from './config.js';
 import { CHANNEL, type SlackDeps } from './deps.js';
@@ -47,6 +50,10 @@ export function createSlackChannelFactory(options: SlackChannelOptions = {}): Ch
       destinations: (request) => destinationsFor(request, settings, ctx),
       send: (item) => outbound.send(item),
       routes: () => slackRoutes(deps, inbound, after),
+      async sendDigest(digest, target) {
+        const to = digestTarget(CHANNEL, target, settings.channel ? [settings.channel] : [], ctx.config, 'channels.slack.channel');
+        await deps.api.postMessage({ channel: to, ...digestMessage(digest) });
+      },
       async start() {
         try {
           const me = await deps.api.authTest();

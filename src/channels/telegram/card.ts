@@ -2,10 +2,12 @@
 // escaped, within Telegram's 4096-character limit. It leads with the action as it will run (the
 // shared derivation in ../action.ts), then the agent's own description, labelled, then why the
 // policy asks. What does not fit is cut visibly and the card says so; the channel then attaches the
-// full text as a file and holds back one-tap approval.
+// full text as a file and holds back one-tap approval. It is given the request with its secrets
+// masked (ctx.secrets.shown), never the stored one.
 import type { ApprovalRequest } from '../../core/types.js';
 import { actionAsItRuns } from '../action.js';
 import { fmtTime } from '../card.js';
+import { maskOf } from '../../secrets/mask-request.js';
 import { clipHtml, escapeHtml, showInvisible } from './escape.js';
 import type { Messages } from './i18n.js';
 
@@ -125,7 +127,8 @@ function layOut(request: ApprovalRequest, m: Messages, now: number, limit: numbe
   const text = action.text ? L.take(`<pre>${L.clip(action.text, Number.MAX_SAFE_INTEGER, footerMax + noteMax + 14)}</pre>`) : '';
   const note = L.cut ? `<i>${escapeHtml(pending ? m.truncated(L.shown, L.total) : m.shortened(L.shown, L.total))}</i>` : '';
   const lines = [title, ...outcome, head, text, extras, description, ...why, ...facts, note, footer].filter(Boolean);
-  return { html: lines.join('\n'), truncated: L.cut };
+  // A masked secret that could hide the action's structure is held back like a cut.
+  return { html: lines.join('\n'), truncated: L.cut || maskOf(request)?.holdOneTap === true };
 }
 
 function outcomeBlock(request: ApprovalRequest, m: Messages, L: Layout, reserve: number): string[] {

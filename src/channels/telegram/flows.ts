@@ -54,7 +54,7 @@ export async function promptAnswer(tap: Tap): Promise<void> {
 export async function promptEdit(tap: Tap): Promise<void> {
   const kind = editFormatOf(tap.request);
   if (!kind) return tap.answer(tap.m.invalidButton, true);
-  await sendPrompt(tap, tap.messageId, tap.m.promptEditHtml(mention(tap), kind, clipHtml(editStart(tap.request), 1500).html), 'edit');
+  await sendPrompt(tap, tap.messageId, tap.m.promptEditHtml(mention(tap), kind, clipHtml(editStart(tap.deps.ctx.secrets.shown(tap.request)), 1500).html), 'edit');
   await tap.answer(tap.m.replyBelow);
 }
 
@@ -66,7 +66,7 @@ export async function toggleOption(tap: Tap): Promise<void> {
   const current = await tap.deps.conv.getSelection(tap.chat, tap.messageId);
   const next = current.includes(key) ? current.filter((k) => k !== key) : [...current, key];
   await tap.deps.conv.setSelection(tap.chat, tap.messageId, next);
-  await tap.deps.bot.api.editMessageReplyMarkup(chatArg(tap.chat), tap.messageId, { reply_markup: keyboardFor(tap.request, { m: tap.m, truncated: false, selected: next }) });
+  await tap.deps.bot.api.editMessageReplyMarkup(chatArg(tap.chat), tap.messageId, { reply_markup: keyboardFor(tap.deps.ctx.secrets.shown(tap.request), { m: tap.m, truncated: false, selected: next }) });
   await tap.answer(`${next.includes(key) ? '☑' : '☐'} ${key}`);
 }
 

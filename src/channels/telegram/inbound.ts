@@ -78,7 +78,7 @@ async function onTap(deps: TelegramDeps, c: Context): Promise<void> {
 
 /** A shortened card's approvals are for whoever read the attached file (tapped "I read it"). */
 function mustReadFirst(tap: Tap): boolean {
-  const { truncated } = renderCard(tap.request, { m: tap.m, now: tap.deps.ctx.clock.now() });
+  const { truncated } = renderCard(tap.deps.ctx.secrets.shown(tap.request), { m: tap.m, now: tap.deps.ctx.clock.now() });
   return truncated && tap.cb.readBy !== tap.user.id;
 }
 
@@ -107,7 +107,7 @@ async function route(tap: Tap): Promise<void> {
       return startWalk(tap);
     case 'v': {
       if (tap.messageId === null) return tap.answer(m.invalidButton, true);
-      const reply_markup = keyboardFor(tap.request, { m, truncated: true, readBy: tap.user.id });
+      const reply_markup = keyboardFor(tap.deps.ctx.secrets.shown(tap.request), { m, truncated: true, readBy: tap.user.id });
       await tap.deps.bot.api.editMessageReplyMarkup(chatArg(tap.chat), tap.messageId, { reply_markup });
       await tap.answer(m.revealed);
       return rekeyed(tap);

@@ -28,7 +28,9 @@ export function createOutbound(deps: TelegramDeps) {
     const payload = parsePayload(item.payload);
     if (!payload) throw new DeliveryError(`telegram outbox item ${item.id} has an unknown payload`, { permanent: true });
     if (!item.request_id) throw new DeliveryError(`telegram outbox item ${item.id} names no request`, { permanent: true });
-    const request = await store.getRequest(item.request_id);
+    const stored = await store.getRequest(item.request_id);
+    // Everything sent to Telegram shows the request with its secrets masked.
+    const request = stored && ctx.secrets.shown(stored);
     if (!request) throw new DeliveryError(`request ${item.request_id} does not exist any more`, { permanent: true });
     if (payload.op === 'update') return finalize(request);
     return announce(item, payload.chat_id, payload.reason === 'pending', request);
@@ -88,7 +90,7 @@ export function createOutbound(deps: TelegramDeps) {
     // Decided while we were sending? The update item may have run before our message was
     // recorded, so settle this chat's messages ourselves.
     const now = await store.getRequest(request.id);
-    if (now && now.status !== 'pending') await finalize(now);
+    if (now && now.status !== 'pending') await finalize(ctx.secrets.shown(now));
   }
 
   /** Edits every remembered message about a settled request. */

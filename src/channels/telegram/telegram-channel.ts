@@ -4,13 +4,18 @@
 //   send   — the outbox worker's sender (outbound.ts), retried with backoff.
 //   start  — checks the token (getMe), then long-polls (polling mode) while this instance leads.
 //   routes — webhook and its set-up (routes.ts).
+import { digestText } from '../../insights/digest.js';
+import { DeliveryError } from '../../delivery/delivery-error.js';
+import { escapeHtml } from './escape.js';
+import { chatArg } from './deps.js';
 import type { Update } from 'grammy/types';
 import { newId } from '../../core/ids.js';
 import type { ApprovalRequest, RequestEvent } from '../../core/types.js';
 import type { OutboxInput } from '../../store/store.js';
 import type { ApproverIdentity, Channel, ChannelContext, ChannelFactory } from '../channel.js';
+import { digestTarget } from '../digest-target.js';
 import { routeTargets } from '../routing.js';
-import { createBot, startupProblem, type ApiTransformer } from './api.js';
+import { createBot, startupProblem, toDeliveryError, type ApiTransformer } from './api.js';
 import { inboundTracker } from '../health.js';
 import { parseTelegramSettings, type TelegramSettings } from './config.js';
 import { Conversations } from './conversation.js';
@@ -101,6 +106,13 @@ export function createTelegramChannelFactory(options: TelegramChannelOptions = {
       plan: (event) => planTelegram(event, settings, ctx, ctx.clock.now()),
       destinations: (request) => chatsFor(request, settings, ctx),
       send: (item) => outbound.send(item),
+      // The digest goes to a configured chat only (target, else the first of channels.telegram.chats).
+      async sendDigest(digest, target) {
+        const chat = digestTarget(CHANNEL, target, settings.chats.map(String), ctx.config, 'channels.telegram.chats');
+        const { title, lines } = digestText(digest);
+        const html = [`<b>${escapeHtml(title)}</b>`, '', ...lines.map(escapeHtml)].join('\n');
+        await bot.api.sendMessage(chatArg(chat), html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } }).catch((err: unknown) => Promise.reject(toDeliveryError(err, `sendMessage (digest) to chat ${chat}`)));
+      },
       routes: () => telegramRoutes(deps, handle),
       async start() {
         try {

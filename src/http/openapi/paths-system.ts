@@ -139,7 +139,7 @@ export function systemPaths(): Record<string, Json> {
         tag: 'system',
         summary: 'Prometheus metrics',
         description:
-          'Prometheus text exposition (version 0.0.4): `greenlight_requests_pending`, `greenlight_waiters`, `greenlight_http_requests_total`, `greenlight_decisions_total`, `greenlight_outbox_deliveries_total`, `greenlight_auth_failures_total`, `process_resident_memory_bytes`, ... Not authenticated: expose it only to your scraper.',
+          'Prometheus text exposition (version 0.0.4, prom-client): request and decision counters, histograms of HTTP latency (`greenlight_http_request_duration_seconds`), gate latency (`greenlight_decision_duration_seconds`) and time to a human decision (`greenlight_time_to_decision_seconds`), outbox depth and age, channel health, and Node process metrics; see docs/operations.md. Not authenticated: expose it only to your scraper.',
         roles: 'public',
         responses: { '200': { description: 'Metrics.', content: { 'text/plain': { schema: { type: 'string' } } } } },
       }),

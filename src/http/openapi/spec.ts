@@ -15,6 +15,7 @@ import { channelPaths, CHANNEL_SCHEMAS } from './paths-channels.js';
 import { discordPaths, DISCORD_SCHEMAS } from './paths-discord.js';
 import { slackPaths, SLACK_SCHEMAS } from './paths-slack.js';
 import { POLICY_SCHEMAS } from './policy-components.js';
+import { insightPaths, INSIGHT_SCHEMAS } from './paths-insights.js';
 
 const DESCRIPTION = `Greenlight is a self-hosted approval gate for AI agents. Agents file **requests** before they do
 something with side effects; the policy answers at once where it can, everything else goes to human
@@ -34,6 +35,7 @@ const TAGS = [
   { name: 'events', description: 'Server-sent events: decisions pushed as they happen.' },
   { name: 'audit', description: 'The append-only audit log.' },
   { name: 'policy', description: 'Dry runs of the policy, stored grants, session ends, and ok2run\'s allow-rules. Agents cannot read or change policy; they may only end their own session.' },
+  { name: 'insights', description: 'Figures over the request history and suggested rules (approvers see the projects routed to them; agents nothing).' },
   { name: 'keys', description: 'API keys and the current principal.' },
   { name: 'system', description: 'Health, readiness, metrics and these docs.' },
   { name: 'mcp', description: 'For agents: the MCP Streamable HTTP endpoint (JSON-RPC; agent or admin key) and OpenAI function-calling tool definitions.' },
@@ -64,13 +66,13 @@ export function buildOpenApiSpec(version: string): object {
     servers: [{ url: '/', description: 'This server' }],
     security: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
     tags: [...TAGS, ...COMPAT_TAGS],
-    paths: { ...requestPaths(), ...policyPaths(), ...systemPaths(), ...telegramPaths(), ...channelPaths(), ...discordPaths(), ...slackPaths(), ...mcpPaths(), ...hooksPaths(), ...sessionPaths(), ...stepUpPaths(), ...compatPaths() },
+    paths: { ...requestPaths(), ...policyPaths(), ...insightPaths(), ...systemPaths(), ...telegramPaths(), ...channelPaths(), ...discordPaths(), ...slackPaths(), ...mcpPaths(), ...hooksPaths(), ...sessionPaths(), ...stepUpPaths(), ...compatPaths() },
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key>' },
         apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key in the X-API-Key header (Chock clients send this).' },
       },
-      schemas: { ...SCHEMAS, ...POLICY_SCHEMAS, ...BODY_SCHEMAS, ...TELEGRAM_SCHEMAS, ...CHANNEL_SCHEMAS, ...DISCORD_SCHEMAS, ...SLACK_SCHEMAS, ...MCP_SCHEMAS, ...SESSION_SCHEMAS, ...STEP_UP_SCHEMAS, ...COMPAT_SCHEMAS },
+      schemas: { ...SCHEMAS, ...POLICY_SCHEMAS, ...INSIGHT_SCHEMAS, ...BODY_SCHEMAS, ...TELEGRAM_SCHEMAS, ...CHANNEL_SCHEMAS, ...DISCORD_SCHEMAS, ...SLACK_SCHEMAS, ...MCP_SCHEMAS, ...SESSION_SCHEMAS, ...STEP_UP_SCHEMAS, ...COMPAT_SCHEMAS },
       parameters: PARAMETERS,
       responses,
     },

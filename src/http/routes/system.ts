@@ -27,8 +27,9 @@ export function systemRoutes(): Hono<AppEnv> {
   app.get('/readyz', ready);
 
   app.get('/metrics', async (c) => {
-    c.header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
-    return c.body(await c.get('deps').metrics.render());
+    const { metrics } = c.get('deps');
+    c.header('Content-Type', metrics.contentType);
+    return c.body(await metrics.render());
   });
 
   return app;

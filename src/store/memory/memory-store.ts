@@ -3,6 +3,7 @@
 // database, so a caller can never mutate what is stored. Every method checks everything that can
 // fail before it changes anything, which makes each one atomic.
 
+import { historyLimit, historyRow, type HistoryRow, type HistoryScan } from '../history.js';
 import type { ApprovalRequest, Decision, Status } from '../../core/types.js';
 import {
   AUDIT_HEAD_META_KEY,
@@ -101,6 +102,32 @@ export class MemoryStore implements Store {
     this.#idempotency.delete(`${r.agent}\n${key}`);
     this.#requests.set(id, { ...r, idempotency_key: null });
     return true;
+  }
+
+  async scanHistory(scan: HistoryScan): Promise<HistoryRow[]> {
+    const limit = historyLimit(scan.limit);
+    const after = scan.after ?? null;
+    const withInput = scan.with_input === true;
+    return [...this.#requests.values()]
+      .filter((r) => r.created_at >= scan.from && r.created_at < scan.to)
+      .filter((r) => after === null || r.created_at > after.created_at || (r.created_at === after.created_at && compareText(r.id, after.id) > 0))
+      .sort((a, b) => a.created_at - b.created_at || compareText(a.id, b.id))
+      .slice(0, limit)
+      .map((r) =>
+        historyRow(
+          {
+            ...r,
+            decided_at: r.decision?.decided_at ?? null,
+            decided_by: r.decision?.decided_by ?? null,
+            decided_by_kind: r.decision?.decided_by_kind ?? null,
+            via: r.decision?.via ?? null,
+            rule: r.policy?.rule ?? null,
+            dangerous: r.policy?.dangerous ?? null,
+            input: JSON.stringify(r.input ?? null),
+          },
+          withInput,
+        ),
+      );
   }
 
   async listRequests(filter: RequestFilter): Promise<RequestPage> {

@@ -7,6 +7,8 @@
 // into local events (pg-events.ts). The notification carries ids; listeners read the row.
 
 import type pg from 'pg';
+import type { HistoryRow, HistoryScan } from '../history.js';
+import { scanHistory } from './pg-history.js';
 import type { ApprovalRequest, Decision, RequestEventType, Status } from '../../core/types.js';
 
 export { EVENTS_CHANNEL, eventTypeOf, type Notice } from './pg-notice.js';
@@ -157,6 +159,10 @@ export class PostgresStore implements Store, Migrated {
 
   async releaseIdempotencyKey(id: string, key: string): Promise<boolean> {
     return (await this.pool.query('UPDATE requests SET idempotency_key = NULL WHERE id = $1 AND idempotency_key = $2', [id, key])).rowCount === 1;
+  }
+
+  async scanHistory(scan: HistoryScan): Promise<HistoryRow[]> {
+    return scanHistory(this.pool, scan);
   }
 
   async listRequests(filter: RequestFilter): Promise<RequestPage> {

@@ -59,6 +59,8 @@ import { SearchIndex } from './sqlite-search-index.js';
 import { RARE_MATCHES, canUseTextIndex, countQuery, ftsPhrase, pageQuery, type CountFilter, type SqlQuery, type TextPlan } from './sqlite-request-query.js';
 import { prepareAll, type Statements } from './sqlite-statements.js';
 import { exportRows, importRows } from './sqlite-transfer.js';
+import { scanHistory } from './sqlite-history.js';
+import type { HistoryRow, HistoryScan } from '../history.js';
 import {
   auditToRow,
   decisionToColumn,
@@ -207,6 +209,11 @@ export class SqliteStore implements Store, Migrated {
       const query = countQuery(filter, needle, plan);
       return this.#read(() => (this.#shaped(query).get(...query.params) as { n: number }).n);
     });
+  }
+
+  async scanHistory(scan: HistoryScan): Promise<HistoryRow[]> {
+    const open = this.#ready;
+    return this.#read(() => scanHistory(open.db, open.shaped, scan));
   }
 
   async settleRequest(id: string, status: Status, decision: Decision | null, at: number, effects: Effects): Promise<SettleResult> {

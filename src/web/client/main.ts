@@ -8,6 +8,7 @@ import { mountChannels } from './channels.js';
 import { detailView } from './detail.js';
 import { h, replace, toast } from './dom.js';
 import { mountHistory } from './history.js';
+import { mountInsights } from './insights.js';
 import { mountKeys } from './keys.js';
 import { queue, settleLocally, startLive, stopLive } from './live.js';
 import { mountLogin } from './login.js';
@@ -90,6 +91,7 @@ const NAV = [
   { href: '#/history', label: 'History', page: 'history' },
   { href: '#/agents', label: 'Agents', page: 'agents' },
   { href: '#/policy', label: 'Policy', page: 'policy' },
+  { href: '#/insights', label: 'Insights', page: 'insights' },
   { href: '#/audit', label: 'Audit', page: 'audit' },
   { href: '#/channels', label: 'Channels', page: 'channels' },
   { href: '#/security', label: 'Security', page: 'security' },
@@ -153,6 +155,7 @@ function route(): void {
   else if (page === 'agents' && parts[1]) unmount = mountAgentSession(main, parts[1]);
   else if (page === 'agents') unmount = mountAgents(main, me);
   else if (page === 'policy') unmount = mountPolicy(main);
+  else if (page === 'insights') unmount = mountInsights(main, me, params);
   else if (page === 'audit') unmount = mountAudit(main, params);
   else if (page === 'channels') unmount = mountChannels(main);
   else if (page === 'security') unmount = mountSecurity(main);
