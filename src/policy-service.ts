@@ -14,6 +14,8 @@ import { invisibleReport } from './channels/action.js';
 import { showInvisible } from './text/invisible.js';
 import { evaluate, grantCovers, underPrefix, initPolicy, rulesFromSet, suggestGrants, tolerantRealpath, type Evaluation, type PolicyAction, type PolicyContext, type PolicyRule } from './policy/index.js';
 import type { Grant, Store } from './store/store.js';
+import { matchingStepUpRule, stepUpReason } from './step-up/requirement.js';
+import { needsStepUp } from './core/step-up.js';
 
 const MAX_TRACE = 40;
 
@@ -107,28 +109,14 @@ export async function createPolicyService(deps: { config: Config; configFile: st
 
   return {
     async evaluateRequest(request, options) {
-      const scope = { agent: request.agent, project: request.project, session_id: request.session_id };
-      const excluded = options?.excludeGrants ?? [];
-      const grants = fitting(await grantsFor(scope), actionOf(request)).filter((g) => !excluded.includes(g.id));
-      const ctx = contextFor(scope, grants);
-      const ev = evaluate(actionOf(request), ctx);
-      const trace = ev.trace.slice(0, MAX_TRACE).map((t) => ({ subject: t.subject, verdict: t.verdict, rule: t.rule, reason: t.reason }));
-      const base = { dangerous: ev.dangerous, ...(ev.dangerous ? { danger_reasons: ev.dangerReasons } : {}), trace };
-      if (ev.verdict === 'ask' && !ev.dangerous) {
-        const exact = exactRuleFor(request);
-        const grant = grants.find((g) => g.rule === exact && g.effect === 'allow');
-        if (grant) return { verdict: 'allow', rule: `grant ${grant.id} (exactly this action, ${grant.scope})`, reason: `allowed by a ${grant.scope} grant ${grant.created_by} gave for exactly this action`, grantIds: [grant.id], ...base };
-      }
-      // A human reads this: say first where the request hides invisible characters the engine did not name.
-      const hidden = ev.verdict === 'ask' ? invisibleReport(request, ev.reason) : null;
-      return {
-        verdict: ev.verdict,
-        rule: ev.rule,
-        reason: hidden ? `${showInvisible(hidden)}\n${ev.reason}` : ev.reason,
-        grantIds: ev.verdict === 'allow' ? ev.grantIds : [],
-        ...base,
-        ...(ev.verdict === 'ask' && !ev.dangerous ? { suggestions: suggestionsFor(request, ctx) } : {}),
-      };
+      const outcome = await evaluateOnly(request, options?.excludeGrants ?? []);
+      const why = stepUpReason(request, outcome, config.step_up, () => matchingStepUpRule(actionOf(request), contextFor({ agent: request.agent, project: request.project, session_id: request.session_id }, []), config.step_up.rules));
+      if (!why) return outcome;
+      // Needs a second factor: a grant (an earlier human approval) does not stand in for it, and none is offered.
+      const { suggestions: _none, ...rest } = outcome;
+      const step = { step_up: true, reason: `${outcome.reason}\nApproving needs a second factor: ${why}.` };
+      if (outcome.verdict === 'allow' && outcome.grantIds?.length) return { ...rest, ...step, verdict: 'ask', rule: null, grantIds: [] };
+      return outcome.verdict === 'ask' ? { ...rest, ...step } : outcome;
     },
 
     async dryRun(action, scope) {
@@ -143,25 +131,55 @@ export async function createPolicyService(deps: { config: Config; configFile: st
     },
 
     async resolveCovered(gate, grants, source) {
-      let resolved = 0;
-      for (const grant of grants) {
-        if (grant.effect !== 'allow' || !grant.agent) continue;
-        const page = await store.listRequests({ order: 'queue', status: ['pending'], agent: grant.agent, ...(grant.project ? { project: grant.project } : {}), limit: 1000 });
-        for (const candidate of page.items) {
-          if (candidate.id === source?.id || candidate.policy?.dangerous) continue;
-          if (grant.project !== null && candidate.project !== grant.project) continue;
-          if (grant.session_id !== null && candidate.session_id !== grant.session_id) continue;
-          const scope = { agent: candidate.agent, project: candidate.project, session_id: candidate.session_id };
-          const covered = isExactRule(grant.rule) ? exactRuleFor(candidate) === grant.rule && evaluate(actionOf(candidate), contextFor(scope, [])).verdict !== 'deny' : grantCovers(grant.rule, actionOf(candidate), contextFor(scope, (await grantsFor(scope)).filter((g) => g.id !== grant.id)));
-          if (!covered || fitting([grant], actionOf(candidate)).length === 0) continue;
-          // A use is spent first (a compare-and-set): a grant with none left approves nothing more.
-          if (!(await store.useGrant(grant.id, deps.now()))) break;
-          const ok = await gate.autoApprove(candidate.id, { rule: grant.rule, via: 'grant', comment: `covered by grant ${grant.id}${source ? ` given on ${source.id}` : ''}` });
-          if (ok) resolved++;
-        }
-      }
-      if (resolved) deps.logger.info('grant resolved pending requests', { count: resolved });
-      return resolved;
+      return resolveCovered(gate, grants, source);
     },
   };
+
+  async function evaluateOnly(request: ApprovalRequest, excluded: string[]): Promise<PolicyOutcome> {
+    const scope = { agent: request.agent, project: request.project, session_id: request.session_id };
+    const grants = fitting(await grantsFor(scope), actionOf(request)).filter((g) => !excluded.includes(g.id));
+    const ctx = contextFor(scope, grants);
+    const ev = evaluate(actionOf(request), ctx);
+    const trace = ev.trace.slice(0, MAX_TRACE).map((t) => ({ subject: t.subject, verdict: t.verdict, rule: t.rule, reason: t.reason }));
+    const base = { dangerous: ev.dangerous, ...(ev.dangerous ? { danger_reasons: ev.dangerReasons } : {}), trace };
+    if (ev.verdict === 'ask' && !ev.dangerous) {
+      const exact = exactRuleFor(request);
+      const grant = grants.find((g) => g.rule === exact && g.effect === 'allow');
+      if (grant) return { verdict: 'allow', rule: `grant ${grant.id} (exactly this action, ${grant.scope})`, reason: `allowed by a ${grant.scope} grant ${grant.created_by} gave for exactly this action`, grantIds: [grant.id], ...base };
+    }
+    // A human reads this: say first where the request hides invisible characters the engine did not name.
+    const hidden = ev.verdict === 'ask' ? invisibleReport(request, ev.reason) : null;
+    return {
+      verdict: ev.verdict,
+      rule: ev.rule,
+      reason: hidden ? `${showInvisible(hidden)}\n${ev.reason}` : ev.reason,
+      grantIds: ev.verdict === 'allow' ? ev.grantIds : [],
+      ...base,
+      ...(ev.verdict === 'ask' && !ev.dangerous ? { suggestions: suggestionsFor(request, ctx) } : {}),
+    };
+  }
+
+  async function resolveCovered(gate: Gate, grants: Grant[], source: ApprovalRequest | null): Promise<number> {
+    let resolved = 0;
+    for (const grant of grants) {
+      if (grant.effect !== 'allow' || !grant.agent) continue;
+      const page = await store.listRequests({ order: 'queue', status: ['pending'], agent: grant.agent, ...(grant.project ? { project: grant.project } : {}), limit: 1000 });
+      for (const candidate of page.items) {
+        if (candidate.id === source?.id || candidate.policy?.dangerous) continue;
+        if (grant.project !== null && candidate.project !== grant.project) continue;
+        if (grant.session_id !== null && candidate.session_id !== grant.session_id) continue;
+        const scope = { agent: candidate.agent, project: candidate.project, session_id: candidate.session_id };
+        const covered = isExactRule(grant.rule) ? exactRuleFor(candidate) === grant.rule && evaluate(actionOf(candidate), contextFor(scope, [])).verdict !== 'deny' : grantCovers(grant.rule, actionOf(candidate), contextFor(scope, (await grantsFor(scope)).filter((g) => g.id !== grant.id)));
+        if (!covered || fitting([grant], actionOf(candidate)).length === 0) continue;
+        // What a grant cannot stand in for (a second factor, several approvers) is not spent on.
+        if (needsStepUp(candidate) || (candidate.workflow && candidate.workflow.quorum.required > 1)) continue;
+        // A use is spent first (a compare-and-set): a grant with none left approves nothing more.
+        if (!(await store.useGrant(grant.id, deps.now()))) break;
+        const ok = await gate.autoApprove(candidate.id, { rule: grant.rule, via: 'grant', comment: `covered by grant ${grant.id}${source ? ` given on ${source.id}` : ''}` });
+        if (ok) resolved++;
+      }
+    }
+    if (resolved) deps.logger.info('grant resolved pending requests', { count: resolved });
+    return resolved;
+  }
 }

@@ -33,6 +33,8 @@ import { createMaskingAudit } from './secrets/audit.js';
 import { VERSION } from './version.js';
 import { cli } from './invocation.js';
 import { createPolicyService } from './policy-service.js';
+import { createStepUp } from './step-up/service.js';
+import { stepUpRoutes } from './step-up/routes.js';
 import { DIGEST_KIND } from './insights/digest.js';
 import { checkDigestChannel, createDigestScheduler, digestSender } from './insights/digest-scheduler.js';
 import { createInsights } from './insights/service.js';
@@ -109,6 +111,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   // The gate, channels and delivery refer to each other: the gate plans outbox items with the
   // channels, channels decide through the gate, the worker sends with the channels' senders.
   const policy = await createPolicyService({ config, configFile: options.configFile ?? null, store, logger, now: () => clock.now() });
+  const stepUp = createStepUp({ store, clock, config: config.step_up, origin: () => publicUrl() });
   let channels: Channel[] = [];
   let delivery: DeliveryWiring | null = null;
   const routing = { projects: config.projects, approvers: config.approvers };
@@ -137,6 +140,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
     // Always there: ladders stored by an earlier config keep moving even if workflows[] is now empty.
     workflows: createWorkflowPlanner(workflowSettings(config), store),
     receipts,
+    stepUp: (principal, request, proof, via) => stepUp.verify(principal, request, proof, via),
   };
   const gate = measuredGate(createGate(gateDeps), metrics);
   const keyring = createKeyring(config, store);
@@ -145,7 +149,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
   const sessions = createSessions({ gate, store, config, clock, logger, cluster, runner: options.sessionRunner });
   const secrets = createSecretMasker(config.secrets);
   const masking = createMaskingAudit({ store, clock, logger, masker: secrets });
-  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, leader: cluster.leader, sessions, secrets }), options.channels ?? (await loadChannelFactories(config)));
+  channels = buildChannels(createChannelContext({ gate, store, config, clock, logger, metrics, publicUrl, leader: cluster.leader, sessions, secrets, stepUpEnrolled: async (name) => (await stepUp.totp.state(name)).state === 'enrolled' }), options.channels ?? (await loadChannelFactories(config)));
   const health = createHealthBook({ store, clock });
   checkDigestChannel(config, channels);
   delivery = await createDelivery({ config, store, clock, logger, metrics, version: VERSION, secrets, onMasked: (item, report) => masking.record(item.request_id ?? '', item.kind, report), senders: { ...Object.fromEntries(channels.map((c) => [c.name, masking.wrap(c.name, health.counted(c))])), [DIGEST_KIND]: digestSender(() => channels, secrets) } });
@@ -157,7 +161,7 @@ async function startOn(store: Store, config: Config, options: ServerOptions, clo
 
   const stopMetrics = registerServerMetrics({ metrics, store, events, cluster, health, channels: () => channels, clock, logger });
 
-  const extra: RouteGroup[] = [...extraRouteGroups(), sessions.routes, channelRoutes(() => health.report(channels)), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
+  const extra: RouteGroup[] = [...extraRouteGroups(), sessions.routes, stepUpRoutes(stepUp), channelRoutes(() => health.report(channels)), ...channels.flatMap((c) => (c.routes ? [c.routes()] : []))];
   const ready = async () => {
     const r = await cluster.readiness();
     const checks = {

@@ -52,6 +52,8 @@ export interface ChannelContext {
   publicUrl: string;
   /** Work that must run on one instance at a time (long polling, IMAP polling) registers here. */
   leader: Leadership;
+  /** Whether an approver has a second factor set up (step-up); absent: assume so, and let the gate say. */
+  stepUpEnrolled?: (approver: string) => Promise<boolean>;
   /**
    * Approvers (config) who may decide `request` on this server, by routing (never its filer). For
    * a request a workflow covers: those its ladder has asked so far on `channel` (./workflow-view.ts).

@@ -8,10 +8,11 @@
 // notification has room for two buttons) but never more, and `decisionFor` turns a choice and its
 // inputs into the one body `gate.decide` takes, so no channel builds decisions by hand.
 //
-// Compiled into the dashboard's browser build too: import only ./action.ts and src/text/, no Node,
-// no DOM; core types by `import type` only.
+// Compiled into the dashboard's browser build too: import only ./action.ts, src/text/ and
+// src/core/step-up.ts, no Node, no DOM; other core modules by `import type` only.
 import type { ConditionField, ConditionValue, QuestionOption } from '../core/types.js';
 import { actionAsItRuns, json, type ActionSource } from './action.js';
+import { parseCode } from '../core/step-up.js';
 
 /** The fields of a request an offer is made from (the server's and the dashboard's shapes both fit). */
 export interface OfferSource extends ActionSource {
@@ -20,7 +21,7 @@ export interface OfferSource extends ActionSource {
   session_id: string | null;
   question: { options: QuestionOption[]; multi_select: boolean; allow_free_text: boolean } | null;
   conditions_schema: ConditionField[] | null;
-  policy: { dangerous?: boolean; suggestions?: unknown } | null;
+  policy: { dangerous?: boolean; suggestions?: unknown; step_up?: boolean } | null;
   /** Set on the copy a channel shows when secrets were masked in it (src/secrets/mask-request.ts). */
   masked?: { count: number; holdOneTap: boolean };
   /** A workflow that needs several approvals takes plain approve / deny votes only (src/core/workflow.ts). */
@@ -73,7 +74,9 @@ export type InputSpec =
   | { kind: 'edit'; format: EditFormat; current: string }
   | { kind: 'conditions'; fields: ConditionField[] }
   | { kind: 'selection'; options: QuestionOption[] }
-  | { kind: 'answer' };
+  | { kind: 'answer' }
+  /** The approver's 6-digit second-factor code (step-up; src/core/step-up.ts). */
+  | { kind: 'code' };
 
 export interface Choice {
   /** The same on every channel: `approve`, `session`, `always`, `grant:1`, `conditional`, `edit`, `deny`, `deny_reason`, `option:B`, `select`, `answer`. */
@@ -98,7 +101,12 @@ export interface Offer {
   truncated: boolean;
   /** The viewer filed the request: nothing is offered to them; show FILER_NOTE instead. */
   filer: boolean;
+  /** Approving needs the approver's second factor: channels say STEP_UP_NOTE and ask for the code. */
+  stepUp: boolean;
 }
+
+/** What every channel shows on a request whose approval needs a second factor. */
+export const STEP_UP_NOTE = 'Needs your code: approving asks for the 6-digit code from your authenticator app.';
 
 /** What a channel says instead of choices to the approver who filed the request. */
 export const FILER_NOTE = 'You filed this request; another approver decides it.';
@@ -210,10 +218,14 @@ export function offerFor(r: OfferSource, options: OfferOptions = {}): Offer {
   // any masked secret) counts as a cut; an edit of a masked action is made on the dashboard.
   const masked = r.masked && r.masked.count > 0 ? r.masked : null;
   const truncated = (options.truncated ?? (options.maxActionChars !== undefined && cutsAction(r, options.maxActionChars))) || masked?.holdOneTap === true;
-  if (options.viewer !== undefined && options.viewer === r.agent) return { choices: [], truncated, filer: true };
+  const stepUp = !r.question && r.policy?.step_up === true;
+  if (options.viewer !== undefined && options.viewer === r.agent) return { choices: [], truncated, filer: true, stepUp };
   const choices: Choice[] = [];
   const q = r.question;
-  if (q) {
+  if (stepUp) {
+    // Each approval needs its own second factor: approve once with the code, or deny.
+    choices.push(choice('approve', 'approve', true, { kind: 'code' }));
+  } else if (q) {
     if (q.multi_select) choices.push(choice('select', 'select', false, { kind: 'selection', options: q.options }));
     else for (const o of q.options) choices.push(choice(`option:${o.key}`, 'option', false, null, { option: o }));
     if (q.allow_free_text) choices.push(choice('answer', 'answer', false, { kind: 'answer' }));
@@ -232,7 +244,7 @@ export function offerFor(r: OfferSource, options: OfferOptions = {}): Offer {
   }
   choices.push(choice('deny', 'deny', false, null));
   choices.push(choice('deny_reason', 'deny_reason', false, { kind: 'reason' }));
-  return { choices, truncated, filer: false };
+  return { choices, truncated, filer: false, stepUp };
 }
 
 /** The choice with this id, or null when the request does not offer it. */
@@ -260,6 +272,10 @@ export interface Given {
   answer?: string;
   /** Limits on the grant a session / always / accept-all choice creates, which the gate enforces ("for 30 minutes", "at most 3 times"). */
   limits?: GrantLimitsBody;
+  /** The second-factor code as typed (a choice whose input is `code`); the server checks it. */
+  code?: string;
+  /** Or a passkey's answer (the dashboard), instead of a code. */
+  passkey?: unknown;
 }
 
 export interface GrantLimitsBody {
@@ -278,6 +294,7 @@ export interface DecisionBody {
   updated_input?: unknown;
   grant_rule?: string;
   grant_limits?: GrantLimitsBody;
+  step_up?: { code: string } | { passkey: unknown };
 }
 
 export type Decision = { ok: true; input: DecisionBody } | { ok: false; error: string };
@@ -292,6 +309,11 @@ export function decisionFor(r: OfferSource, c: Choice, given: Given = {}): Decis
   const limits = given.limits && (given.limits.expires_in_sec || given.limits.max_uses || given.limits.path_prefix) ? { grant_limits: { ...given.limits } } : {};
   switch (c.kind) {
     case 'approve':
+      if (c.input?.kind === 'code') {
+        if (given.passkey !== undefined) return ok({ outcome: 'approved', scope: 'once', comment, step_up: { passkey: given.passkey } });
+        const code = parseCode(given.code ?? '');
+        return 'error' in code ? { ok: false, error: code.error } : ok({ outcome: 'approved', scope: 'once', comment, step_up: { code: code.code } });
+      }
       return ok({ outcome: 'approved', scope: 'once', comment });
     case 'session':
       return ok({ outcome: 'approved', scope: 'session', comment, ...limits });

@@ -277,6 +277,35 @@ rate_limit:
   # ${where('rate_limit.burst')}
   burst: ${v(d.rate_limit.burst)}
 
+# Step-up: requests that need the approver's second factor to approve: the 6-digit code of an
+# authenticator app (set up on the dashboard's Security page; asked for on every channel) or a
+# passkey (dashboard). Denying never needs one. A request needs it when any of these says so.
+# See docs/security.md#step-up.
+step_up:
+  # Priorities (the risk level the agent declares) that need it.
+  # ${where('step_up.priorities')}
+  priorities: ${v(d.step_up.priorities)}
+  # Requests the dangerous-action guard flagged.
+  # ${where('step_up.dangerous')}
+  dangerous: ${v(d.step_up.dangerous)}
+  # Every request of these projects.
+  # ${where('step_up.projects')}
+  projects: ${v(d.step_up.projects)}
+  # Requests whose action matches one of these rules (policy syntax), e.g. "Bash(kubectl apply *)".
+  # ${where('step_up.rules')}
+  rules: ${v(d.step_up.rules)}
+  # Encrypts stored TOTP secrets, at least 32 characters. null: generated once, kept in the store.
+  # ${where('step_up.secret_key')}
+  secret_key: ${v(d.step_up.secret_key)}
+  # Wrong codes allowed per approver within failure_window_sec before codes are refused.
+  # ${where('step_up.max_failures')}
+  max_failures: ${v(d.step_up.max_failures)}
+  # ${where('step_up.failure_window_sec')}
+  failure_window_sec: ${v(d.step_up.failure_window_sec)}
+  # The name authenticator apps show.
+  # ${where('step_up.issuer')}
+  issuer: ${v(d.step_up.issuer)}
+
 # Webhooks: every listed event is POSTed to url, signed with HMAC-SHA256 of secret (at least 16
 # characters) and retried from a durable outbox. Events: request.created, request.decided,
 # request.expired, request.cancelled (default: all four).

@@ -252,6 +252,30 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
     webhooks: z.array(WebhookSchema).default([]),
+    /**
+     * Step-up: which requests need a second factor (a TOTP code or a passkey) from the approver who
+     * approves them (docs/security.md). Denying never does. Matched when the request is filed.
+     */
+    step_up: z
+      .object({
+        /** Requests whose priority (the risk level the agent declared) is one of these. */
+        priorities: z.array(z.enum(['low', 'normal', 'high', 'critical'])).default([]),
+        /** Requests the dangerous-action guard flagged. */
+        dangerous: z.boolean().default(false),
+        /** Every request of these projects. */
+        projects: z.array(name).default([]),
+        /** Requests whose action matches one of these rules (Claude Code syntax, as policy rules). */
+        rules: RuleListSchema,
+        /** Encrypts stored TOTP secrets (AES-256-GCM). null: a key generated once and kept in the store. */
+        secret_key: z.string().min(32, 'at least 32 characters').nullable().default(null),
+        /** Wrong codes an approver may enter within failure_window_sec before codes are refused until the window ends. */
+        max_failures: z.number().int().min(1).max(100).default(5),
+        failure_window_sec: z.number().int().min(10).max(86_400).default(900),
+        /** The name authenticator apps show beside the account. */
+        issuer: z.string().min(1).max(60).default('Greenlight'),
+      })
+      .strict()
+      .prefault({}),
     /** Secrets in agents' actions are masked on every outside channel (docs/security.md). */
     secrets: z
       .object({
@@ -338,6 +362,7 @@ export type WebhookConfig = z.infer<typeof WebhookSchema>;
 export type ContextConfig = z.infer<typeof ContextSchema>;
 export type SessionsConfig = Config['sessions'];
 export type DeliveryConfig = Config['delivery'];
+export type StepUpConfig = Config['step_up'];
 
 /** Which store the config names: `kind`, else its older name `driver`, else postgres when a URL is set. */
 export function storeKind(config: Pick<Config, 'store'>): 'sqlite' | 'postgres' {

@@ -28,6 +28,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'requests.default_expires_in_sec', env: 'GREENLIGHT_DEFAULT_EXPIRES_IN_SEC', flag: 'default-expires-in-sec', type: 'int', help: 'expiry of a request that names none' },
   { path: 'delivery.callback_secret', env: 'GREENLIGHT_CALLBACK_SECRET', flag: 'callback-secret', type: 'string', help: 'HMAC secret for per-request callbacks' },
   { path: 'receipts.signing_key', env: 'GREENLIGHT_RECEIPTS_SIGNING_KEY', flag: 'receipts-signing-key', type: 'string', help: 'Ed25519 private key (PEM) that signs decision receipts; prefer the _FILE form' },
+  { path: 'step_up.secret_key', env: 'GREENLIGHT_STEP_UP_SECRET_KEY', flag: 'step-up-secret-key', type: 'string', help: 'key that encrypts stored TOTP secrets (a secret: prefer the _FILE variable)' },
   { path: 'sessions.max_concurrent', env: 'GREENLIGHT_SESSIONS_MAX_CONCURRENT', flag: 'sessions-max-concurrent', type: 'int', help: 'agent sessions running turns at once' },
   { path: 'sessions.max_turn_sec', env: 'GREENLIGHT_SESSIONS_MAX_TURN_SEC', flag: 'sessions-max-turn-sec', type: 'int', help: 'longest one agent turn may run' },
   { path: 'sessions.max_cost_usd', env: 'GREENLIGHT_SESSIONS_MAX_COST_USD', flag: 'sessions-max-cost-usd', type: 'number', help: 'cost (USD) after which a session takes no more prompts' },

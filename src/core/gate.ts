@@ -14,6 +14,7 @@ import { grantAuditDetail, grantsForDecision } from './grants.js';
 import { verdictSpendingGrants, type PolicyFn } from './grant-uses.js';
 import { createWorkflowGate, type WorkflowResolver } from './workflow-gate.js';
 import type { Workflow } from './workflow.js';
+import { needsStepUp, type StepUpPass, type StepUpProof } from './step-up.js';
 
 /** What the policy says about a new request; null means "no opinion: ask a human". */
 export interface PolicyOutcome extends PolicyVerdict {
@@ -43,6 +44,11 @@ export interface GateDeps {
   workflows?: WorkflowResolver;
   /** Aborted when the server shuts down: new requests are refused, every waiter is answered. */
   closing?: AbortSignal;
+  /**
+   * Verifies the second factor of an approval that needs step-up (src/step-up/service.ts): throws
+   * a STEP_UP_* error, or answers how it passed. Without it such requests cannot be approved.
+   */
+  stepUp?: (principal: Principal, request: ApprovalRequest, proof: StepUpProof | undefined, via: string) => Promise<StepUpPass>;
   /** The id of the call doing the work (X-Request-Id), recorded in its audit rows as `trace_id`. */
   trace?: () => string | null;
   /** Signs the receipt of every settlement (src/receipts/); stored with it in one transaction. */
@@ -162,6 +168,13 @@ export function createGate(deps: GateDeps): Gate {
       if (err instanceof GreenlightError && err.code === 'ALREADY_DECIDED') return null;
       throw err;
     }
+  }
+
+  /** A step-up request is approved with a verified second factor, and grants none (each approval needs its own). */
+  async function verifyStepUp(principal: Principal, request: ApprovalRequest, proof: StepUpProof | undefined, grants: boolean, via: string): Promise<StepUpPass> {
+    if (grants) throw validation(`Request ${request.id} needs a second factor to approve, so it is approved once only: scope "session", "always" and grants are not offered for it.`);
+    if (!deps.stepUp) throw new GreenlightError('STEP_UP_REQUIRED', `Request ${request.id} needs a second factor to approve, and this server has no step-up service. Deny it, or ask an admin.`);
+    return deps.stepUp(principal, request, proof, via);
   }
 
   const gate: Gate = {
@@ -311,7 +324,11 @@ export function createGate(deps: GateDeps): Gate {
       }
       const parsed = DecideSchema.safeParse(rawInput);
       if (!parsed.success) throw validation(`The decision is not valid: ${describeIssues(parsed.error)}`);
-      if (request.workflow) return workflows.castVote(principal, request as ApprovalRequest & { workflow: Workflow }, parsed.data, via);
+      // The second factor first, for a workflow's vote as for a lone decision: each approver proves it.
+      const approving = parsed.data.outcome !== 'denied';
+      const grantAsked = parsed.data.scope === 'session' || parsed.data.scope === 'always';
+      const pass = approving && needsStepUp(request) ? await verifyStepUp(principal, request, parsed.data.step_up, grantAsked, via) : null;
+      if (request.workflow) return workflows.castVote(principal, request as ApprovalRequest & { workflow: Workflow }, parsed.data, via, pass);
       const actor = actorOf(principal);
       const now = clock.now();
       const { status, decision } = buildDecision(request, parsed.data, actor, via, now);
@@ -324,7 +341,7 @@ export function createGate(deps: GateDeps): Gate {
         `request.${status}`,
         'request.decided',
         via,
-        { outcome: decision.outcome, scope: decision.scope, comment: decision.comment, ...(decision.updated_input !== null ? { edited: true } : {}), ...(grants.length ? { grant_rule: grants[0].rule } : {}) },
+        { outcome: decision.outcome, scope: decision.scope, comment: decision.comment, ...(decision.updated_input !== null ? { edited: true } : {}), ...(grants.length ? { grant_rule: grants[0].rule } : {}), ...(pass ? { step_up: pass.method } : {}) },
         grants,
       );
       if (grants.length) deps.onGrants?.(grants, settled);
@@ -347,8 +364,8 @@ export function createGate(deps: GateDeps): Gate {
 
     async autoApprove(id, by) {
       const request = await store.getRequest(id);
-      if (!request || request.status !== 'pending') return false;
-      // One approver's grant never stands in for several approvers.
+      // A grant never stands in for the second factor a step-up request needs, nor for several approvers.
+      if (!request || request.status !== 'pending' || needsStepUp(request)) return false;
       if (request.workflow && request.workflow.quorum.required > 1) return false;
       const decision: Decision = {
         outcome: 'approved',

@@ -91,6 +91,12 @@ export const DecideSchema = z
       .strict()
       .nullable()
       .optional(),
+    /**
+     * The approver's second factor, for a request that needs step-up: a TOTP code, or a passkey
+     * assertion from the dashboard. The code's form is checked by the step-up service, with a
+     * message that says what a code looks like.
+     */
+    step_up: z.union([z.object({ code: z.string().max(20_000) }).strict(), z.object({ passkey: z.unknown() }).strict()]).optional(),
   })
   .strict();
 

@@ -74,6 +74,8 @@ export interface PolicyVerdict {
   dangerous?: boolean;
   /** Why the dangerous-action guard flagged it, for the approver's warning. */
   danger_reasons?: string[];
+  /** Approving it needs the approver's second factor (config `step_up`; src/core/step-up.ts). */
+  step_up?: boolean;
   /** Grants a human may give with the decision ("Accept all ..."), made by the server, never the agent. */
   suggestions?: GrantSuggestion[];
   /** The policy's reasoning per subcommand / path, for "why did it ask". */

@@ -16,6 +16,7 @@ import { applyVote, ladderText, nextStep, progressText, quorumComment, type Vote
 import type { AuditInput, Effects, Grant, OutboxInput, Store } from '../store/store.js';
 import { grantAuditDetail, grantsForDecision } from './grants.js';
 import type { GateDeps } from './gate.js';
+import type { StepUpPass } from './step-up.js';
 
 /** Resolves who a workflow asks (src/workflows/planner.ts): the only part that reads on-call rotas and absences. */
 export interface WorkflowResolver {
@@ -140,7 +141,7 @@ export function createWorkflowGate(deps: WorkflowGateDeps) {
     },
 
     /** A human's answer to a workflow request: counted as their vote; settles the request when it decides it. */
-    async castVote(principal: Principal, request: ApprovalRequest & { workflow: Workflow }, input: DecideParsed, via: string): Promise<ApprovalRequest> {
+    async castVote(principal: Principal, request: ApprovalRequest & { workflow: Workflow }, input: DecideParsed, via: string, stepUp: StepUpPass | null = null): Promise<ApprovalRequest> {
       assertPlainVote(request.workflow, input);
       const actor: Actor = { kind: principal.role, name: principal.name };
       const outcome: Vote['outcome'] = input.outcome === 'denied' ? 'denied' : 'approved';
@@ -148,7 +149,7 @@ export function createWorkflowGate(deps: WorkflowGateDeps) {
         const now = clock.now();
         const vote: Vote = { approver: principal.name, outcome, via, at: now, comment: input.comment ?? null };
         const counted = applyVote(r.workflow, vote);
-        const audit = [deps.auditRow(actor, 'request.voted', r, via, { outcome, comment: vote.comment, progress: progressText(counted.workflow), workflow: r.workflow.route })];
+        const audit = [deps.auditRow(actor, 'request.voted', r, via, { outcome, comment: vote.comment, progress: progressText(counted.workflow), workflow: r.workflow.route, ...(stepUp ? { step_up: stepUp.method } : {}) })];
         if (counted.outcome === 'pending') return { workflow: counted.workflow, type: 'request.updated', audit };
         // A single approver's answer keeps its own outcome (conditional, answered, ...).
         const { status, decision } = decisionFrom(r, counted.workflow, counted.outcome, input, actor, via, now);

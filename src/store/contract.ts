@@ -15,6 +15,7 @@ import { requestsContract } from './contract/requests-contract.js';
 import { sessionsContract } from './contract/sessions-contract.js';
 import { metaContract } from './contract/meta-contract.js';
 import { settlingContract } from './contract/settling-contract.js';
+import { stepUpContract } from './contract/step-up-contract.js';
 import { transferContract } from './contract/transfer-contract.js';
 import { workflowContract } from './contract/workflow-contract.js';
 
@@ -58,5 +59,6 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, cle
     describe('meta: expiry and compare-and-set', () => metaContract(handle));
     describe('export and import', () => transferContract(handle));
     describe('workflows: votes and ladder steps by compare-and-set', () => workflowContract(handle));
+    describe('step-up factors', () => stepUpContract(handle));
   });
 }

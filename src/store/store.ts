@@ -161,6 +161,37 @@ export interface SessionEvent extends SessionEventInput {
   seq: number;
 }
 
+/**
+ * An approver's TOTP enrolment (step-up). `secret` arrives sealed (src/step-up/seal.ts): the store
+ * keeps it as opaque text and never interprets it.
+ */
+export interface TotpFactor {
+  approver: string;
+  secret: string;
+  /** When the first valid code confirmed it; null: enrolment started, codes do not count yet. */
+  confirmed_at: number | null;
+  /** The TOTP time step of the last code accepted: a code of that step or an earlier one is a replay. */
+  last_step: number | null;
+  /** Wrong codes counted since `failures_since` (the window's start). */
+  failures: number;
+  failures_since: number | null;
+  created_at: number;
+}
+
+/** A passkey (WebAuthn credential) an approver registered for step-up. */
+export interface PasskeyRecord {
+  /** The credential id (base64url), unique across approvers. */
+  id: string;
+  approver: string;
+  /** The credential's COSE public key, base64url. */
+  public_key: string;
+  /** The authenticator's signature counter as last seen (0: it keeps none). */
+  counter: number;
+  transports: string[];
+  created_at: number;
+  last_used_at: number | null;
+}
+
 export interface Effects {
   audit: AuditInput[];
   outbox: OutboxInput[];
@@ -276,6 +307,35 @@ export interface Store {
   listSessionEvents(sessionId: string, options: { after_seq?: number; limit: number }): Promise<SessionEvent[]>;
   /** Deletes ended sessions (and their events) without activity since `before`. Returns how many. */
   pruneAgentSessions(before: number): Promise<number>;
+
+  // Step-up second factors, one TOTP enrolment per approver (by name).
+  getTotp(approver: string): Promise<TotpFactor | null>;
+  /** Starts (or restarts) an enrolment: writes the factor whole, replacing any earlier one. */
+  putTotp(factor: TotpFactor): Promise<void>;
+  /** Confirms an unconfirmed enrolment with the step of its first valid code; false if none is waiting. */
+  confirmTotp(approver: string, step: number, at: number): Promise<boolean>;
+  /**
+   * Spends a code's time step, atomic across instances: true only if the factor is confirmed and
+   * its last_step is older (a replay, or a race with the same code elsewhere, gets false). Clears
+   * the failure count.
+   */
+  spendTotpStep(approver: string, step: number): Promise<boolean>;
+  /** Counts one wrong code: a window older than `windowMs` starts over at 1. The count after it, 0 when not enrolled. */
+  failTotp(approver: string, at: number, windowMs: number): Promise<number>;
+  /** Removes an enrolment; true if there was one. */
+  deleteTotp(approver: string): Promise<boolean>;
+  /** Adds a passkey; refuses (throws) a credential id that is already registered. */
+  addPasskey(passkey: PasskeyRecord): Promise<void>;
+  getPasskey(id: string): Promise<PasskeyRecord | null>;
+  /** An approver's passkeys, oldest first. */
+  listPasskeys(approver: string): Promise<PasskeyRecord[]>;
+  /**
+   * Records a use with the authenticator's new counter, atomic across instances: false when the
+   * counter did not move forward (a cloned authenticator), unless it stays 0 (one that keeps none).
+   */
+  usePasskey(id: string, counter: number, at: number): Promise<boolean>;
+  /** Removes one of an approver's passkeys; true if it was there. */
+  deletePasskey(id: string, approver: string): Promise<boolean>;
 
   // Small key/value facts shared by every instance: the first-run marker, the audit head,
   // dashboard sessions, single-use link nonces, channel conversation state, ...

@@ -21,6 +21,8 @@ import { extraRouteGroups } from '../../src/http/route-groups.js';
 import { silentLogger } from '../../src/log.js';
 import { createPolicyService, type PolicyService } from '../../src/policy-service.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
+import { createStepUp } from '../../src/step-up/service.js';
+import { stepUpRoutes } from '../../src/step-up/routes.js';
 import { createSessions } from '../../src/sessions/service.js';
 import { createWorkflowPlanner, workflowSettings } from '../../src/workflows/planner.js';
 
@@ -110,10 +112,13 @@ function channelRoutes(deps: HttpDeps) {
 const sessionRoutes = (deps: HttpDeps) => createSessions({ gate: deps.gate, store: deps.gate.deps.store, config: deps.config, clock: systemClock, logger: silentLogger }).routes;
 
 /** The app exactly as main builds it (native routes + extra groups + sessions + channels), without the docs routes. */
-export const buildApp = (deps = buildDeps()) => createHttpApp(deps, [...extraRouteGroups(), sessionRoutes(deps), ...channelRoutes(deps)]);
+export const buildApp = (deps = buildDeps()) => createHttpApp(deps, [...extraRouteGroups(), sessionRoutes(deps), stepUpRoutesOf(deps), ...channelRoutes(deps)]);
 
 /** The app with the docs routes mounted, as the lead registers them. */
-export const buildAppWithDocs = (deps = buildDeps()) => createHttpApp(deps, [...extraRouteGroups(), sessionRoutes(deps), ...channelRoutes(deps), openapiRoutes(TEST_VERSION)]);
+export const buildAppWithDocs = (deps = buildDeps()) => createHttpApp(deps, [...extraRouteGroups(), sessionRoutes(deps), stepUpRoutesOf(deps), ...channelRoutes(deps), openapiRoutes(TEST_VERSION)]);
+
+/** The step-up routes over the fixture's store (passkeys bound to a loopback origin). */
+export const stepUpRoutesOf = (deps: HttpDeps) => stepUpRoutes(createStepUp({ store: deps.gate.deps.store, clock: systemClock, config: deps.config.step_up, origin: () => 'http://localhost:8787' }));
 
 export interface Reply {
   status: number;

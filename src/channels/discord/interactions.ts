@@ -31,6 +31,7 @@ import { NO_MENTIONS, renderCard, type MessageBody } from './render.js';
 import { FILER_NOTE } from '../offer.js';
 import { refusalFor } from '../who-decides.js';
 import { voteCountedText } from '../workflow-view.js';
+import { codeBlocker } from '../step-up.js';
 import { checkSignature, MAX_SKEW_SEC, publicKeyFromHex } from './verify.js';
 
 export const INTERACTIONS_PATH = '/v1/discord/interactions';
@@ -156,6 +157,8 @@ async function respond(deps: InteractionDeps, i: Interaction): Promise<Record<st
   if (!choice) return ephemeral(`This request does not offer that here (any more). Open it on the dashboard: ${cardUrl(ctx, request)}`);
 
   if (cid.surface === 'b' && choice.input !== null) {
+    const blocked = choice.input.kind === 'code' ? await codeBlocker(ctx, who.principal) : null;
+    if (blocked) return ephemeral(blocked);
     const m = modalFor(shown, choice, cardUrl(ctx, request));
     return 'modal' in m ? { type: 9, data: m.modal } : ephemeral(m.refusal);
   }

@@ -5,7 +5,8 @@
 // is not offered here and the card sends the approver to the dashboard instead. An action with
 // invisible characters is not prefilled either: a text box would hide them (the dashboard points
 // them out). Submitted values become the offer's `Given` (../offer.ts), and conditions are read
-// with the same conditionValue every channel uses. Pure: no I/O.
+// with the same conditionValue every channel uses. Approving a request that needs step-up opens a
+// modal for the approver's 6-digit code. Pure: no I/O.
 import type { ApprovalRequest, ConditionField } from '../../core/types.js';
 import { describeInvisible } from '../../text/invisible.js';
 import { conditionValue, editStart, type Choice, type Given } from '../offer.js';
@@ -69,6 +70,9 @@ export function modalFor(r: ApprovalRequest, c: Choice, dashboardUrl: string): {
       if (!editFits(r)) return { refusal: `The action is longer than a Discord form holds (${MODAL.value} characters). Edit it on the dashboard: ${dashboardUrl}` };
       return { modal: { custom_id: id, title: 'Edit, then approve', components: [row({ type: 4, custom_id: 'edited', style: 2, label: EDIT_LABEL[input.format], required: true, max_length: MODAL.value, value: start })] } };
     }
+    case 'code':
+      // Step-up: the approver's second factor (the gate checks it).
+      return { modal: { custom_id: id, title: 'Confirm with your code', components: [row({ type: 4, custom_id: 'code', style: 1, label: 'The 6-digit code from your app', required: true, max_length: 64, placeholder: '123456' })] } };
     case 'conditions': {
       if (!conditionsFit(input.fields)) return { refusal: `This form has more fields than a Discord form holds (${MODAL.inputs}). Approve with conditions on the dashboard: ${dashboardUrl}` };
       const components = input.fields.map((f, i) => {
@@ -105,6 +109,8 @@ export function givenFrom(c: Choice, values: Map<string, string>): { given: Give
       return { given: { comment: values.get('reason') ?? '' } };
     case 'answer':
       return { given: { answer: values.get('answer') ?? '' } };
+    case 'code':
+      return { given: { code: values.get('code') ?? '' } };
     case 'edit':
       return values.has('edited') ? { given: { edited: values.get('edited')! } } : { error: 'The form came back without the edited action.' };
     case 'conditions': {

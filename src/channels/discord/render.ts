@@ -13,7 +13,7 @@
 import type { ApprovalRequest } from '../../core/types.js';
 import { clip } from '../../text/clip.js';
 import { cardFor, describeOutcome, type CardView } from '../card.js';
-import { oneTap, type Choice, type Offer } from '../offer.js';
+import { STEP_UP_NOTE, oneTap, type Choice, type Offer } from '../offer.js';
 import { encodeCustomId } from './custom-id.js';
 import { clipPlain, codeBlock, escapeMarkdown } from './escape.js';
 import { conditionsFit, editFits } from './modals.js';
@@ -114,6 +114,7 @@ function fieldSpecs(r: ApprovalRequest, card: ReturnType<typeof cardFor>): Field
     add('Question', q.options.map((o) => `${o.key}. ${o.label}${o.description ? ` — ${o.description}` : ''}`).join('\n'), CAP.question);
     add('How to answer', `${how}${q.allow_free_text ? ' Or answer in your own words.' : ''}`.trim() || 'Answer on the dashboard (title link).', 200, { ours: true });
   }
+  if (pending && card.offer.stepUp) add('🔐 Step-up', STEP_UP_NOTE, 200, { ours: true });
   if (pending && r.conditions_schema?.length) {
     add('Conditions asked', r.conditions_schema.map((f) => `${f.label ?? f.name} (${f.type}${f.required ? ', required' : ''})`).join(', '), CAP.conditions);
     if (!conditionsFit(r.conditions_schema)) add('Conditions form', 'More fields than a Discord form holds (5): approve with conditions on the dashboard (title link).', 200, { ours: true });
@@ -234,7 +235,7 @@ function componentsFor(r: ApprovalRequest, offer: Offer, url: string): { rows: A
     }
   } else {
     const first = choices.filter((c) => ['approve', 'session', 'always', 'conditional', 'edit'].includes(c.kind));
-    push(first.map((c) => button(LABEL[c.kind][0], LABEL[c.kind][1], c.id, id)));
+    push(first.map((c) => button(c.input?.kind === 'code' ? 'Approve with your code…' : LABEL[c.kind][0], LABEL[c.kind][1], c.id, id)));
     const grants = choices.filter((c) => c.grant);
     push(grants.slice(0, LIMITS.perRow).map((c) => button(`Accept all ${c.grant!.subject}`, STYLE.secondary, c.id, id)));
     for (const c of [...first, ...grants.slice(0, LIMITS.perRow)]) shown.add(c.id);

@@ -62,7 +62,12 @@ export interface ActionForm {
   /** Option keys ticked on the answer form. */
   options?: string[];
   conditions?: Record<string, unknown>;
+  /** The second-factor code typed on the confirmation page (a request that needs step-up). */
+  code?: string;
 }
+
+/** Why a mail reply cannot approve a request that needs step-up, and where to do it. */
+export const REPLY_CANNOT_STEP_UP = 'Approving this request needs your second factor: use the Approve link in the mail (its page asks for your code), or the dashboard. A reply can still deny it.';
 
 /** The decision a filled-in confirmation form (or a parsed reply) stands for, through the offer's decisionFor. */
 export function decisionFor(r: ApprovalRequest, action: string, form: ActionForm): Decision {
@@ -72,8 +77,9 @@ export function decisionFor(r: ApprovalRequest, action: string, form: ActionForm
   const id = key !== null ? (multi ? 'select' : `option:${key}`) : action === 'answer' && multi ? 'select' : action;
   const choice = findChoice(offer, id);
   if (!choice || !isOffered(r, action)) return { ok: false, error: 'That choice is not offered for this request.' };
+  if (choice.input?.kind === 'code' && form.code === undefined) return { ok: false, error: REPLY_CANNOT_STEP_UP };
   const selected = key !== null ? [choice.input?.kind === 'selection' ? (choice.input.options.find((o) => o.key.toLowerCase() === key.toLowerCase())?.key ?? key) : key] : form.options;
-  return offerDecision(r, choice, { comment: form.comment, conditions: form.conditions, selected, answer: form.answer });
+  return offerDecision(r, choice, { comment: form.comment, conditions: form.conditions, selected, answer: form.answer, code: form.code });
 }
 
 /** Whether a mail about `r` has to cut a block short (then replies may not approve it). */

@@ -17,6 +17,8 @@ import { checkCsrf, csrfToken, EMAIL_TOKENS, newNonce, type LinkClaims } from '.
 import { checkToken, singleUse } from '../action-token.js';
 import { confirmPage, resultPage } from './pages.js';
 import { describeOutcome } from './render.js';
+import { offerFor } from '../offer.js';
+import { codeBlocker } from '../step-up.js';
 import type { InboundTracker } from '../health.js';
 
 export interface ConfirmDeps {
@@ -34,7 +36,8 @@ type Checked =
   | { ok: false; status: 400 | 403 | 404 | 409 | 410; heading: string; message: string; detail?: string };
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-const VALIDATION_CODES = new Set(['VALIDATION_FAILED', 'CONDITIONS_INVALID', 'ANSWER_INVALID']);
+/** Refusals that decide nothing and leave the link usable: the page is shown again with the reason. */
+const VALIDATION_CODES = new Set(['VALIDATION_FAILED', 'CONDITIONS_INVALID', 'ANSWER_INVALID', 'STEP_UP_CODE_MALFORMED', 'STEP_UP_CODE_WRONG', 'STEP_UP_CODE_REPLAYED', 'STEP_UP_LOCKED']);
 
 /** One cookie per link, so two open confirmation pages do not overwrite each other's nonce. */
 export const csrfCookieName = (token: string): string => `gl_csrf_${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
@@ -81,9 +84,19 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
   async function showForm(c: Context<AppEnv>, token: string, checked: Extract<Checked, { ok: true }>, nonce: string, status: 200 | 400, error?: string, values?: Record<string, string>) {
     const secure = deps.publicUrl().startsWith('https:');
     setCookie(c, csrfCookieName(token), nonce, { httpOnly: true, sameSite: 'Strict', secure, path: '/', maxAge: 3600 });
+    const { code: _never, ...kept } = values ?? {};
     // The page is reached by a link from a mailbox, not a dashboard sign-in: secrets stay masked.
-    const html = confirmPage({ request: ctx.secrets.shown(checked.request), action: checked.claims.action, approver: checked.claims.approver, formAction: token, csrf: csrfToken(await deps.secret(), token, nonce), error, values });
+    const html = confirmPage({ request: ctx.secrets.shown(checked.request), action: checked.claims.action, approver: checked.claims.approver, formAction: token, csrf: csrfToken(await deps.secret(), token, nonce), error, values: kept, stepUp: needsCode(checked) });
     return c.html(html, status);
+  }
+
+  /** The link approves a request that needs step-up: its page asks for the approver's code. */
+  const needsCode = (checked: Extract<Checked, { ok: true }>): boolean => checked.claims.action === 'approve' && offerFor(checked.request).stepUp;
+
+  /** An approver without a second factor cannot approve a step-up request: say where to set one up (the link stays unused). */
+  async function notEnrolled(checked: Extract<Checked, { ok: true }>): Promise<Extract<Checked, { ok: false }> | null> {
+    const blocked = needsCode(checked) ? await codeBlocker(ctx, checked.principal) : null;
+    return blocked ? { ok: false, status: 403, heading: 'Set up a second factor first', message: blocked, detail: checked.request.title } : null;
   }
 
   // GET (and HEAD, which Hono answers with GET's headers and no body): show, never decide.
@@ -92,6 +105,8 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
     const token = c.req.param('token');
     const checked = await check(token);
     if (!checked.ok) return refuse(c, checked);
+    const blocked = await notEnrolled(checked);
+    if (blocked) return refuse(c, blocked);
     return showForm(c, token, checked, newNonce(), 200);
   });
 
@@ -107,6 +122,8 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
     }
     const checked = await check(token);
     if (!checked.ok) return refuse(c, checked);
+    const blocked = await notEnrolled(checked);
+    if (blocked) return refuse(c, blocked);
     const body = await c.req.parseBody({ all: true });
     const field = (k: string): string | undefined => {
       const v = body[k];
@@ -126,7 +143,7 @@ export function confirmRoutes(deps: ConfirmDeps): Hono<AppEnv> {
       if (k.startsWith('c.') && typeof v === 'string' && v !== '') conditions[k.slice(2)] = v;
     }
     const options = ([] as unknown[]).concat(body.option ?? []).filter((x): x is string => typeof x === 'string');
-    const form: ActionForm = { comment: field('comment'), answer: field('answer'), options, conditions };
+    const form: ActionForm = { comment: field('comment'), answer: field('answer'), options, conditions, ...(needsCode(checked) ? { code: field('code') ?? '' } : {}) };
     const again = (error: string) => showForm(c, token, checked, cookieNonce!, 400, error, values);
     const decision = decisionFor(request, claims.action, form);
     if (!decision.ok) return again(claims.action === 'answer' ? 'Write an answer (or pick an option) first.' : decision.error);

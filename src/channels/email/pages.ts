@@ -4,6 +4,7 @@
 // the action as it will run first, then the agent's description, then why the policy asks.
 import type { ApprovalRequest, ConditionField } from '../../core/types.js';
 import { actionLabel, optionKey } from './actions.js';
+import { STEP_UP_NOTE } from '../offer.js';
 import { showInvisible } from '../../text/invisible.js';
 import { escapeAttr as a, escapeHtml as e } from './escape.js';
 import { factRows, requestBlocks, type Block } from './render.js';
@@ -51,6 +52,8 @@ export interface ConfirmPageInput {
   error?: string;
   /** Values to keep when the page is shown again after an error. */
   values?: Record<string, string>;
+  /** Approving needs the approver's second-factor code: the form asks for it (never kept across a retry). */
+  stepUp?: boolean;
 }
 
 export function confirmPage(p: ConfirmPageInput): string {
@@ -75,6 +78,9 @@ export function confirmPage(p: ConfirmPageInput): string {
       for (const o of r.question.options) fields.push(`<div><input type="checkbox" id="o-${a(o.key)}" name="option" value="${a(o.key)}"> <span>${e(o.key)} — ${e(o.label)}</span></div>`);
     }
     if (r.question.allow_free_text) fields.push(`<label for="answer">Your answer</label><textarea id="answer" name="answer" rows="5"${r.question.multi_select ? '' : ' required'}>${a(v.answer ?? '')}</textarea>`);
+  }
+  if (p.stepUp) {
+    fields.push(`<p class="note">${e(STEP_UP_NOTE)}</p><label for="code">Code from your authenticator app</label><input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="64" required>`);
   }
   const commentLabel = p.action === 'deny' ? 'Reason (optional, the agent reads it)' : 'Note to the agent (optional)';
   fields.push(`<label for="comment">${e(commentLabel)}</label><textarea id="comment" name="comment" rows="3">${a(v.comment ?? '')}</textarea>`);

@@ -10,6 +10,7 @@ import { actionAsItRuns } from '../action.js';
 import { describeOutcome, factRows, fmtTime, whyText } from '../card.js';
 
 export { describeOutcome, factRows, fmtTime, whyText };
+import { STEP_UP_NOTE, offerFor } from '../offer.js';
 import { actionLabel, MAIL_TEXT_LIMIT, optionKey, type EmailAction } from './actions.js';
 import { clip, escapeAttr, escapeHtml, headerText } from './escape.js';
 
@@ -84,7 +85,8 @@ function conditionLines(r: ApprovalRequest): string[] {
 export function replyMenu(r: ApprovalRequest, actions: EmailAction[], truncated: boolean): string[] {
   const lines: string[] = [];
   const has = (a: string) => actions.includes(a as EmailAction);
-  if (!truncated) {
+  // A reply cannot carry the second factor a step-up approval needs: approving is the link's page.
+  if (!truncated && !offerFor(r).stepUp) {
     if (has('approve')) lines.push('1 or approve — approve once');
     if (has('session')) lines.push('2 or session — approve for this session');
     if (has('always')) lines.push('6 or always — always approve this');
@@ -114,6 +116,7 @@ export function renderAnnouncement(input: AnnounceInput): RenderedMail {
   const conds = conditionLines(r);
   const menu = replyMenu(r, actions, truncated);
   const intro = r.question ? `${r.agent} asks you a question:` : `${r.agent} asks for approval:`;
+  const stepUp = offerFor(r).stepUp ? `🔐 ${STEP_UP_NOTE} The Approve link's page asks for it.` : null;
   const confirmNote = 'Each link opens a confirmation page showing the full action; nothing is decided until you press the button there.';
 
   const textBlock = (b: Block) => ['', `--- ${b.title} ---`, b.body, ...(b.note ? [`[${b.note}]`] : [])];
@@ -127,6 +130,7 @@ export function renderAnnouncement(input: AnnounceInput): RenderedMail {
     ...(qs.length ? ['', 'Options:', ...qs.map((l) => `  ${l}`)] : []),
     ...(conds.length ? ['', 'Conditions you can set (Approve with conditions):', ...conds.map((l) => `  ${l}`)] : []),
     '',
+    ...(stepUp ? [stepUp] : []),
     `Decide (${confirmNote})`,
     ...actions.map((a) => `  ${actionLabel(a, r)}: ${links.get(a)}`),
     ...(menu.length ? ['', 'Or reply to this mail with one of:', ...menu.map((l) => `  ${l}`)] : []),
@@ -152,6 +156,7 @@ export function renderAnnouncement(input: AnnounceInput): RenderedMail {
     ...more.map(htmlBlock),
     qs.length ? `<h3 style="font-size:15px">Options</h3><ul>${qs.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '',
     conds.length ? `<h3 style="font-size:15px">Conditions you can set</h3><ul>${conds.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '',
+    stepUp ? `<p style="margin-top:20px"><strong>${escapeHtml(stepUp)}</strong></p>` : '',
     `<p style="margin-top:20px">${actions.map(btn).join('')}</p>`,
     `<p style="color:#52525b;font-size:13px">${escapeHtml(confirmNote)}</p>`,
     menu.length ? `<p style="color:#52525b;font-size:13px">Or reply to this mail with one of:</p><ul style="color:#52525b;font-size:13px">${menu.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '',

@@ -3,7 +3,8 @@
 // words for them, an option letter, or free text as the answer to a question.
 import type { DecideInput } from '../../core/request-input.js';
 import type { ApprovalRequest } from '../../core/types.js';
-import { decisionFor, isOffered, mailTruncates, type EmailAction } from './actions.js';
+import { REPLY_CANNOT_STEP_UP, decisionFor, isOffered, mailTruncates, type EmailAction } from './actions.js';
+import { needsStepUp } from '../../core/step-up.js';
 import { editedAction } from '../offer.js';
 
 /** "On Tue, 6 Jan 2026 at 10:00, Greenlight <a@b> wrote:", "Am …, schrieb Greenlight <a@b>:" and other languages. */
@@ -115,6 +116,7 @@ export function parseReply(text: string, request: ApprovalRequest, shown: Approv
   };
   const menu = (action: 'approve' | 'session' | 'always' | 'deny'): ReplyParse => {
     const d = decisionFor(request, action, { comment: payload });
+    if (!d.ok && d.error === REPLY_CANNOT_STEP_UP) return { ok: false, reason: d.error };
     return d.ok ? offer(action, d.input) : { ok: false, reason: `"${word}" is not one of the choices for this request.` };
   };
   switch (code) {
@@ -132,6 +134,7 @@ export function parseReply(text: string, request: ApprovalRequest, shown: Approv
     case '5': {
       if (!payload) return { ok: false, reason: '5 needs the edited action after it: "5 <command>".' };
       if (q) return { ok: false, reason: 'A question cannot be answered with an edited action.' };
+      if (needsStepUp(request)) return { ok: false, reason: REPLY_CANNOT_STEP_UP };
       const edited = editedAction(request, payload);
       if ('error' in edited) return { ok: false, reason: edited.error };
       const r = offer('approve', { outcome: 'approved', scope: 'once', updated_input: edited.value });

@@ -12,7 +12,7 @@ import type { ApprovalRequest } from '../../core/types.js';
 import { clip } from '../../text/clip.js';
 import { showInvisible } from '../../text/invisible.js';
 import { cardFor, describeOutcome, type CardView } from '../card.js';
-import { oneTap } from '../offer.js';
+import { STEP_UP_NOTE, oneTap } from '../offer.js';
 
 /** Longest action text a notification shows whole; longer is cut and offers only Open. */
 export const MAX_ACTION_CHARS = 1000;
@@ -79,7 +79,8 @@ function body(stored: ApprovalRequest, view: CardView): { text: string; cut: boo
   if (request.question) {
     lines.push('', 'Question:', ...request.question.options.map((o) => `${block(o.key, 20)}. ${block(o.label, 120)}`));
     lines.push('Answer it on the dashboard (Open).');
-  } else if (request.conditions_schema?.length) lines.push('', 'Asks for conditions: approve it on the dashboard (Open).');
+  } else if (card.offer.stepUp) lines.push('', `${STEP_UP_NOTE} Approve it on the dashboard (Open); a notification cannot take a code.`);
+  else if (request.conditions_schema?.length) lines.push('', 'Asks for conditions: approve it on the dashboard (Open).');
   let text = lines.join('\n');
   if (bytes(text) > MAX_MESSAGE_BYTES) {
     // The blocks are capped, but many facts of multi-byte text can still add up: cut the tail.

@@ -10,7 +10,7 @@
 // that could hide the action's structure holds back approving, as a cut does. Pure.
 import type { ApprovalRequest } from '../../core/types.js';
 import { cardFor, fmtTime, statusLine, type CardView } from '../card.js';
-import { editStart, offerFor, type Choice, type Offer } from '../offer.js';
+import { STEP_UP_NOTE, editStart, offerFor, type Choice, type Offer } from '../offer.js';
 import { codeBlock, CUT_MARK, escapeMrkdwn, label, plain, type Shown } from './escape.js';
 
 export type Block = Record<string, unknown>;
@@ -60,6 +60,7 @@ const BUTTON_TEXT: Record<string, string> = {
 };
 
 export function buttonText(c: Choice): string {
+  if (c.input?.kind === 'code') return 'Approve with your code…';
   if (c.kind === 'grant') return label(`Accept all: ${c.grant!.subject}`, 75);
   if (c.kind === 'option') return label(`${c.option!.key}. ${c.option!.label}`, 75);
   return BUTTON_TEXT[c.kind];
@@ -113,6 +114,7 @@ export function renderCard(stored: ApprovalRequest, view: CardView): SlackCard {
   const danger = request.policy?.dangerous ? ' · ⚠️ flagged as dangerous' : '';
   blocks.push(context(`▶ The action: ${take(plain(a.tool, 100))}${a.text ? ` · ${a.what}` : ''}${danger}`));
   if (a.text) blocks.push(section(take(codeBlock(a.text, MAX_ACTION_CHARS))));
+  if (pending && request.policy?.step_up && !request.question) blocks.push(context(`🔐 ${STEP_UP_NOTE}`));
   if (a.extras.length) blocks.push(context(`Also in the input: ${take(plain(a.extras.map((e) => `${e.name} = ${e.value}`).join('; '), 1500))}`));
   if (card.description !== null) blocks.push(section(`*The agent's description* (its own words, not checked against the action)\n${take(codeBlock(card.description, 1500))}`));
   if (card.why) blocks.push(section(`*Why you are asked*\n${take(codeBlock(card.why, 1500))}`));

@@ -12,6 +12,7 @@ import { ACTION_PREFIX, OPEN_ACTION, renderCard, slackChoices } from './blocks.j
 import { USER_ID } from './config.js';
 import { escapeMrkdwn } from './escape.js';
 import { auditRefusal, CHANNEL, type SlackDeps } from './deps.js';
+import { codeBlocker } from '../step-up.js';
 import { refusalFor } from '../who-decides.js';
 import { voteCountedText } from '../workflow-view.js';
 import { decodeOrigin, modalFor, MODAL_CALLBACK, readSubmission } from './modals.js';
@@ -81,7 +82,7 @@ export function createInbound(deps: SlackDeps) {
     // As the approver saw it: the masked copy (src/secrets/); the decision is made on the stored request.
     const shown = ctx.secrets.shown(request);
     const { truncated } = renderCard(shown, ctx);
-    const choice = findChoice({ choices: slackChoices(shown, truncated), truncated, filer: false }, id);
+    const choice = findChoice({ choices: slackChoices(shown, truncated), truncated, filer: false, stepUp: false }, id);
     if (!choice) {
       await auditRefusal(deps, who, channel, `${ACTION_PREFIX}${id}`, 'not_offered', request.id);
       await whisper(channel, who.id, TEXT.notOffered);
@@ -99,19 +100,24 @@ export function createInbound(deps: SlackDeps) {
       const counted = voteCountedText(decided);
       if (counted) await whisper(channel, who.id, counted);
     } catch (err) {
-      if (!isGreenlightError(err)) throw err;
-      if (err.code === 'ALREADY_VOTED') return whisper(channel, who.id, `${err.message} Your vote was not counted again.`);
-      if (err.code === 'ALREADY_DECIDED') {
-        const x = err.details ?? {};
-        return whisper(channel, who.id, alreadyDecidedText(String(x.status ?? 'decided'), x.decided_by ? String(x.decided_by) : null, x.via ? String(x.via) : null));
-      }
-      if (err.code === 'NOT_ROUTED_TO_YOU' || err.code === 'FORBIDDEN' || err.code === 'FILER_CANNOT_DECIDE') {
-        await auditRefusal(deps, who, channel, `decide:${d.input.outcome}`, err.code, request.id);
-        return whisper(channel, who.id, err.code === 'FILER_CANNOT_DECIDE' ? FILER_NOTE : TEXT.notRouted);
-      }
-      if (err.status < 500) return whisper(channel, who.id, TEXT.failed(err.message));
-      throw err;
+      return explain(err, request, d.input.outcome, who, channel);
     }
+  }
+
+  /** Tells the approver why the gate refused a decision (and audits refusals of who may decide). */
+  async function explain(err: unknown, request: ApprovalRequest, outcome: string, who: Who, channel: string | null): Promise<void> {
+    if (!isGreenlightError(err)) throw err;
+    if (err.code === 'ALREADY_VOTED') return whisper(channel, who.id, `${err.message} Your vote was not counted again.`);
+    if (err.code === 'ALREADY_DECIDED') {
+      const x = err.details ?? {};
+      return whisper(channel, who.id, alreadyDecidedText(String(x.status ?? 'decided'), x.decided_by ? String(x.decided_by) : null, x.via ? String(x.via) : null));
+    }
+    if (err.code === 'NOT_ROUTED_TO_YOU' || err.code === 'FORBIDDEN' || err.code === 'FILER_CANNOT_DECIDE') {
+      await auditRefusal(deps, who, channel, `decide:${outcome}`, err.code, request.id);
+      return whisper(channel, who.id, err.code === 'FILER_CANNOT_DECIDE' ? FILER_NOTE : TEXT.notRouted);
+    }
+    if (err.status < 500) return whisper(channel, who.id, TEXT.failed(err.message));
+    throw err;
   }
 
   async function click(i: Extract<Interaction, { type: 'block_actions' }>): Promise<void> {
@@ -122,6 +128,10 @@ export function createInbound(deps: SlackDeps) {
     const choice = await offered(found.request, action.action_id.slice(ACTION_PREFIX.length), who, channel);
     if (!choice) return;
     if (!choice.input) return decide(found.principal, found.request, choice, {}, who, channel);
+    if (choice.input.kind === 'code') {
+      const blocked = await codeBlocker(ctx, found.principal);
+      if (blocked) return whisper(channel, who.id, escapeMrkdwn(blocked));
+    }
     const view = modalFor(ctx.secrets.shown(found.request), choice, { requestId: found.request.id, choice: choice.id, channel, ts: i.messageTs });
     if (view) await api.openView(i.triggerId, view);
   }
@@ -136,7 +146,26 @@ export function createInbound(deps: SlackDeps) {
     if (!choice) return { ack: null };
     const sub = readSubmission(found.request, choice, i.values);
     if (!sub.ok) return { ack: { response_action: 'errors', errors: sub.errors } };
+    if (choice.input?.kind === 'code') return decideWithCode(found.principal, found.request, choice, sub.given, i.user, channel);
     return { ack: null, after: () => decide(found.principal, found.request, choice, sub.given, i.user, channel) };
+  }
+
+  /**
+   * Step-up: decided before the modal closes, so a wrong, used or locked-out code is said under the
+   * code box (the modal stays open) rather than in a message after it.
+   */
+  async function decideWithCode(principal: Principal, request: ApprovalRequest, choice: Choice, given: Given, who: Who, channel: string | null): Promise<Handled> {
+    const d = decisionFor(request, choice, given);
+    if (!d.ok) return { ack: { response_action: 'errors', errors: { code: d.error.slice(0, 150) } } };
+    try {
+      const decided = await ctx.gate.decide(principal, request.id, d.input, CHANNEL);
+      ctx.metrics.inc('greenlight_slack_decisions_total', { choice: choice.kind });
+      const counted = voteCountedText(decided);
+      return counted ? { ack: null, after: () => whisper(channel, who.id, counted) } : { ack: null };
+    } catch (err) {
+      if (isGreenlightError(err) && err.code.startsWith('STEP_UP_')) return { ack: { response_action: 'errors', errors: { code: err.message.slice(0, 150) } } };
+      return { ack: null, after: () => explain(err, request, d.input.outcome, who, channel) };
+    }
   }
 
   return {

@@ -5,7 +5,8 @@
 // channel-neutral `Given` (../offer.ts), or the per-field errors Slack shows in the modal
 // (`response_action: errors`). Agent text in a modal is plain_text only. An action with invisible
 // characters is not prefilled: a text box would hide them, so the modal says where they are and
-// the approver writes the action as it should run. Pure.
+// the approver writes the action as it should run. Approving a request that needs step-up opens a
+// modal for the approver's 6-digit code. Pure.
 import { validateConditions } from '../../core/conditions.js';
 import { isGreenlightError } from '../../core/errors.js';
 import type { ApprovalRequest, ConditionValue } from '../../core/types.js';
@@ -39,8 +40,8 @@ export function decodeOrigin(raw: unknown): ModalOrigin | null {
   }
 }
 
-const TITLE: Record<string, string> = { deny_reason: 'Deny with a reason', edit: 'Edit, then approve', conditional: 'Approve with conditions', select: 'Choose answers', answer: 'Your answer' };
-const SUBMIT: Record<string, string> = { deny_reason: 'Deny', edit: 'Approve the edit', conditional: 'Approve', select: 'Answer', answer: 'Answer' };
+const TITLE: Record<string, string> = { approve: 'Confirm with your code', deny_reason: 'Deny with a reason', edit: 'Edit, then approve', conditional: 'Approve with conditions', select: 'Choose answers', answer: 'Your answer' };
+const SUBMIT: Record<string, string> = { approve: 'Approve', deny_reason: 'Deny', edit: 'Approve the edit', conditional: 'Approve', select: 'Answer', answer: 'Answer' };
 
 const input = (blockId: string, labelText: string, element: Block, extra: { optional?: boolean; hint?: string } = {}): Block => ({
   type: 'input',
@@ -102,6 +103,10 @@ export function modalFor(request: ApprovalRequest, choice: Choice, origin: Modal
     case 'answer':
       blocks.push(input('answer', 'Your answer', textInput(true)));
       break;
+    case 'approve':
+      // Step-up: the code from the approver's authenticator app (the gate checks it).
+      blocks.push(input('code', 'The 6-digit code from your authenticator app', { type: 'plain_text_input', max_length: 64, placeholder: plainText('123456') }));
+      break;
     default:
       return null;
   }
@@ -150,6 +155,10 @@ export function readSubmission(request: ApprovalRequest, choice: Choice, values:
     case 'answer':
       given = { answer: textOf(stateOf(values, 'answer')) };
       blockOfError = 'answer';
+      break;
+    case 'approve':
+      given = { code: textOf(stateOf(values, 'code')) };
+      blockOfError = 'code';
       break;
     case 'conditional': {
       const fields = request.conditions_schema ?? [];

@@ -95,6 +95,7 @@ function layOut(request: ApprovalRequest, m: Messages, now: number, limit: numbe
     why.push(L.take(`🛡 ${m.policy}: ${L.clip(request.policy.reason, 1200, reserve)}${rule}`));
   }
   if (request.policy?.dangerous) why.push(L.take(escapeHtml(m.dangerous)));
+  if (pending && request.policy?.step_up && !request.question) why.push(L.take(escapeHtml(m.stepUpNote)));
 
   const facts: string[] = [];
   const meta: string[] = [`${m.agent}: <code>${L.clip(request.agent, 100, reserve)}</code>`];

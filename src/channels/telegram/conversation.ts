@@ -5,7 +5,7 @@
 import type { ConditionValue } from '../../core/types.js';
 import type { Store } from '../../store/store.js';
 
-export type PromptKind = 'reason' | 'edit' | 'answer' | 'condition';
+export type PromptKind = 'reason' | 'edit' | 'answer' | 'condition' | 'code';
 
 export interface Prompt {
   kind: PromptKind;
@@ -66,7 +66,7 @@ export class Conversations {
   async getPrompt(chat: string, messageId: number): Promise<Prompt | null> {
     const v = await this.read(`telegram:prompt:${chat}:${messageId}`);
     if (!isObject(v) || typeof v.request_id !== 'string' || !ID.test(v.request_id) || typeof v.user_id !== 'number') return null;
-    if (!['reason', 'edit', 'answer', 'condition'].includes(v.kind as string)) return null;
+    if (!['reason', 'edit', 'answer', 'condition', 'code'].includes(v.kind as string)) return null;
     return { kind: v.kind as PromptKind, request_id: v.request_id, user_id: v.user_id, ...(typeof v.field === 'number' ? { field: v.field } : {}) };
   }
 

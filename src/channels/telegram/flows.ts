@@ -8,6 +8,7 @@ import { decideChoice, type DecideResult, type Turn } from './decide.js';
 import type { Prompt, PromptKind, Walk } from './conversation.js';
 import { button, choiceOf, grid, keyboardFor, type Callback } from './keyboard.js';
 import { conditionValue, editFormatOf, editStart } from '../offer.js';
+import { codeBlocker } from '../step-up.js';
 
 /** A tap on a button: the turn plus where it happened. */
 export interface Tap extends Turn {
@@ -35,6 +36,14 @@ export async function sendPrompt(turn: Turn, replyTo: number | null, html: strin
 export async function promptReason(tap: Tap): Promise<void> {
   await sendPrompt(tap, tap.messageId, tap.m.promptReasonHtml(mention(tap)), 'reason');
   await tap.answer(tap.m.replyBelow);
+}
+
+/** Step-up: "confirm with your code", and a force-reply that takes the 6 digits (or why not: no second factor yet). */
+export async function promptCode(tap: Tap): Promise<void> {
+  const blocked = await codeBlocker(tap.deps.ctx, tap.principal);
+  if (blocked) return tap.answer(blocked, true);
+  await sendPrompt(tap, tap.messageId, tap.m.promptCodeHtml(mention(tap)), 'code');
+  await tap.answer(tap.m.confirmWithCode, true);
 }
 
 export async function promptAnswer(tap: Tap): Promise<void> {

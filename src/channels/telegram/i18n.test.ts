@@ -18,6 +18,7 @@ const ARGS: Record<string, unknown[]> = {
   promptReasonHtml: ['<a href="tg://user?id=1">A</a>'],
   promptEditHtml: ['A', 'command', 'ls'],
   promptAnswerHtml: ['A'],
+  promptCodeHtml: ['A'],
   promptConditionHtml: ['A', 1, 2, 'Env', 'where', 'number', true],
   chooseConditionHtml: [1, 2, 'Env', null],
   confirmConditionsHtml: [[['env', 'prod']]],

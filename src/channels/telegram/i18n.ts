@@ -7,7 +7,7 @@ import { escapeHtml } from './escape.js';
 export const LOCALES = ['en', 'zh'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-import { FILER_NOTE, type GrantKind } from '../offer.js';
+import { FILER_NOTE, STEP_UP_NOTE, type GrantKind } from '../offer.js';
 
 export type { GrantKind };
 
@@ -80,6 +80,10 @@ export interface Messages {
   promptReasonHtml(who: string): string;
   promptEditHtml(who: string, what: 'command' | 'json' | 'text', current: string): string;
   promptAnswerHtml(who: string): string;
+  /** Step-up: the card's line, the tap's toast, and the force-reply asking for the code. */
+  stepUpNote: string;
+  confirmWithCode: string;
+  promptCodeHtml(who: string): string;
   promptConditionHtml(who: string, step: number, of: number, label: string, description: string | null, type: string, optional: boolean): string;
   chooseConditionHtml(step: number, of: number, label: string, description: string | null): string;
   confirmConditionsHtml(values: [string, string][]): string;
@@ -170,6 +174,9 @@ const en: Messages = {
   promptEditHtml: (who, what, current) =>
     `✏️ ${who}, reply to this message with the ${what === 'command' ? 'new command' : what === 'json' ? 'new input as JSON' : 'new text'}. It is approved as you send it.\nNow:\n<pre>${current}</pre>`,
   promptAnswerHtml: (who) => `✍️ ${who}, reply to this message with your answer.`,
+  stepUpNote: `🔐 ${STEP_UP_NOTE}`,
+  confirmWithCode: '🔐 Confirm with your code: reply to the message below with the 6 digits from your authenticator app.',
+  promptCodeHtml: (who) => `🔐 ${who}, confirm with your code: reply to this message with the 6 digits your authenticator app shows now. The code message is deleted once read.`,
   promptConditionHtml: (who, step, of, label, description, type, optional) =>
     `🧩 ${who}, condition ${step}/${of}: <b>${escapeHtml(label)}</b>${description ? `\n${escapeHtml(description)}` : ''}\nReply with ${type === 'number' ? 'a number' : 'the text'}${optional ? ', or - to leave it empty' : ''}.`,
   chooseConditionHtml: (step, of, label, description) => `🧩 Condition ${step}/${of}: <b>${escapeHtml(label)}</b>${description ? `\n${escapeHtml(description)}` : ''}`,
@@ -259,6 +266,9 @@ const zh: Messages = {
   promptEditHtml: (who, what, current) =>
     `✏️ ${who}，请回复此消息，发送${what === 'command' ? '新的命令' : what === 'json' ? '新的 JSON 输入' : '新的内容'}。发送后将按你的内容批准。\n当前：\n<pre>${current}</pre>`,
   promptAnswerHtml: (who) => `✍️ ${who}，请回复此消息给出你的回答。`,
+  stepUpNote: '🔐 需要验证码：批准时需输入身份验证器应用中的 6 位数字。',
+  confirmWithCode: '🔐 请用验证码确认：回复下方消息，输入身份验证器应用中的 6 位数字。',
+  promptCodeHtml: (who) => `🔐 ${who}，请用验证码确认：回复此消息，输入身份验证器应用当前显示的 6 位数字。读取后该消息会被删除。`,
   promptConditionHtml: (who, step, of, label, description, type, optional) =>
     `🧩 ${who}，条件 ${step}/${of}：<b>${escapeHtml(label)}</b>${description ? `\n${escapeHtml(description)}` : ''}\n请回复${type === 'number' ? '一个数字' : '内容'}${optional ? '，或回复 - 留空' : ''}。`,
   chooseConditionHtml: (step, of, label, description) => `🧩 条件 ${step}/${of}：<b>${escapeHtml(label)}</b>${description ? `\n${escapeHtml(description)}` : ''}`,

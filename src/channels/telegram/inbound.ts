@@ -15,6 +15,7 @@ import {
   fieldValue,
   nextStep,
   promptAnswer,
+  promptCode,
   promptEdit,
   promptReason,
   sendSelection,
@@ -92,6 +93,7 @@ async function route(tap: Tap): Promise<void> {
       if (mustReadFirst(tap)) return tap.answer(m.readFirstToast, true);
       const choice = choiceOf(tap.request, cb);
       if (!choice) return tap.answer(m.invalidButton, true);
+      if (choice.input?.kind === 'code') return promptCode(tap);
       return done(await decideChoice(tap, choice));
     }
     case 'd':
@@ -190,6 +192,17 @@ async function onReply(deps: TelegramDeps, c: Context): Promise<void> {
         const given = prompt.kind === 'edit' ? { edited: text } : prompt.kind === 'answer' ? { answer: text } : { comment: text };
         const d = decisionFor(request, choice, given);
         if (!d.ok) return void (await reply(prompt.kind === 'edit' ? m.notJson : m.failed(d.error)));
+        result = await decideAs(turn, d.input);
+        break;
+      }
+      case 'code': {
+        // The code is a secret: its message goes at once, whatever comes of it (the Bot API lets a
+        // bot delete what a user sent in a private chat, or in a group where it may delete messages).
+        await deps.bot.api.deleteMessage(chatArg(chat), msg.message_id).catch((err: unknown) => deps.ctx.logger.debug('telegram: could not delete a code message', { err }));
+        const choice = telegramChoices(request, false).find((c) => c.input?.kind === 'code');
+        if (!choice) return void (await reply(m.invalidButton));
+        const d = decisionFor(request, choice, { code: text });
+        if (!d.ok) return void (await reply(m.failed(d.error)));
         result = await decideAs(turn, d.input);
         break;
       }

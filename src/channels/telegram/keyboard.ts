@@ -146,7 +146,7 @@ export function keyboardFor(request: ApprovalRequest, opts: KeyboardOptions): In
   const canApprove = !opts.truncated || opts.readBy !== undefined;
   const readBy = opts.truncated ? opts.readBy : undefined;
   if (canApprove) {
-    const first = [btn(m.approve, { action: 'a', requestId: id, readBy })];
+    const first = [btn(choices.some((c) => c.input?.kind === 'code') ? `${m.approve} 🔐` : m.approve, { action: 'a', requestId: id, readBy })];
     if (has('session')) first.push(btn(m.approveSession, { action: 's', requestId: id, readBy }));
     rows.push(first);
     for (const c of choices) if (c.grant) rows.push([btn(m.acceptAll(c.grant.kind, c.grant.subject), { action: 'g', requestId: id, arg: String(c.grant.index), readBy })]);

@@ -82,6 +82,10 @@ const Decide = inputJsonSchema(DecideSchema, {
   conditions: { description: 'Values for the request\'s conditions_schema (outcome `conditional` only). Numbers and booleans may be sent as text.' },
   answer: { description: 'Option key(s) or free text (outcome `answered`; an approval may carry one too).' },
   updated_input: { description: 'The edited action ("modify then allow"): replaces the request\'s input. Not allowed on a denial.' },
+  step_up: {
+    description:
+      'For a request whose `policy.step_up` is true, approving (any outcome but `denied`) needs the approver\'s second factor: `{"code": "123456"}` (the 6 digits of their authenticator app) or `{"passkey": <the browser\'s answer to POST /v1/step-up/passkeys/challenge>}`. Without it: 403 STEP_UP_REQUIRED, or STEP_UP_NOT_ENROLLED when they have none. Wrong codes are counted per approver (STEP_UP_CODE_WRONG, then 429 STEP_UP_LOCKED), a code of a time step already used is STEP_UP_CODE_REPLAYED; every refusal is audited and nothing is decided.',
+  },
   grant_rule: {
     description:
       'With scope `session` or `always`: which grant to give — the `rule` of one of the request\'s `policy.suggestions` (e.g. `Bash(git status *)`, "Accept all `git status *`"). Absent or null: exactly this action (`exact:<tool>:<hash>`, the first suggestion). A rule that was not offered is refused (400): an approver widens only along the lines the server offers. Not allowed with scope `once`.',

@@ -55,6 +55,7 @@ const PolicyVerdict = obj(
     rule: nullableStr('The policy rule that matched, e.g. `Bash(git status *)`, or the grant that allowed it.'),
     reason: str('Why the policy said so.'),
     dangerous: { type: 'boolean', description: 'True when the dangerous-action guard flagged the action: never auto-approved, and approvable only once (never for a session or always).' },
+    step_up: { type: 'boolean', description: 'True when approving needs the approver\'s second factor (config `step_up`): send `step_up` with the approval; approved once only, and no grant covers it.' },
     danger_reasons: { type: 'array', items: { type: 'string' }, description: 'Present when `dangerous`: what the guard found, e.g. `rm of /`. Show it to the approver as a warning.' },
     suggestions: {
       type: 'array',
@@ -64,7 +65,7 @@ const PolicyVerdict = obj(
     trace: { type: 'array', items: ref('PolicyTraceEntry'), maxItems: 40, description: 'The verdict of each subcommand, redirection and path (at most 40 entries): why it asked.' },
   },
   'What the policy said before any human saw the request.',
-  ['dangerous', 'danger_reasons', 'suggestions', 'trace'],
+  ['dangerous', 'danger_reasons', 'suggestions', 'trace', 'step_up'],
 );
 
 const GrantSuggestion = obj(

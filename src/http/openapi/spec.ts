@@ -8,6 +8,7 @@ import { hooksPaths } from './paths-hooks.js';
 import { policyPaths } from './paths-policy.js';
 import { requestPaths } from './paths-requests.js';
 import { sessionPaths, SESSION_SCHEMAS } from './paths-sessions.js';
+import { stepUpPaths, STEP_UP_SCHEMAS } from './paths-step-up.js';
 import { systemPaths } from './paths-system.js';
 import { receiptPaths } from './paths-receipts.js';
 import { telegramPaths, TELEGRAM_SCHEMAS } from './paths-telegram.js';
@@ -42,6 +43,7 @@ const TAGS = [
   { name: 'system', description: 'Health, readiness, metrics and these docs.' },
   { name: 'mcp', description: 'For agents: the MCP Streamable HTTP endpoint (JSON-RPC; agent or admin key) and OpenAI function-calling tool definitions.' },
   { name: 'hooks', description: 'For agent hosts: Claude Code, Codex, Gemini CLI and Cursor hooks answered over HTTP, without a process spawn.' },
+  { name: 'step-up', description: 'Second factors for approving requests that need step-up: an authenticator app (TOTP) and passkeys (docs/security.md).' },
   { name: 'sessions', description: 'Agent sessions: the Claude Code sessions Greenlight runs in contexts, driven from chat and the dashboard, and the sessions hooked agents report (docs/sessions.md).' },
   { name: 'telegram', description: 'The Telegram channel\'s webhook and its set-up (served only when channels.telegram is configured).' },
   { name: 'workflows', description: 'Team workflows: an approver away until a time, with a delegate. Quorum and ladder state travel on every request as `workflow` (docs/workflows.md).' },
@@ -68,13 +70,13 @@ export function buildOpenApiSpec(version: string): object {
     servers: [{ url: '/', description: 'This server' }],
     security: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
     tags: [...TAGS, ...COMPAT_TAGS],
-    paths: { ...requestPaths(), ...policyPaths(), ...insightPaths(), ...systemPaths(), ...receiptPaths(), ...telegramPaths(), ...channelPaths(), ...discordPaths(), ...slackPaths(), ...mcpPaths(), ...hooksPaths(), ...sessionPaths(), ...workflowPaths(), ...compatPaths() },
+    paths: { ...requestPaths(), ...policyPaths(), ...insightPaths(), ...systemPaths(), ...receiptPaths(), ...telegramPaths(), ...channelPaths(), ...discordPaths(), ...slackPaths(), ...mcpPaths(), ...hooksPaths(), ...sessionPaths(), ...workflowPaths(), ...stepUpPaths(), ...compatPaths() },
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key>' },
         apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same key in the X-API-Key header (Chock clients send this).' },
       },
-      schemas: { ...SCHEMAS, ...POLICY_SCHEMAS, ...INSIGHT_SCHEMAS, ...BODY_SCHEMAS, ...TELEGRAM_SCHEMAS, ...CHANNEL_SCHEMAS, ...DISCORD_SCHEMAS, ...SLACK_SCHEMAS, ...MCP_SCHEMAS, ...SESSION_SCHEMAS, ...WORKFLOW_SCHEMAS, ...COMPAT_SCHEMAS },
+      schemas: { ...SCHEMAS, ...POLICY_SCHEMAS, ...INSIGHT_SCHEMAS, ...BODY_SCHEMAS, ...TELEGRAM_SCHEMAS, ...CHANNEL_SCHEMAS, ...DISCORD_SCHEMAS, ...SLACK_SCHEMAS, ...MCP_SCHEMAS, ...SESSION_SCHEMAS, ...WORKFLOW_SCHEMAS, ...STEP_UP_SCHEMAS, ...COMPAT_SCHEMAS },
       parameters: PARAMETERS,
       responses,
     },

@@ -27,6 +27,7 @@ import {
   searchNeedle,
   searchText,
 } from '../adapter-kit.js';
+import { MemoryFactors } from './memory-factors.js';
 import { MemorySessions } from './memory-sessions.js';
 import type {
   AgentSession,
@@ -51,6 +52,8 @@ import type {
   SettleResult,
   Store,
   StoreRows,
+  PasskeyRecord,
+  TotpFactor,
 } from '../store.js';
 
 type CountFilter = Omit<RequestFilter, 'order' | 'limit' | 'cursor' | 'offset'>;
@@ -68,6 +71,7 @@ export class MemoryStore implements Store {
   readonly #grants = new Map<string, Grant>();
   readonly #meta = new Map<string, { value: string; expires_at: number | null }>();
   readonly #sessions = new MemorySessions();
+  readonly #factors = new MemoryFactors();
 
   async migrate(): Promise<void> {}
 
@@ -410,6 +414,52 @@ export class MemoryStore implements Store {
   }
 
   // ---- meta ----------------------------------------------------------------------------------
+
+  // ---- step-up factors (memory-factors.ts) ---------------------------------------------------
+
+  async getTotp(approver: string): Promise<TotpFactor | null> {
+    return this.#factors.get(approver);
+  }
+
+  async putTotp(factor: TotpFactor): Promise<void> {
+    this.#factors.put(factor);
+  }
+
+  async confirmTotp(approver: string, step: number, at: number): Promise<boolean> {
+    return this.#factors.confirm(approver, step, at);
+  }
+
+  async spendTotpStep(approver: string, step: number): Promise<boolean> {
+    return this.#factors.spend(approver, step);
+  }
+
+  async failTotp(approver: string, at: number, windowMs: number): Promise<number> {
+    return this.#factors.fail(approver, at, windowMs);
+  }
+
+  async deleteTotp(approver: string): Promise<boolean> {
+    return this.#factors.delete(approver);
+  }
+
+  async addPasskey(passkey: PasskeyRecord): Promise<void> {
+    this.#factors.addPasskey(passkey);
+  }
+
+  async getPasskey(id: string): Promise<PasskeyRecord | null> {
+    return this.#factors.getPasskey(id);
+  }
+
+  async listPasskeys(approver: string): Promise<PasskeyRecord[]> {
+    return this.#factors.listPasskeys(approver);
+  }
+
+  async usePasskey(id: string, counter: number, at: number): Promise<boolean> {
+    return this.#factors.usePasskey(id, counter, at);
+  }
+
+  async deletePasskey(id: string, approver: string): Promise<boolean> {
+    return this.#factors.deletePasskey(id, approver);
+  }
 
   async getMeta(key: string, now?: number): Promise<string | null> {
     return this.#liveMeta(key, now)?.value ?? null;

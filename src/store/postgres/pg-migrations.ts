@@ -224,12 +224,37 @@ const RECEIPTS = /* sql */ `
 ALTER TABLE requests ADD COLUMN receipt TEXT;
 `;
 
+// Step-up (issue 14): each approver's TOTP enrolment and passkeys, as in SQLite's migration 7.
+const STEP_UP = /* sql */ `
+CREATE TABLE totp_factors (
+  approver       TEXT    PRIMARY KEY,
+  secret         TEXT    NOT NULL,
+  confirmed_at   BIGINT,
+  last_step      BIGINT,
+  failures       INTEGER NOT NULL DEFAULT 0,
+  failures_since BIGINT,
+  created_at     BIGINT  NOT NULL
+);
+
+CREATE TABLE passkeys (
+  id           TEXT    PRIMARY KEY,
+  approver     TEXT    NOT NULL,
+  public_key   TEXT    NOT NULL,
+  counter      BIGINT  NOT NULL,
+  transports   TEXT    NOT NULL,
+  created_at   BIGINT  NOT NULL,
+  last_used_at BIGINT
+);
+CREATE INDEX passkeys_approver ON passkeys (approver);
+`;
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'init', sql: INIT },
   { version: 2, name: 'agent_sessions', sql: AGENT_SESSIONS },
   { version: 3, name: 'drop_hook_generations', sql: DROP_HOOK_GENERATIONS },
   { version: 4, name: 'workflows', sql: WORKFLOWS },
   { version: 5, name: 'receipts', sql: RECEIPTS },
+  { version: 6, name: 'step_up', sql: STEP_UP },
 ];
 
 export async function migrationStatus(client: pg.ClientBase): Promise<MigrationStatus> {

@@ -47,6 +47,8 @@ import type {
   SettleResult,
   Store,
   StoreRows,
+  PasskeyRecord,
+  TotpFactor,
 } from '../store.js';
 import { ADVISORY_NAMESPACE, LOCK } from './pg-locks.js';
 import type { Migrated, MigrationStatus } from '../migration-status.js';
@@ -56,6 +58,7 @@ import { getMeta, setMeta, swapMeta } from './pg-meta.js';
 import { EVENTS_CHANNEL, createPool, eventTypeOf, type Notice } from './pg-notice.js';
 import * as outbox from './pg-outbox.js';
 import * as sessions from './pg-sessions.js';
+import * as factors from './pg-factors.js';
 import type { SessionListOptions } from '../session-rows.js';
 import { INSERT_REQUEST, decodeRow, encodeRow, fromPgText, requestParams, toPgText } from './pg-rows.js';
 import { exportRows, importRows, insertAudit, insertGrant, insertKey, insertOutbox, insertRequestTags } from './pg-transfer.js';
@@ -401,6 +404,52 @@ export class PostgresStore implements Store, Migrated {
 
   async pruneAgentSessions(before: number): Promise<number> {
     return sessions.pruneSessions(this.pool, before);
+  }
+
+  // ---- step-up factors (pg-factors.ts) -------------------------------------------------------
+
+  async getTotp(approver: string): Promise<TotpFactor | null> {
+    return factors.getTotp(this.pool, approver);
+  }
+
+  async putTotp(factor: TotpFactor): Promise<void> {
+    await factors.putTotp(this.pool, factor);
+  }
+
+  async confirmTotp(approver: string, step: number, at: number): Promise<boolean> {
+    return factors.confirmTotp(this.pool, approver, step, at);
+  }
+
+  async spendTotpStep(approver: string, step: number): Promise<boolean> {
+    return factors.spendTotpStep(this.pool, approver, step);
+  }
+
+  async failTotp(approver: string, at: number, windowMs: number): Promise<number> {
+    return factors.failTotp(this.pool, approver, at, windowMs);
+  }
+
+  async deleteTotp(approver: string): Promise<boolean> {
+    return factors.deleteTotp(this.pool, approver);
+  }
+
+  async addPasskey(passkey: PasskeyRecord): Promise<void> {
+    await factors.addPasskey(this.pool, passkey);
+  }
+
+  async getPasskey(id: string): Promise<PasskeyRecord | null> {
+    return factors.getPasskey(this.pool, id);
+  }
+
+  async listPasskeys(approver: string): Promise<PasskeyRecord[]> {
+    return factors.listPasskeys(this.pool, approver);
+  }
+
+  async usePasskey(id: string, counter: number, at: number): Promise<boolean> {
+    return factors.usePasskey(this.pool, id, counter, at);
+  }
+
+  async deletePasskey(id: string, approver: string): Promise<boolean> {
+    return factors.deletePasskey(this.pool, id, approver);
   }
 
   // ---- meta ----------------------------------------------------------------------------------

@@ -236,6 +236,33 @@ const RECEIPTS = /* sql */ `
 ALTER TABLE requests ADD COLUMN receipt TEXT;
 `;
 
+// Step-up (issue 14): each approver's TOTP enrolment and passkeys. The TOTP secret is sealed
+// (AES-256-GCM) before it reaches the store; last_step refuses a replayed code; failures count wrong
+// codes per window. A passkey is its credential id, public key (COSE, base64url) and signature counter.
+// Version 7: 5 and 6 belong to other branches of the same release.
+const STEP_UP = /* sql */ `
+CREATE TABLE totp_factors (
+  approver       TEXT    PRIMARY KEY,
+  secret         TEXT    NOT NULL,
+  confirmed_at   INTEGER,
+  last_step      INTEGER,
+  failures       INTEGER NOT NULL DEFAULT 0,
+  failures_since INTEGER,
+  created_at     INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE passkeys (
+  id           TEXT    PRIMARY KEY,
+  approver     TEXT    NOT NULL,
+  public_key   TEXT    NOT NULL,
+  counter      INTEGER NOT NULL,
+  transports   TEXT    NOT NULL,
+  created_at   INTEGER NOT NULL,
+  last_used_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX passkeys_approver ON passkeys (approver);
+`;
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'init', sql: INIT },
   { version: 2, name: 'meta_expiry', sql: META_EXPIRY },
@@ -243,4 +270,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 4, name: 'drop_hook_generations', sql: DROP_HOOK_GENERATIONS },
   { version: 5, name: 'workflows', sql: WORKFLOWS },
   { version: 6, name: 'receipts', sql: RECEIPTS },
+  { version: 7, name: 'step_up', sql: STEP_UP },
 ];

@@ -62,17 +62,15 @@ export function migrationStatus(db: Database.Database): MigrationStatus {
 export function applyMigrations(db: Database.Database): void {
   db.transaction(() => {
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-    const applied = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
-    const current = applied.v ?? 0;
+    const versions = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+    const current = Math.max(0, ...versions);
     const known = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
     if (current > known) {
       throw new Error(`The database is at schema version ${current}, newer than this Greenlight knows (${known}): upgrade Greenlight, or restore a backup made by this version.`);
     }
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-    // Every version not applied yet, also one below the newest applied (see statusOf).
-    const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
     for (const migration of MIGRATIONS) {
-      if (done.has(migration.version)) continue;
+      if (versions.has(migration.version)) continue; // by set: a reserved lower number may land later
       db.exec(migration.sql);
       record.run(migration.version, migration.name, Date.now());
     }

@@ -22,6 +22,8 @@ import {
   headForAppend,
   searchNeedle,
 } from '../adapter-kit.js';
+import * as factorRows from './sqlite-factors.js';
+import { confirmTotp, deleteTotp, failTotp, getTotp, prepareFactorStatements, putTotp, spendTotpStep, type FactorStatements } from './sqlite-factors.js';
 import { appendEvents, findSession, getSession, listEvents, listSessions, prepareSessionStatements, pruneSessions, saveSession, type SessionStatements } from './sqlite-sessions.js';
 import type {
   AgentSession,
@@ -45,6 +47,8 @@ import type {
   SettleResult,
   Store,
   StoreRows,
+  PasskeyRecord,
+  TotpFactor,
 } from '../store.js';
 import { statusOf, type Migrated, type MigrationStatus } from '../migration-status.js';
 import { MIGRATIONS } from './migrations.js';
@@ -91,6 +95,7 @@ interface Open {
   shaped: Map<string, Database.Statement>;
   search: SearchIndex;
   sessions: SessionStatements;
+  factors: FactorStatements;
   commits: GroupCommit;
   cache: ReadCache;
   wal: WalSync | null;
@@ -125,7 +130,7 @@ export class SqliteStore implements Store, Migrated {
     if (!this.#open) {
       const cache = new ReadCache(db);
       const commits = new GroupCommit(db, { sync: wal ? () => wal.sync() : null, beforeCommit: () => this.#saveAuditHead(), afterBatch: () => (this.#batchHead = undefined) });
-      this.#open = { db, st: prepareAll(db), shaped: new Map(), search: new SearchIndex(db), sessions: prepareSessionStatements(db), commits, cache, wal };
+      this.#open = { db, st: prepareAll(db), shaped: new Map(), search: new SearchIndex(db), sessions: prepareSessionStatements(db), factors: prepareFactorStatements(db), commits, cache, wal };
     }
   }
 
@@ -450,6 +455,52 @@ export class SqliteStore implements Store, Migrated {
 
   async pruneAgentSessions(before: number): Promise<number> {
     return this.#write(({ sessions }) => pruneSessions(sessions, before));
+  }
+
+  // ---- step-up factors (sqlite-factors.ts) ---------------------------------------------------
+
+  async getTotp(approver: string): Promise<TotpFactor | null> {
+    return this.#reading(() => getTotp(this.#ready.factors, approver));
+  }
+
+  async putTotp(factor: TotpFactor): Promise<void> {
+    await this.#write(({ factors }) => putTotp(factors, factor));
+  }
+
+  async confirmTotp(approver: string, step: number, at: number): Promise<boolean> {
+    return this.#write(({ factors }) => confirmTotp(factors, approver, step, at));
+  }
+
+  async spendTotpStep(approver: string, step: number): Promise<boolean> {
+    return this.#write(({ factors }) => spendTotpStep(factors, approver, step));
+  }
+
+  async failTotp(approver: string, at: number, windowMs: number): Promise<number> {
+    return this.#write(({ factors }) => failTotp(factors, approver, at, windowMs));
+  }
+
+  async deleteTotp(approver: string): Promise<boolean> {
+    return this.#write(({ factors }) => deleteTotp(factors, approver));
+  }
+
+  async addPasskey(passkey: PasskeyRecord): Promise<void> {
+    await this.#write(({ factors }) => factorRows.addPasskey(factors, passkey));
+  }
+
+  async getPasskey(id: string): Promise<PasskeyRecord | null> {
+    return this.#reading(() => factorRows.getPasskey(this.#ready.factors, id));
+  }
+
+  async listPasskeys(approver: string): Promise<PasskeyRecord[]> {
+    return this.#reading(() => factorRows.listPasskeys(this.#ready.factors, approver));
+  }
+
+  async usePasskey(id: string, counter: number, at: number): Promise<boolean> {
+    return this.#write(({ factors }) => factorRows.usePasskey(factors, id, counter, at));
+  }
+
+  async deletePasskey(id: string, approver: string): Promise<boolean> {
+    return this.#write(({ factors }) => factorRows.deletePasskey(factors, id, approver));
   }
 
   // ---- meta ----------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ import { confirmButton, h, toast } from './dom.js';
 import { conditionsForm, questionForm } from './forms.js';
 import type { Req } from './types.js';
 import { describeInvisible } from '../../text/invisible.js';
-import { decisionFor, findChoice, offerFor, type Choice, type DecisionBody, type Given } from '../../channels/offer.js';
+import { STEP_UP_NOTE, decisionFor, findChoice, offerFor, type Choice, type DecisionBody, type Given } from '../../channels/offer.js';
+import { askSecondFactor } from './step-up.js';
 
 const EDIT_LABEL = { command: 'Command', json: 'Input (JSON)', text: 'Action' } as const;
 
@@ -72,7 +73,7 @@ export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePa
         h('div', { class: 'row wrap' }, h('label', { for: 'grant-minutes' }, 'For minutes'), minutes, h('label', { for: 'grant-uses' }, 'At most times'), uses, h('label', { for: 'grant-path' }, 'Only under'), under),
       )
     : null;
-  const approveOnceBtn = h('button', { type: 'submit', class: 'btn approve', 'data-act': 'approve-once' }, 'Approve once');
+  const approveOnceBtn = h('button', { type: 'submit', class: 'btn approve', 'data-act': 'approve-once' }, offer.stepUp ? 'Approve once…' : 'Approve once');
   const approveForm = h(
     'form',
     { class: 'approve-form' },
@@ -92,8 +93,11 @@ export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePa
   );
   approveForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
+    // A request that needs step-up: the code is asked for in a modal, and a refusal is said there.
+    if (offer.stepUp) return askSecondFactor(r, (factor) => decideChoice(choice('approve'), { comment: noteValue(), ...factor }, 'Approved'));
     void quiet(decideChoice(choice('approve'), { comment: noteValue() }, 'Approved'));
   });
+  if (offer.stepUp) approveForm.insertBefore(h('p', { class: 'step-up-note', 'data-step-up': 'true' }, STEP_UP_NOTE), approveForm.lastChild);
 
   const reason = h('input', { type: 'text', id: 'deny-reason', autocomplete: 'off', maxlength: 10000, placeholder: 'Why? The agent reads this.' });
   const denyForm = h(

@@ -105,7 +105,7 @@ export function detailView(r: Req, me: Me, onDecided: (updated: Req) => void, ba
     'article',
     { class: 'detail', 'aria-labelledby': 'detail-title', 'data-id': r.id },
     back ? h('a', { class: 'back', href: back.href }, `← ${back.label}`) : null,
-    h('header', { class: 'detail-head' }, h('h2', { id: 'detail-title', tabindex: -1 }, r.title), h('div', { class: 'badges' }, badge(STATUS_LABEL[r.status] ?? r.status, r.status), badge(r.priority, `prio-${r.priority}`), r.question ? badge('question', 'question') : null)),
+    h('header', { class: 'detail-head' }, h('h2', { id: 'detail-title', tabindex: -1 }, r.title), h('div', { class: 'badges' }, badge(STATUS_LABEL[r.status] ?? r.status, r.status), badge(r.priority, `prio-${r.priority}`), r.question ? badge('question', 'question') : null, r.policy?.step_up && !r.question ? badge('needs your code', 'step-up') : null)),
     actionView(r),
     whyAsked(r),
     progressView(r),

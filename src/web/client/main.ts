@@ -15,6 +15,7 @@ import { mountLogin } from './login.js';
 import { notifyNew } from './notify.js';
 import { mountPolicy } from './policy.js';
 import { mountQueue } from './queue.js';
+import { mountSecurity } from './step-up.js';
 import type { Me, Req } from './types.js';
 
 const root = document.getElementById('app')!;
@@ -93,6 +94,7 @@ const NAV = [
   { href: '#/insights', label: 'Insights', page: 'insights' },
   { href: '#/audit', label: 'Audit', page: 'audit' },
   { href: '#/channels', label: 'Channels', page: 'channels' },
+  { href: '#/security', label: 'Security', page: 'security' },
   { href: '#/keys', label: 'Keys', page: 'keys', admin: true },
 ];
 
@@ -156,6 +158,7 @@ function route(): void {
   else if (page === 'insights') unmount = mountInsights(main, me, params);
   else if (page === 'audit') unmount = mountAudit(main, params);
   else if (page === 'channels') unmount = mountChannels(main);
+  else if (page === 'security') unmount = mountSecurity(main);
   else if (page === 'keys' && me.role === 'admin') unmount = mountKeys(main);
   else replace(main, h('div', { class: 'page' }, h('h2', null, 'Not here'), h('p', null, h('a', { href: '#/' }, 'Back to the queue'))));
   document.body.dataset.page = page === 'r' ? 'request' : page;

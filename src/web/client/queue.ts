@@ -73,6 +73,7 @@ export function mountQueue(root: HTMLElement, me: Me, openId: string | null): ()
         actionSummary(r) ? h('code', { class: 'item-summary' }, actionSummary(r)) : null,
       ),
       r.priority !== 'normal' ? badge(r.priority, `prio-${r.priority}`) : null,
+      r.policy?.step_up && !r.question ? badge('needs your code', 'step-up') : null,
       r.question ? h('span', { class: 'badge badge-question', title: 'Asks a question' }, '?', h('span', { class: 'sr-only' }, ' asks a question')) : null,
     );
     return li;

@@ -52,7 +52,7 @@ export interface Req {
   created_at: string;
   updated_at: string;
   expires_at: string;
-  policy: { verdict: string; rule: string | null; reason: string; dangerous?: boolean; danger_reasons?: string[] } | null;
+  policy: { verdict: string; rule: string | null; reason: string; dangerous?: boolean; danger_reasons?: string[]; step_up?: boolean } | null;
   decision: Decision | null;
   metadata: Record<string, unknown> | null;
   /** Quorum and escalation ladder (docs/workflows.md); `progress` is what every channel shows. */
