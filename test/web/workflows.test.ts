@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { TestServer } from '../helpers/harness.js';
-import { assertNoProblems, bashRequest, fileRequest, openTab, signIn, startBrowserAndServer, type Tab } from './browser.js';
+import { assertNoProblems, bashRequest, fileRequest, openTab, screenshot, signIn, startBrowserAndServer, type Tab } from './browser.js';
 
 let browser: Browser;
 let server: TestServer;
@@ -40,6 +40,7 @@ describe('workflow progress on the dashboard', () => {
     const bob = await server.call('otherApprover', 'POST', `/v1/requests/${id}/decision`, { outcome: 'approved' });
     assert.equal(bob.body.status, 'pending');
     await tab.page.waitForSelector(`${progress}:has-text("1 of 2 approvals — bob approved")`, { timeout: 5000 });
+    await screenshot(tab.page, 'workflow-progress');
     // alice completes it from the page; the agent's waiting call returns.
     const waiting = server.call('agent', 'GET', `/v1/requests/${id}/wait?timeout_sec=30`);
     await tab.page.click(`article.detail[data-id="${id}"] [data-act=approve-once]`);
@@ -48,6 +49,7 @@ describe('workflow progress on the dashboard', () => {
     assert.equal(res.body.decision.decided_by, 'bob, alice');
     assert.deepEqual(res.body.workflow.progress.slice(0, 1), ['2 of 2 approvals — bob and alice approved']);
     await tab.page.waitForSelector(`article.detail dd:has-text("2 of 2 approvals — bob and alice approved")`, { timeout: 5000 });
+    await screenshot(tab.page, 'workflow-decided');
     assertNoProblems(tab);
   });
 });
