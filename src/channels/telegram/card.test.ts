@@ -24,6 +24,11 @@ describe('renderCard', () => {
     assert.match(html, /Why you are asked: npm is in ask \(<code>Bash\(npm \*\)<\/code>\)/);
     assert.match(html, /<pre>npm test<\/pre>/);
     assert.match(html, /Expires 1970-01-01 01:00 UTC \(in 1 h\)/);
+    assert.doesNotMatch(html, /Host:/, 'no host named, none shown');
+  });
+
+  it('shows the machine the request came from', () => {
+    assert.match(renderCard(request({ host: 'build-7.example' }), { m, now: 0 }).html, /Host: <code>build-7\.example<\/code>/);
   });
 
   it('leads with the action as it will run; the agent\'s preview comes second, labelled as its own words', () => {
