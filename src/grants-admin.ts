@@ -60,6 +60,7 @@ export function buildManualGrant(input: unknown, config: Pick<Config, 'projects'
     revoked_at: null,
     source_request_id: null,
     path_prefix: null,
+    host: null,
   };
 }
 

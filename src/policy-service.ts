@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { contextOfAgent } from './config/contexts.js';
 import type { Config, ContextConfig } from './config/schema.js';
 import type { Gate, PolicyOutcome } from './core/gate.js';
-import { exactRuleFor, isExactRule } from './core/grants.js';
+import { exactRuleFor, isExactRule, onGrantHost } from './core/grants.js';
 import type { ApprovalRequest, GrantSuggestion } from './core/types.js';
 import type { Logger } from './log.js';
 import { invisibleReport } from './channels/action.js';
@@ -25,6 +25,8 @@ export interface PolicyScope {
   project: string | null;
   session_id: string | null;
   cwd: string | null;
+  /** The machine the agent runs on; a grant limited to a host applies only when it is that host. */
+  host?: string | null;
 }
 
 export interface PolicyService {
@@ -61,8 +63,13 @@ export async function createPolicyService(deps: { config: Config; configFile: st
     return grants.filter((g) => (g.project === null || g.project === scope.project) && (g.session_id === null || g.session_id === scope.session_id));
   }
 
-  /** The grants whose path limit the action is under ("only under ./src"; grants without one always fit). */
-  const fitting = (grants: Grant[], action: PolicyAction): Grant[] => grants.filter((g) => g.path_prefix === null || underPrefix(action, g.path_prefix, { homeDir, realpath }));
+  /**
+   * The grants whose limits the action fits: its path is under the grant's directory ("only under
+   * ./src") and it comes from the grant's host ("only on this host"; a request that names no host
+   * fits no host-limited grant). Grants without a limit always fit.
+   */
+  const fitting = (grants: Grant[], action: PolicyAction, host: string | null | undefined): Grant[] =>
+    grants.filter((g) => (g.path_prefix === null || underPrefix(action, g.path_prefix, { homeDir, realpath })) && onGrantHost(g.host ?? null, host));
 
   // The engine compiles a context's rules once per rules array (rule-set.ts): the same project and
   // the same grants get the same context object, so a request does not recompile the rule set.
@@ -120,7 +127,7 @@ export async function createPolicyService(deps: { config: Config; configFile: st
     },
 
     async dryRun(action, scope) {
-      const ctx = contextFor(scope, fitting(await grantsFor(scope), action));
+      const ctx = contextFor(scope, fitting(await grantsFor(scope), action, scope.host));
       const ev = evaluate(action, ctx);
       const asRequest = { tool: action.tool, input: action.input, action_type: action.tool, preview: '', cwd: action.cwd };
       return { ...ev, suggestions: ev.verdict === 'ask' && !ev.dangerous ? suggestionsFor(asRequest, ctx) : [] };
@@ -137,7 +144,7 @@ export async function createPolicyService(deps: { config: Config; configFile: st
 
   async function evaluateOnly(request: ApprovalRequest, excluded: string[]): Promise<PolicyOutcome> {
     const scope = { agent: request.agent, project: request.project, session_id: request.session_id };
-    const grants = fitting(await grantsFor(scope), actionOf(request)).filter((g) => !excluded.includes(g.id));
+    const grants = fitting(await grantsFor(scope), actionOf(request), request.host).filter((g) => !excluded.includes(g.id));
     const ctx = contextFor(scope, grants);
     const ev = evaluate(actionOf(request), ctx);
     const trace = ev.trace.slice(0, MAX_TRACE).map((t) => ({ subject: t.subject, verdict: t.verdict, rule: t.rule, reason: t.reason }));
@@ -170,7 +177,7 @@ export async function createPolicyService(deps: { config: Config; configFile: st
         if (grant.session_id !== null && candidate.session_id !== grant.session_id) continue;
         const scope = { agent: candidate.agent, project: candidate.project, session_id: candidate.session_id };
         const covered = isExactRule(grant.rule) ? exactRuleFor(candidate) === grant.rule && evaluate(actionOf(candidate), contextFor(scope, [])).verdict !== 'deny' : grantCovers(grant.rule, actionOf(candidate), contextFor(scope, (await grantsFor(scope)).filter((g) => g.id !== grant.id)));
-        if (!covered || fitting([grant], actionOf(candidate)).length === 0) continue;
+        if (!covered || fitting([grant], actionOf(candidate), candidate.host).length === 0) continue;
         // What a grant cannot stand in for (a second factor, several approvers) is not spent on.
         if (needsStepUp(candidate) || (candidate.workflow && candidate.workflow.quorum.required > 1)) continue;
         // A use is spent first (a compare-and-set): a grant with none left approves nothing more.

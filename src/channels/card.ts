@@ -54,6 +54,7 @@ export function factRows(r: ApprovalRequest): [string, string][] {
   const rows: [string, string][] = [['Action', r.tool ? `${r.action_type} (${r.tool})` : r.action_type], ['Agent', r.requester ? `${r.agent} (for ${r.requester})` : r.agent]];
   if (r.project) rows.push(['Project', r.project]);
   if (r.cwd) rows.push(['Directory', r.cwd]);
+  if (r.host) rows.push(['Host', r.host]);
   if (r.session_id) rows.push(['Session', r.session_id]);
   rows.push(['Priority', r.priority]);
   for (const line of progressLines(r)) rows.push([line.startsWith('Step ') ? 'Escalation' : 'Approvals', line]);
@@ -116,6 +117,7 @@ export function fullText(request: ApprovalRequest): string {
   const opt = (label: string, v: string | null) => v && lines.push(`${label}: ${v}`);
   opt('Project', request.project);
   opt('Dir', request.cwd);
+  opt('Host', request.host);
   opt('Session', request.session_id);
   opt('Requester', request.requester);
   lines.push(`Priority: ${request.priority}`, `Created: ${new Date(request.created_at).toISOString()}`, `Expires: ${new Date(request.expires_at).toISOString()}`);

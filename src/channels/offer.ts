@@ -282,6 +282,8 @@ export interface GrantLimitsBody {
   expires_in_sec?: number | null;
   max_uses?: number | null;
   path_prefix?: string | null;
+  /** "Only on this host": the request's own host. */
+  host?: string | null;
 }
 
 /** The body gate.decide takes (POST /v1/requests/{id}/decision); core/request-input.ts validates it. */
@@ -306,7 +308,7 @@ const trimmed = (s: string | null | undefined): string | null => (s && s.trim() 
 export function decisionFor(r: OfferSource, c: Choice, given: Given = {}): Decision {
   const comment = trimmed(given.comment);
   const ok = (input: DecisionBody): Decision => ({ ok: true, input });
-  const limits = given.limits && (given.limits.expires_in_sec || given.limits.max_uses || given.limits.path_prefix) ? { grant_limits: { ...given.limits } } : {};
+  const limits = given.limits && (given.limits.expires_in_sec || given.limits.max_uses || given.limits.path_prefix || given.limits.host) ? { grant_limits: { ...given.limits } } : {};
   switch (c.kind) {
     case 'approve':
       if (c.input?.kind === 'code') {

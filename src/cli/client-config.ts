@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createClient, type GreenlightClient } from '../client/client.js';
 import { isGreenlightApiError } from '../client/errors.js';
+import { machineHostname } from '../client/machine.js';
 import { cli } from '../invocation.js';
 
 export const CLIENT_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
@@ -21,7 +22,8 @@ export function resolveClient(flags: { url?: string; key?: string }, env: NodeJS
   const url = flags.url ?? env.GREENLIGHT_URL ?? env.APPROVAL_GATE_URL ?? 'http://127.0.0.1:8787';
   const key = flags.key ?? env.GREENLIGHT_KEY ?? (env.GREENLIGHT_KEY_FILE ? readFileSync(env.GREENLIGHT_KEY_FILE, 'utf8').trim() : undefined) ?? env.APPROVAL_API_KEY;
   if (!key) throw new UsageError(`No key: pass --key or set GREENLIGHT_KEY (an agent key from "${cli('keys create --role agent --name NAME')}").`);
-  return createClient({ url, key });
+  // These commands run on the agent's machine: each request they file names it.
+  return createClient({ url, key, host: machineHostname() });
 }
 
 /** parseArgs with the client options; --help / usage errors print usage and return a code. */

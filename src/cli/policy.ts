@@ -8,6 +8,7 @@ import { GreenlightError, isGreenlightError } from '../core/errors.js';
 import { systemClock } from '../core/ids.js';
 import { resolveProject } from '../core/routing.js';
 import type { GrantSuggestion } from '../core/types.js';
+import { HOSTNAME_PATTERN } from '../core/request-input.js';
 import { actionFromText } from '../http/routes/policy.js';
 import { silentLogger } from '../log.js';
 import { createPolicyService } from '../policy-service.js';
@@ -26,7 +27,7 @@ import { StartupError } from '../startup-error.js';
 export const VERDICT_EXIT = { allow: 0, ask: 3, deny: 4 } as const;
 
 const USAGE = `Usage:
-  ${cli('policy test')} [--cwd DIR] [--agent A] [--project P] [--session S] [--json] 'Tool(argument)'
+  ${cli('policy test')} [--cwd DIR] [--agent A] [--project P] [--session S] [--host H] [--json] 'Tool(argument)'
 
 Examples:
   ${cli('policy test')} 'Bash(git status && rm -rf /)'
@@ -48,6 +49,7 @@ const help = () =>
     ['--agent A', 'the agent the request would come from (its grants apply)'],
     ['--project P', 'the project (a name under projects[]); default: the one whose directory holds --cwd'],
     ['--session S', 'the session id (its session grants apply)'],
+    ['--host H', 'the machine the request would come from (grants limited to that host apply)'],
     ['--json', 'print the same JSON as POST /v1/policy/evaluate'],
   ])}\n\n${SUGGEST_USAGE}`;
 
@@ -66,7 +68,7 @@ export const policyCommand: Command = {
     }
     let parsed: ReturnType<typeof parseWithConfig>;
     try {
-      parsed = parseWithConfig(rest, { cwd: { type: 'string' }, agent: { type: 'string' }, project: { type: 'string' }, session: { type: 'string' }, json: { type: 'boolean' } }, true);
+      parsed = parseWithConfig(rest, { cwd: { type: 'string' }, agent: { type: 'string' }, project: { type: 'string' }, session: { type: 'string' }, host: { type: 'string' }, json: { type: 'boolean' } }, true);
     } catch (err) {
       return usageError((err as Error).message);
     }
@@ -101,7 +103,9 @@ export const policyCommand: Command = {
       return usageError(`project "${named}" is not declared in the config (declared: ${config.projects.map((p) => p.name).join(', ') || 'none'})`);
     }
     const project = named ?? projectOf(config, agent, cwd);
-    const scope = { agent, project, session_id: (values.session as string | undefined) ?? null };
+    const host = (values.host as string | undefined) ?? null;
+    if (host !== null && !HOSTNAME_PATTERN.test(host)) return usageError(`--host must be a hostname: 1–253 letters, digits, '-', '.' or '_' (got ${JSON.stringify(oneLine(host, 80))})`);
+    const scope = { agent, project, session_id: (values.session as string | undefined) ?? null, host };
 
     let store: Store;
     const stored = databaseExists(config);
@@ -143,7 +147,7 @@ function projectOf(config: Config, agent: string | null, cwd: string): string | 
   return resolveProject(principal, null, cwd, { projects: config.projects, approvers: config.approvers });
 }
 
-type Scope = { agent: string | null; project: string | null; session_id: string | null };
+type Scope = { agent: string | null; project: string | null; session_id: string | null; host: string | null };
 
 function report(text: string, action: PolicyAction, scope: Scope, projectFromCwd: boolean, database: string | null, ev: Evaluation & { suggestions: GrantSuggestion[] }): string {
   const lines = [
@@ -151,6 +155,7 @@ function report(text: string, action: PolicyAction, scope: Scope, projectFromCwd
     `agent:   ${clean(scope.agent ?? '(none: stored grants not considered)')}`,
     `project: ${scope.project ? `${clean(scope.project)}${projectFromCwd ? ' (from --cwd)' : ''}` : '(none)'}`,
     ...(scope.session_id ? [`session: ${clean(scope.session_id)}`] : []),
+    ...(scope.host ? [`host:    ${clean(scope.host)}`] : []),
     `grants:  ${database ? `from ${database}` : 'none (no database yet)'}`,
     '',
     ...formatEvaluation(ev).split('\n').map(clean),

@@ -11,6 +11,12 @@ export interface ClientOptions {
   key: string;
   /** A fetch to use instead of the global one (tests, proxies). */
   fetch?: typeof fetch;
+  /**
+   * The machine the agent runs on, added as `host` to each request this client files that names
+   * none — e.g. `machineHostname()` (os.hostname()). Approvers can then limit a grant to it ("only
+   * on this host"). Default: none is sent (a server older than this field refuses it).
+   */
+  host?: string;
 }
 
 export interface WaitOptions {
@@ -189,7 +195,7 @@ export function createClient(options: ClientOptions): GreenlightClient {
 
   const client: GreenlightClient = {
     url: base,
-    request: (input, o = {}) => call('POST', '/v1/requests', input, { headers: o.idempotencyKey ? { 'idempotency-key': o.idempotencyKey } : {}, signal: o.signal }),
+    request: (input, o = {}) => call('POST', '/v1/requests', options.host && input.host === undefined ? { ...input, host: options.host } : input, { headers: o.idempotencyKey ? { 'idempotency-key': o.idempotencyKey } : {}, signal: o.signal }),
     get: (id, o = {}) => call('GET', `/v1/requests/${enc(id)}`, undefined, { signal: o.signal }),
     pending: (o = {}) => call('GET', `/v1/requests/pending?limit=${o.limit ?? 100}`),
     cancel: (id, reason) => call('POST', `/v1/requests/${enc(id)}/cancel`, reason ? { reason } : {}),

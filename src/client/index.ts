@@ -1,5 +1,6 @@
 // greenlight/client: the HTTP client and the agent-framework helpers.
 export { createClient, readAnswer, type AskOptions, type AskResult, type ClientOptions, type GreenlightClient, type WaitOptions } from './client.js';
+export { machineHostname } from './machine.js';
 export { GreenlightApiError, GreenlightNetworkError, isGreenlightApiError } from './errors.js';
 export { approvedCommand, describeOutcome, type Outcome } from './outcome.js';
 export { openaiAgentsApprovals, type OpenAIAgentsApprovalOptions } from './openai-agents.js';

@@ -59,6 +59,7 @@ export function buildRequest(
     session_id: input.session_id ?? null,
     project: ctx.project,
     cwd: input.cwd ?? null,
+    host: input.host ?? null,
     priority: input.priority,
     tags: [...new Set(input.tags)],
     context: input.context ?? null,

@@ -28,6 +28,13 @@ export interface GrantLimits {
   max_uses?: number | null;
   /** "Only under ./src": a directory, absolute or relative to the request's cwd. */
   path_prefix?: string | null;
+  /** "Only on this host": the machine's hostname, as the request named it. */
+  host?: string | null;
+}
+
+/** Whether a request comes from the machine a grant is limited to; a request that names no machine never does. */
+export function onGrantHost(grantHost: string | null, requestHost: string | null | undefined): boolean {
+  return grantHost === null || (Boolean(requestHost) && requestHost!.toLowerCase() === grantHost.toLowerCase());
 }
 
 /**
@@ -49,7 +56,7 @@ export function grantPathPrefix(raw: string, cwd: string | null): string {
 
 /** The grants an approval creates; none for "once", denials, conditional approvals or answers. */
 export function grantsForDecision(request: ApprovalRequest, decision: Decision, grantRule: string | null | undefined, now: number, limits?: GrantLimits | null): Grant[] {
-  const limited = Boolean(limits?.expires_in_sec || limits?.max_uses || limits?.path_prefix);
+  const limited = Boolean(limits?.expires_in_sec || limits?.max_uses || limits?.path_prefix || limits?.host);
   if (decision.scope === 'once') {
     if (grantRule) throw validation('grant_rule needs scope "session" or "always".');
     if (limited) throw validation('grant_limits need scope "session" or "always": an approval once has nothing to limit.');
@@ -63,6 +70,9 @@ export function grantsForDecision(request: ApprovalRequest, decision: Decision, 
     throw new GreenlightError('FORBIDDEN', `This action is dangerous (${(request.policy.danger_reasons ?? []).join('; ') || 'flagged by the guard'}); it can only be approved once, never for a session or always.`);
   }
   if (decision.scope === 'session' && !request.session_id) throw validation('This request has no session_id, so it cannot be approved for the session; approve it once or always.');
+  if (limits?.host && !onGrantHost(limits.host, request.host)) {
+    throw validation(request.host ? `grant_limits.host must be this request's own host (${request.host}): "only this host" limits a grant to the machine that asked.` : 'grant_limits.host needs a request that names its host, and this one names none: leave the host limit out.');
+  }
   let rule = exactRuleFor(request);
   if (grantRule && grantRule !== rule) {
     const offered = request.policy?.suggestions?.some((s) => s.rule === grantRule);
@@ -86,9 +96,10 @@ export function grantsForDecision(request: ApprovalRequest, decision: Decision, 
       revoked_at: null,
       source_request_id: request.id,
       path_prefix: limits?.path_prefix ? grantPathPrefix(limits.path_prefix, request.cwd) : null,
+      host: limits?.host ?? null,
     },
   ];
 }
 
 /** What the audit log records of a grant a decision created, its limits included. */
-export const grantAuditDetail = (g: Grant): Record<string, unknown> => ({ grant_id: g.id, rule: g.rule, scope: g.scope, agent: g.agent, project: g.project, session_id: g.session_id, expires_at: g.expires_at, max_uses: g.max_uses, path_prefix: g.path_prefix });
+export const grantAuditDetail = (g: Grant): Record<string, unknown> => ({ grant_id: g.id, rule: g.rule, scope: g.scope, agent: g.agent, project: g.project, session_id: g.session_id, expires_at: g.expires_at, max_uses: g.max_uses, path_prefix: g.path_prefix, host: g.host });

@@ -19,6 +19,10 @@ export const LIMITS = {
 
 const text = (max: number) => z.string().max(max, `at most ${max} characters`);
 
+/** A machine's hostname as an agent sends it (os.hostname()): plain DNS-like text, nothing to escape or hide. */
+export const HOSTNAME_PATTERN = /^[A-Za-z0-9._-]{1,253}$/;
+const hostname = z.string().regex(HOSTNAME_PATTERN, "must be a hostname: 1–253 letters, digits, '-', '.' or '_' (no spaces, control or other characters)");
+
 const OptionSchema = z.union([
   text(LIMITS.option_label).min(1),
   z
@@ -50,6 +54,8 @@ export const CreateRequestSchema = z
     session_id: text(200).min(1).nullable().optional(),
     project: text(100).min(1).nullable().optional(),
     cwd: text(4096).min(1).nullable().optional(),
+    /** The machine the agent runs on (its hostname); what a grant "only on this host" is compared with. */
+    host: hostname.nullable().optional(),
     priority: z.enum(PRIORITIES).default('normal'),
     tags: z.array(text(LIMITS.tag).min(1)).max(LIMITS.tags, `at most ${LIMITS.tags} tags`).default([]),
     context: text(LIMITS.context).nullable().optional(),
@@ -87,6 +93,8 @@ export const DecideSchema = z
         max_uses: z.number().int().min(1).max(1_000_000).nullable().optional(),
         /** It applies only to file actions under this directory (absolute, or relative to the request's cwd). */
         path_prefix: text(1000).nullable().optional(),
+        /** It applies only to requests from this machine (the request's `host`, compared case-insensitively). */
+        host: hostname.nullable().optional(),
       })
       .strict()
       .nullable()

@@ -117,6 +117,8 @@ export interface ApprovalRequest {
   session_id: string | null;
   project: string | null;
   cwd: string | null;
+  /** The machine the agent runs on, as the agent said (its hostname); null when it did not say. */
+  host: string | null;
   priority: Priority;
   tags: string[];
   context: string | null;

@@ -9,12 +9,16 @@
 // — the host's tool input, or the approver's edit of it — must hash to what the receipt signed;
 // otherwise it denies (ACTION_MISMATCH). docs/security.md says what that guards against.
 //
+// It runs on the agent's machine, so it also says which one (?hostname=, os.hostname()): what an
+// approver's "only on this host" grant is compared with.
+//
 // It starts on every tool call, so it is CommonJS (no ES module loader to start) and loads only
-// node:fs, node:http (node:https for an https URL) and import-free modules of its own (node:crypto
-// only to check an allow); stdin is read in one synchronous call. bench/compare-ok2run.ts measures
+// node:fs, node:http (node:https for an https URL), node:os and import-free modules of its own
+// (node:crypto only to check an allow); stdin is read in one synchronous call. bench/compare-ok2run.ts measures
 // it next to `node -e 0`.
 import fs = require('node:fs');
 import http = require('node:http');
+import os = require('node:os');
 import depth = require('../core/json-depth.cjs');
 import fail = require('./fail-output.cjs');
 import limits = require('./limits.cjs');
@@ -54,6 +58,19 @@ function post(url: URL, body: string, key: string, timeoutMs: number): Promise<{
   });
 }
 
+/**
+ * This machine's hostname, when it has the form the gate accepts (src/core/request-input.ts
+ * HOSTNAME_PATTERN); otherwise none is sent, and grants limited to a host do not apply here.
+ */
+function machineName(): string | null {
+  try {
+    const name = os.hostname();
+    return /^[A-Za-z0-9._-]{1,253}$/.test(name) ? name : null;
+  } catch {
+    return null;
+  }
+}
+
 async function runHook(host: string, io: HookIo): Promise<number> {
   io.write(await askGate(host, io.input, io.env));
   return 0;
@@ -82,6 +99,8 @@ async function askGate(host: string, text: string, env: Record<string, string | 
     return fail(`GREENLIGHT_URL ${JSON.stringify(base)} is not a URL; not approved.`);
   }
   url.searchParams.set('wait_sec', String(waitSec));
+  const machine = machineName();
+  if (machine) url.searchParams.set('hostname', machine);
   const checksReceipt = RECEIPT_HOSTS.includes(host);
   if (checksReceipt) url.searchParams.set('receipt', '1');
   if (mode === 'ask') url.searchParams.set('on_error', 'ask');

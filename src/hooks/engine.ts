@@ -40,7 +40,8 @@ const CONTEXT_MAX = 10_000;
 
 /** Same session, host, tool, input and cwd → same hash: the park-and-resume identity of a call. */
 export function callHash(call: HookCall, extra = ''): string {
-  const subject = { h: call.host, s: call.session_id, t: call.tool, i: call.input, c: call.cwd, x: extra };
+  // The machine only when known, so a call without one hashes as it did before hosts were sent.
+  const subject = { h: call.host, s: call.session_id, t: call.tool, i: call.input, c: call.cwd, x: extra, ...(call.machine ? { m: call.machine } : {}) };
   return sha256Hex(canonicalJson(subject)).slice(0, 40);
 }
 
@@ -86,6 +87,7 @@ export function requestBody(call: HookCall): CreateRequestInput {
     input: call.input,
     session_id: call.session_id ? call.session_id.slice(0, 200) : null,
     cwd: call.cwd,
+    host: call.machine ?? null,
     context: plan ? (plan.length > CONTEXT_MAX ? `${plan.slice(0, CONTEXT_MAX - 80)}\n… [plan cut; the full plan is in the preview]` : plan) : null,
     metadata: {
       host: call.host,

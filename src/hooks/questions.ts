@@ -36,6 +36,7 @@ function bodyFor(call: HookCall, q: AskedQuestion, i: number, n: number) {
     preview: `${q.question}\n\n${lines.join('\n')}${q.multiSelect ? '\n\n(pick one or more)' : ''}\n\nOr answer in your own words.`,
     session_id: call.session_id ? call.session_id.slice(0, 200) : null,
     cwd: call.cwd,
+    host: call.machine ?? null,
     context: n > 1 ? `Question ${i + 1} of ${n} from the same AskUserQuestion call.` : null,
     question: {
       options: q.options.map((o) => ({ label: o.label.slice(0, 500), ...(o.description ? { description: o.description.slice(0, 1000) } : {}) })),

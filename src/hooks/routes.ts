@@ -67,6 +67,9 @@ async function handle(c: Ctx, adapter: HostAdapter, mode: OnError): Promise<unkn
       await endSession(c, principal, parsed.session_id, parsed.event);
       return adapter.renderNothing(parsed.event);
     }
+    // The command hook says which machine it runs on; the server never guesses (a host's "http" hook sends none).
+    const machine = c.req.query('hostname');
+    if (machine) parsed.call.machine = machine;
     const verdict = await decideCall(c.get('deps').gate, principal, parsed.call, { waitSec: waitSecOf(c, adapter.name), signal: c.req.raw.signal, canEditInput: adapter.canEditInput(parsed.call), asksTwice: adapter.asksTwice });
     const output = adapter.render(parsed.call, verdict);
     // The command hook asks for the receipt (?receipt=1) to check the action itself, and takes

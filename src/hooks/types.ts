@@ -25,6 +25,11 @@ export interface HookCall {
   /** The input as the host sent it (before tool-name mapping). */
   hostInput: Record<string, unknown>;
   cwd: string | null;
+  /**
+   * The machine the agent runs on (its hostname): the command hook sends it (?hostname=); a host's
+   * own "http" hook cannot, so it stays null there, and a grant limited to a host never fits.
+   */
+  machine?: string | null;
   session_id: string | null;
   permission_mode: string | null;
   /** Codex: the turn the call belongs to (its PreToolUse and PermissionRequest share it). */

@@ -23,6 +23,7 @@ export function makeRequest(overrides: Partial<ApprovalRequest> = {}): ApprovalR
     session_id: null,
     project: null,
     cwd: null,
+    host: null,
     priority: 'normal',
     tags: [],
     context: null,
@@ -139,6 +140,7 @@ export function makeGrant(overrides: Partial<Grant> = {}): Grant {
     revoked_at: null,
     source_request_id: null,
     path_prefix: null,
+    host: null,
     ...overrides,
   };
 }

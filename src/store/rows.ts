@@ -31,6 +31,7 @@ export interface RequestRow {
   session_id: Nullable<string>;
   project: Nullable<string>;
   cwd: Nullable<string>;
+  host: Nullable<string>;
   priority: string;
   priority_rank: number;
   tags: string;
@@ -61,7 +62,7 @@ export const REQUEST_COLUMNS: readonly (keyof RequestRow)[] = [
   'id', 'status', 'title', 'action_type', 'preview', 'tool', 'input', 'agent', 'requester', 'session_id', 'project', 'cwd',
   'priority', 'priority_rank', 'tags', 'context', 'question', 'conditions_schema', 'created_at', 'updated_at', 'expires_at',
   'on_timeout', 'callback_url', 'idempotency_key', 'channel', 'target', 'origin', 'policy', 'decision', 'metadata', 'workflow', 'workflow_rev',
-  'wake_at', 'receipt', 'search_text',
+  'wake_at', 'receipt', 'host', 'search_text',
 ];
 
 /** The columns a request is read back from (everything but the search helpers). */
@@ -81,6 +82,7 @@ export function requestToRow(r: ApprovalRequest): RequestRow {
     session_id: r.session_id ?? null,
     project: r.project ?? null,
     cwd: r.cwd ?? null,
+    host: r.host ?? null,
     priority: r.priority,
     priority_rank: PRIORITY_RANK[r.priority],
     tags: JSON.stringify(r.tags ?? []),
@@ -119,6 +121,8 @@ export function rowToRequest(row: Omit<RequestRow, 'search_text' | 'priority_ran
     session_id: row.session_id,
     project: row.project,
     cwd: row.cwd,
+    // Null on rows written before requests named their host.
+    host: row.host ?? null,
     priority: row.priority as Priority,
     tags: JSON.parse(row.tags) as string[],
     context: row.context,
@@ -229,11 +233,12 @@ export function grantToRow(g: Grant): Grant {
     revoked_at: g.revoked_at ?? null,
     source_request_id: g.source_request_id ?? null,
     path_prefix: g.path_prefix ?? null,
+    host: g.host ?? null,
   };
 }
 
 export function rowToGrant(row: Grant): Grant {
-  return { ...row, path_prefix: row.path_prefix ?? null };
+  return { ...row, path_prefix: row.path_prefix ?? null, host: row.host ?? null };
 }
 
 export function rowToChannelMessage(row: ChannelMessageRef): ChannelMessageRef {

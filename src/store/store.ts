@@ -83,6 +83,8 @@ export interface Grant {
   source_request_id: string | null;
   /** It applies only to file actions whose path (lexical and real) lies under this absolute directory; null: anywhere. */
   path_prefix: string | null;
+  /** It applies only to requests from this machine (their `host`, case-insensitively); a request without a host never fits. Null: any machine. */
+  host: string | null;
 }
 
 export interface RequestFilter {

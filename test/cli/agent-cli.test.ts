@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { KEYS, startTestServer, type TestServer } from '../helpers/harness.js';
 import { startCli } from '../mcp/spawn-cli.js';
@@ -36,6 +37,7 @@ describe('agent CLI: run, ask, request, pending, decide', () => {
   it('run executes the command once approved and exits with its code', async () => {
     const p = startCli('run', ['--title', 'run ok', '--', 'sh', '-c', 'echo ran; exit 3'], env);
     const id = await pendingIdOf(srv, 'run ok');
+    assert.equal((await srv.call('admin', 'GET', `/v1/requests/${id}`)).body.host, hostname(), 'it runs on the agent\'s machine and says which');
     await srv.call('approver', 'POST', `/v1/requests/${id}/decision`, { outcome: 'approved' });
     const r = await p.done;
     assert.equal(r.code, 3, r.stderr);

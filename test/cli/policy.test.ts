@@ -104,6 +104,9 @@ describe('greenlight policy test', () => {
     const project = await policyTest('--project', 'nope', 'Bash(ls)');
     assert.equal(project.code, 2);
     assert.match(project.stderr, /project "nope" is not declared/);
+    const host = await policyTest('--host', 'evil host<b>', 'Bash(ls)');
+    assert.equal(host.code, 2);
+    assert.match(host.stderr, /--host must be a hostname/);
     assert.equal((await runCli(['policy', 'explain'])).code, 2);
     const help = await runCli(['policy', '--help']);
     assert.equal(help.code, 0);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createClient, GreenlightApiError, GreenlightNetworkError } from '../../src/client/index.js';
+import { hostname } from 'node:os';
+import { createClient, GreenlightApiError, GreenlightNetworkError, machineHostname } from '../../src/client/index.js';
 import { OPENAI_TOOLS, openaiToolsRouteGroup } from '../../src/mcp/openai-tools.js';
 import { KEYS, startTestServer, type TestServer } from '../helpers/harness.js';
 
@@ -34,6 +35,15 @@ describe('client SDK against a real server', () => {
       assert.equal(done.status, 'pending');
     });
   }
+
+  it('names the machine it runs on only when created with host; a request that names its own host keeps it', async () => {
+    assert.equal(machineHostname(), hostname());
+    assert.equal((await agent().request({ title: 'no host' })).host, null, 'off by default');
+    const c = createClient({ url: srv.url, key: KEYS.agent, host: machineHostname() });
+    assert.equal((await c.request({ title: 'this machine' })).host, hostname());
+    assert.equal((await c.ask('which?', { options: ['a', 'b'], timeoutSec: 0 })).request.host, hostname(), 'questions too');
+    assert.equal((await c.request({ title: 'named', host: 'build-9' })).host, 'build-9');
+  });
 
   it('waitForDecision via sse returns at once for an already decided request', async () => {
     const c = agent();

@@ -27,7 +27,7 @@ describe('discord: the card Greenlight posts', { timeout: 60_000 }, () => {
   const rig = discordRig();
 
   it('posts one message per routed channel: the action first in a code block, labelled description, the facts, buttons, and a link to the dashboard', async () => {
-    const id = await rig.file({ preview: 'restarts the web pods', cwd: '/srv/web', session_id: 's-1' });
+    const id = await rig.file({ preview: 'restarts the web pods', cwd: '/srv/web', session_id: 's-1', host: 'build_7-a.example' });
     const m = await rig.card(id);
     assert.deepEqual(m.allowed_mentions, { parse: [] });
     const e = m.embeds[0];
@@ -39,6 +39,7 @@ describe('discord: the card Greenlight posts', { timeout: 60_000 }, () => {
     assert.deepEqual(e.fields[0], { name: "Agent's description (its own words)", value: 'restarts the web pods' });
     assert.ok(e.fields.some((f: any) => f.name === 'Directory' && f.value === '/srv/web'));
     assert.ok(e.fields.some((f: any) => f.name === 'Agent' && f.value === 'agent\\-a'), 'agent text is escaped for markdown');
+    assert.ok(e.fields.some((f: any) => f.name === 'Host' && f.value === 'build\\_7\\-a.example'), 'the machine it came from, escaped as every fact');
     assert.deepEqual(labelsOf(m), ['Approve', 'Approve for this session', 'Always allow this', 'Edit, then approve…', 'Accept all kubectl rollout restart', 'Deny', 'Deny with a reason…', 'Open on the dashboard']);
     const ids = m.components.flatMap((r: any) => r.components).map((c: any) => c.custom_id).filter(Boolean);
     assert.ok(ids.every((x: string) => x.length <= 100 && x.endsWith(`|${id}`)), ids.join());

@@ -90,7 +90,7 @@ describe('nobody decides a request filed under their own name', () => {
     const id = newId('req', now);
     const request: ApprovalRequest = {
       id, status: 'pending', title: 'filed by root', action_type: 'shell', preview: 'make deploy', tool: null, input: null, agent: 'root', requester: null,
-      session_id: null, project: null, cwd: null, priority: 'normal', tags: [], context: null, question: null, conditions_schema: null, created_at: now, updated_at: now,
+      session_id: null, project: null, cwd: null, host: null, priority: 'normal', tags: [], context: null, question: null, conditions_schema: null, created_at: now, updated_at: now,
       expires_at: now + 3_600_000, on_timeout: 'deny', callback_url: null, idempotency_key: null, channel: null, target: null, origin: 'native', policy: null, decision: null, metadata: null, workflow: null,
     };
     await s.store.createRequest(request, { audit: [], outbox: [] });

@@ -35,7 +35,7 @@ describe('slack: what Greenlight posts', { timeout: 120_000 }, () => {
   after(() => rig?.stop());
 
   it('a card leads with the action in a code block, then the agent\'s words labelled, why, and the facts', async () => {
-    const { request, card } = await rig.file(bash('kubectl rollout restart deploy/web', { preview: 'restart the web pods', cwd: '/srv/web', title: 'Restart web' }));
+    const { request, card } = await rig.file(bash('kubectl rollout restart deploy/web', { preview: 'restart the web pods', cwd: '/srv/web', host: 'build-7.example', title: 'Restart web' }));
     const post = rig.slack.callsOf('chat.postMessage').find((c) => c.ok && JSON.stringify(c.args.blocks).includes(request.id))!;
     assert.equal(post.auth, `Bearer ${BOT_TOKEN}`);
     assert.equal(post.args.channel, APPROVALS);
@@ -51,7 +51,7 @@ describe('slack: what Greenlight posts', { timeout: 120_000 }, () => {
     assert.equal(card.blocks[3].text.text, "*The agent's description* (its own words, not checked against the action)\n```\nrestart the web pods\n```");
     assert.match(card.blocks[4].text.text, /^\*Why you are asked\*\n```\n/);
     const fields = card.blocks[5].fields.map((f: { text: string }) => f.text);
-    assert.ok(fields.includes('Agent\nagent-a') && fields.includes('Directory\n/srv/web') && fields.includes('Priority\nnormal'), JSON.stringify(fields));
+    assert.ok(fields.includes('Agent\nagent-a') && fields.includes('Directory\n/srv/web') && fields.includes('Host\nbuild-7.example') && fields.includes('Priority\nnormal'), JSON.stringify(fields));
     for (const t of textObjects(card.blocks)) {
       if (t.type === 'mrkdwn') assert.equal(t.verbatim, true, 'no auto-linking, no automatic mentions');
       else assert.equal(t.emoji, false, 'no :shortcode: emoji from agent text');

@@ -8,7 +8,7 @@ const m = MESSAGES.en;
 function request(over: Partial<ApprovalRequest> = {}): ApprovalRequest {
   return {
     id: 'req_01m80m12h2zq9n4jnk3tyybakp', status: 'pending', title: 'Run tests', action_type: 'action', preview: '', tool: 'Bash', input: { command: 'npm test' }, agent: 'agent-a',
-    requester: null, session_id: null, project: 'web', cwd: '/srv/web', priority: 'normal', tags: [], context: null, question: null, conditions_schema: null,
+    requester: null, session_id: null, project: 'web', cwd: '/srv/web', host: null, priority: 'normal', tags: [], context: null, question: null, conditions_schema: null,
     created_at: 0, updated_at: 0, expires_at: 3_600_000, on_timeout: 'deny', callback_url: null, idempotency_key: null, channel: null, target: null,
     origin: 'native', policy: { verdict: 'ask', rule: 'Bash(npm *)', reason: 'npm is in ask' }, decision: null, metadata: null, workflow: null, ...over,
   };
@@ -24,6 +24,11 @@ describe('renderCard', () => {
     assert.match(html, /Why you are asked: npm is in ask \(<code>Bash\(npm \*\)<\/code>\)/);
     assert.match(html, /<pre>npm test<\/pre>/);
     assert.match(html, /Expires 1970-01-01 01:00 UTC \(in 1 h\)/);
+    assert.doesNotMatch(html, /Host:/, 'no host named, none shown');
+  });
+
+  it('shows the machine the request came from', () => {
+    assert.match(renderCard(request({ host: 'build-7.example' }), { m, now: 0 }).html, /Host: <code>build-7\.example<\/code>/);
   });
 
   it('leads with the action as it will run; the agent\'s preview comes second, labelled as its own words', () => {

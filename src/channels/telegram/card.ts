@@ -102,6 +102,7 @@ function layOut(request: ApprovalRequest, m: Messages, now: number, limit: numbe
   if (request.project) meta.push(`${m.project}: <code>${L.clip(request.project, 100, reserve)}</code>`);
   facts.push(L.take(meta.join(' · ')));
   if (request.cwd) facts.push(L.take(`${m.dir}: <code>${L.clip(request.cwd, 200, reserve, 'end')}</code>`));
+  if (request.host) facts.push(L.take(`${m.host}: <code>${L.clip(request.host, 253, reserve)}</code>`));
   if (request.session_id) facts.push(L.take(`${m.session}: <code>${L.clip(request.session_id, 60, reserve)}</code>`));
   if (request.requester) facts.push(L.take(`${m.requester}: ${L.clip(request.requester, 300, reserve)}`));
   if (request.priority !== 'normal') facts.push(L.take(escapeHtml(m.priority[request.priority])));

@@ -38,6 +38,7 @@ export interface Messages {
   agent: string;
   project: string;
   dir: string;
+  host: string;
   requester: string;
   session: string;
   policy: string;
@@ -133,6 +134,7 @@ const en: Messages = {
   agent: 'Agent',
   project: 'Project',
   dir: 'Dir',
+  host: 'Host',
   requester: 'Requester',
   session: 'Session',
   policy: 'Why you are asked',
@@ -225,6 +227,7 @@ const zh: Messages = {
   agent: '代理',
   project: '项目',
   dir: '目录',
+  host: '主机',
   requester: '请求者',
   session: '会话',
   policy: '需要审批的原因',

@@ -10,7 +10,7 @@ const m = MESSAGES.en;
 function request(over: Partial<ApprovalRequest> = {}): ApprovalRequest {
   return {
     id: ID, status: 'pending', title: 't', action_type: 'action', preview: 'p', tool: 'Bash', input: { command: 'ls' }, agent: 'a', requester: null,
-    session_id: 's', project: null, cwd: null, priority: 'normal', tags: [], context: null, question: null, conditions_schema: null,
+    session_id: 's', project: null, cwd: null, host: null, priority: 'normal', tags: [], context: null, question: null, conditions_schema: null,
     created_at: 0, updated_at: 0, expires_at: 60_000, on_timeout: 'deny', callback_url: null, idempotency_key: null, channel: null, target: null,
     origin: 'native', policy: null, decision: null, metadata: null, workflow: null, ...over,
   };

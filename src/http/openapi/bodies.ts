@@ -55,6 +55,7 @@ const CreateRequest = inputJsonSchema(CreateRequestSchema, {
   session_id: { description: 'Agent session; `session`-scoped approvals apply within it.' },
   project: { description: 'Project to file under; must be one the agent key is bound to. Derived from cwd when omitted.' },
   cwd: { description: 'Working directory of the agent (used to pick the project).' },
+  host: { description: 'The machine the agent runs on: its hostname (1–253 letters, digits, `-`, `.`, `_`; anything else is refused with 400 VALIDATION_FAILED). A grant an approver limits to "only this host" applies only to requests naming the same host (case-insensitive); the command hook and the agent-side CLI send `os.hostname()`. The server never fills it in.' },
   priority: { description: 'Queue order: critical, high, normal, low.' },
   tags: { description: 'Free labels (duplicates are dropped).' },
   context: { description: 'Why the agent wants to do this.' },
@@ -92,7 +93,7 @@ const Decide = inputJsonSchema(DecideSchema, {
   },
   grant_limits: {
     description:
-      'With scope `session` or `always`: limits the gate enforces on the grant — `expires_in_sec` ("for 30 minutes": 1800), `max_uses` ("at most 3 times") and `path_prefix` ("only under ./src": a directory, absolute or relative to the request\'s cwd; `..`, `~` and `/` are refused; it then allows only file actions whose lexical and real path lie under it, never shell commands). Each request the grant allows spends one use atomically, so requests at once never spend more than `max_uses`; a used-up or expired grant allows nothing and the next request asks a human. The grant shows `uses`, `max_uses` and `expires_at` on GET /v1/grants. Not allowed with scope `once` or on a quorum vote.',
+      'With scope `session` or `always`: limits the gate enforces on the grant — `expires_in_sec` ("for 30 minutes": 1800), `max_uses` ("at most 3 times"), `path_prefix` ("only under ./src": a directory, absolute or relative to the request\'s cwd; `..`, `~` and `/` are refused; it then allows only file actions whose lexical and real path lie under it, never shell commands) and `host` ("only on this host": the request\'s own `host`; it then allows only requests naming that host, case-insensitively, and never a request that names none). Each request the grant allows spends one use atomically, so requests at once never spend more than `max_uses`; a used-up or expired grant allows nothing and the next request asks a human. The grant shows `uses`, `max_uses` and `expires_at` on GET /v1/grants. Not allowed with scope `once` or on a quorum vote.',
   },
 });
 

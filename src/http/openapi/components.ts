@@ -161,6 +161,7 @@ const Request = obj(
     session_id: nullableStr('Agent session the request belongs to (session grants match on it).'),
     project: nullableStr('Project the request was routed under.'),
     cwd: nullableStr('Working directory of the agent.'),
+    host: nullableStr('The machine the agent runs on (its hostname), as the agent said; null when it did not say. A grant limited to a host ("only on this host") applies only to requests naming that host.'),
     priority: { type: 'string', enum: [...PRIORITIES] },
     tags: { type: 'array', items: { type: 'string' } },
     context: nullableStr('Why the agent wants to do it.'),

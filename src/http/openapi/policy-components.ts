@@ -24,6 +24,7 @@ const Grant = obj(
     revoked_at: nullable(isoTime('When it was revoked.')),
     source_request_id: nullableStr('The request whose decision created it; null when added by hand.'),
     path_prefix: nullableStr('It applies only to file actions (Read, Edit, Write, …) whose lexical and real path lie under this absolute directory — an approver\'s "only under ./src"; never to shell commands. Null: anywhere.'),
+    host: nullableStr('It applies only to requests whose `host` is this hostname (case-insensitive) — an approver\'s "only on this host"; a request that names no host never fits. Null: any machine.'),
   },
   'A stored grant: a policy rule given to an agent, project or session on top of the config\'s rules.',
 );
@@ -100,6 +101,7 @@ const EvaluatePolicy: Schema = {
     agent: { type: ['string', 'null'], minLength: 1, maxLength: 200, description: 'The agent the request would come from: its stored grants apply. Without it, no stored grant does.' },
     project: { type: ['string', 'null'], minLength: 1, maxLength: 200, description: 'The project: its rules, directories and sandbox apply. Not derived from cwd here: name it.' },
     session_id: { type: ['string', 'null'], minLength: 1, maxLength: 200, description: 'The session: its session grants apply.' },
+    host: { type: ['string', 'null'], pattern: '^[A-Za-z0-9._-]{1,253}$', description: 'The machine the request would come from (its hostname): grants limited to that host apply, compared case-insensitively. Without it, no host-limited grant does.' },
   },
   oneOf: [{ required: ['action'], not: { required: ['tool'] } }, { required: ['tool'], not: { required: ['action'] } }],
   additionalProperties: false,

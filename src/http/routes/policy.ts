@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { GreenlightError } from '../../core/errors.js';
-import { describeIssues } from '../../core/request-input.js';
+import { describeIssues, HOSTNAME_PATTERN } from '../../core/request-input.js';
 import type { PolicyAction } from '../../policy/index.js';
 import { approverMayDecide } from '../../core/authz.js';
 import { buildManualGrant, createManualGrant, revokeManualGrant } from '../../grants-admin.js';
@@ -24,6 +24,8 @@ export const EvaluateSchema = z
     agent: name.nullable().optional(),
     project: name.nullable().optional(),
     session_id: name.nullable().optional(),
+    /** The machine the request would come from: grants limited to that host apply (none do without it). */
+    host: z.string().regex(HOSTNAME_PATTERN, "must be a hostname: 1–253 letters, digits, '-', '.' or '_'").nullable().optional(),
   })
   .strict()
   .refine((b) => Boolean(b.action) !== Boolean(b.tool), { message: 'give either action ("Bash(git status)") or tool with input' });
@@ -76,7 +78,7 @@ export function policyRoutes(): Hono<AppEnv> {
     const b = parsed.data;
     const cwd = b.cwd ?? null;
     const action = b.action ? actionFromText(b.action, cwd) : { tool: b.tool!, input: b.input ?? {}, cwd };
-    const ev = await policyOf(c).dryRun(action, { agent: b.agent ?? null, project: b.project ?? null, session_id: b.session_id ?? null });
+    const ev = await policyOf(c).dryRun(action, { agent: b.agent ?? null, project: b.project ?? null, session_id: b.session_id ?? null, host: b.host ?? null });
     return c.json({ action, ...ev });
   });
 

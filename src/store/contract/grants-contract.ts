@@ -73,6 +73,15 @@ export function grantsContract(h: StoreHandle): void {
     assert.equal((await h.store.listGrants({})).find((g) => g.id === limited.id)?.path_prefix, '/srv/app/src');
   });
 
+  it('keeps a grant\'s host limit, and null when it has none', async () => {
+    const limited = makeGrant({ host: 'Build-01.example.internal' });
+    const plain = makeGrant();
+    for (const g of [limited, plain]) await h.store.insertGrant(g, NO_EFFECTS);
+    assert.equal((await h.store.getGrant(limited.id))?.host, 'Build-01.example.internal');
+    assert.equal((await h.store.getGrant(plain.id))?.host, null);
+    assert.equal((await h.store.listGrants({})).find((g) => g.id === limited.id)?.host, 'Build-01.example.internal');
+  });
+
   it('never lets concurrent uses go past max_uses', async () => {
     const grant = makeGrant({ max_uses: 3 });
     await h.store.insertGrant(grant, NO_EFFECTS);

@@ -18,6 +18,7 @@ function fullRequest(): ApprovalRequest {
     session_id: 'sess-42',
     project: 'billing',
     cwd: '/srv/billing',
+    host: 'Build-01.example.internal',
     priority: 'critical',
     tags: ['deploy', 'prod'],
     context: 'Release 1.2.3 after the freeze',

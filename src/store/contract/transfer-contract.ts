@@ -24,9 +24,9 @@ async function exportAll<K extends RowKind>(store: Store, kind: K, pageSize = 10
 
 /** A store with every kind of row, in every state. */
 async function fill(store: Store): Promise<void> {
-  const [a, b, c] = [makeRequest({ created_at: T0 + 1, tags: ['x'], idempotency_key: 'k1' }), makeRequest({ created_at: T0 + 2, workflow: makeWorkflow({ votes: [{ approver: 'bob', outcome: 'approved', via: 'telegram', at: T0 + 3, comment: 'ok \u0000 <b>' }] }) }), makeRequest({ created_at: T0 + 3, session_id: 's1' })];
+  const [a, b, c] = [makeRequest({ created_at: T0 + 1, tags: ['x'], idempotency_key: 'k1' }), makeRequest({ created_at: T0 + 2, workflow: makeWorkflow({ votes: [{ approver: 'bob', outcome: 'approved', via: 'telegram', at: T0 + 3, comment: 'ok \u0000 <b>' }] }) }), makeRequest({ created_at: T0 + 3, session_id: 's1', host: 'laptop-7' })];
   for (const r of [a, b, c]) await store.createRequest(r, effectsFor(r.id, 'request.created'));
-  const grant = makeGrant({ scope: 'session', session_id: 's1', agent: 'claude', source_request_id: c.id, max_uses: 3 });
+  const grant = makeGrant({ scope: 'session', session_id: 's1', agent: 'claude', source_request_id: c.id, max_uses: 3, host: 'laptop-7' });
   await store.settleRequest(c.id, 'approved', makeDecision({ scope: 'session' }), T0 + 10, { ...effectsFor(c.id, 'request.approved'), grants: [grant] });
   await store.useGrant(grant.id, T0 + 11);
   const revokedGrant = makeGrant({ created_at: T0 + 5 });
@@ -94,6 +94,7 @@ export function transferContract(h: StoreHandle): void {
   it('imports everything another store exported, exactly, with the audit chain intact and continuing', async () => {
     await fill(h.store);
     const source = await exportEverything(h.store);
+    assert.ok((source.requests as { host: string | null }[]).some((r) => r.host === 'laptop-7') && (source.grants as { host: string | null }[]).some((g) => g.host === 'laptop-7'), 'the machine a request named, and a grant\'s host limit, are exported');
     const target = await h.open();
     for (const kind of ROW_KINDS) {
       const rows = source[kind];

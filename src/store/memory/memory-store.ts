@@ -626,6 +626,7 @@ function storedRequest(r: ApprovalRequest): ApprovalRequest {
     session_id: r.session_id ?? null,
     project: r.project ?? null,
     cwd: r.cwd ?? null,
+    host: r.host ?? null,
     tags: r.tags ?? [],
     context: r.context ?? null,
     question: r.question ?? null,

@@ -248,6 +248,12 @@ CREATE TABLE passkeys (
 CREATE INDEX passkeys_approver ON passkeys (approver);
 `;
 
+// "Only this host" (issue 14): the request's machine and a grant's host limit, as in SQLite's migration 8.
+const HOSTS = /* sql */ `
+ALTER TABLE requests ADD COLUMN host TEXT;
+ALTER TABLE grants ADD COLUMN host TEXT;
+`;
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'init', sql: INIT },
   { version: 2, name: 'agent_sessions', sql: AGENT_SESSIONS },
@@ -255,6 +261,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 4, name: 'workflows', sql: WORKFLOWS },
   { version: 5, name: 'receipts', sql: RECEIPTS },
   { version: 6, name: 'step_up', sql: STEP_UP },
+  { version: 7, name: 'hosts', sql: HOSTS },
 ];
 
 export async function migrationStatus(client: pg.ClientBase): Promise<MigrationStatus> {

@@ -15,7 +15,7 @@ import { insertEvents, insertSession } from './pg-sessions.js';
 type Q = pg.Pool | pg.PoolClient;
 
 const KEY_COLUMNS = ['id', 'role', 'name', 'hash', 'projects', 'created_at', 'revoked_at'] as const;
-const GRANT_COLUMNS = ['id', 'rule', 'effect', 'scope', 'agent', 'project', 'session_id', 'created_by', 'created_at', 'expires_at', 'max_uses', 'uses', 'revoked_at', 'source_request_id', 'path_prefix'] as const;
+const GRANT_COLUMNS = ['id', 'rule', 'effect', 'scope', 'agent', 'project', 'session_id', 'created_by', 'created_at', 'expires_at', 'max_uses', 'uses', 'revoked_at', 'source_request_id', 'path_prefix', 'host'] as const;
 const AUDIT_COLUMNS = ['seq', 'at', 'actor_kind', 'actor_name', 'action', 'request_id', 'via', 'detail', 'prev_hash', 'hash'] as const;
 const OUTBOX_COLUMNS = ['id', 'kind', 'target', 'request_id', 'payload', 'created_at', 'next_attempt_at', 'attempts', 'last_error', 'state', 'locked_until', 'delivered_at'] as const;
 const MESSAGE_COLUMNS = ['request_id', 'channel', 'target', 'message_id', 'created_at'] as const;

@@ -263,6 +263,13 @@ CREATE TABLE passkeys (
 CREATE INDEX passkeys_approver ON passkeys (approver);
 `;
 
+// "Only this host" (issue 14): the machine a request says the agent runs on, and the machine a grant
+// is limited to (src/core/grants.ts onGrantHost). Version 8: after step-up, in the same release.
+const HOSTS = /* sql */ `
+ALTER TABLE requests ADD COLUMN host TEXT;
+ALTER TABLE grants ADD COLUMN host TEXT;
+`;
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'init', sql: INIT },
   { version: 2, name: 'meta_expiry', sql: META_EXPIRY },
@@ -271,4 +278,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 5, name: 'workflows', sql: WORKFLOWS },
   { version: 6, name: 'receipts', sql: RECEIPTS },
   { version: 7, name: 'step_up', sql: STEP_UP },
+  { version: 8, name: 'hosts', sql: HOSTS },
 ];

@@ -48,8 +48,8 @@ export const STATEMENTS = {
     'INSERT OR IGNORE INTO channel_messages (request_id, channel, target, message_id, created_at) VALUES (@request_id, @channel, @target, @message_id, @created_at)',
   listChannelMessages: 'SELECT * FROM channel_messages WHERE request_id = ? ORDER BY created_at, channel, target, message_id',
 
-  insertGrant: `INSERT INTO grants (id, rule, effect, scope, agent, project, session_id, created_by, created_at, expires_at, max_uses, uses, revoked_at, source_request_id, path_prefix)
-    VALUES (@id, @rule, @effect, @scope, @agent, @project, @session_id, @created_by, @created_at, @expires_at, @max_uses, @uses, @revoked_at, @source_request_id, @path_prefix)`,
+  insertGrant: `INSERT INTO grants (id, rule, effect, scope, agent, project, session_id, created_by, created_at, expires_at, max_uses, uses, revoked_at, source_request_id, path_prefix, host)
+    VALUES (@id, @rule, @effect, @scope, @agent, @project, @session_id, @created_by, @created_at, @expires_at, @max_uses, @uses, @revoked_at, @source_request_id, @path_prefix, @host)`,
   getGrant: 'SELECT * FROM grants WHERE id = ?',
   revokeGrant: 'UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
   revokeSessionGrants: `UPDATE grants SET revoked_at = ? WHERE scope = 'session' AND agent = ? AND session_id = ? AND revoked_at IS NULL`,

@@ -58,19 +58,22 @@ export function decidePanel(r: Req, onDecided: (updated: Req) => void): DecidePa
   const minutes = h('input', { type: 'number', id: 'grant-minutes', min: 1, max: 5256000, step: 1, inputmode: 'numeric', placeholder: 'no limit' });
   const uses = h('input', { type: 'number', id: 'grant-uses', min: 1, max: 1000000, step: 1, inputmode: 'numeric', placeholder: 'no limit' });
   const under = h('input', { type: 'text', id: 'grant-path', autocomplete: 'off', maxlength: 1000, placeholder: 'anywhere (e.g. ./src)' });
+  // "Only on <host>": offered when the request names the machine it came from; sends that host.
+  const onHost = r.host ? h('input', { type: 'checkbox', id: 'grant-host' }) : null;
   const whole = (el: HTMLInputElement) => (el.value.trim() && Number.isInteger(Number(el.value)) && Number(el.value) >= 1 ? Number(el.value) : null);
   const limited = (): Given => {
     const m = whole(minutes);
     const u = whole(uses);
     const p = under.value.trim() || null;
-    return { comment: noteValue(), ...(m || u || p ? { limits: { expires_in_sec: m ? m * 60 : null, max_uses: u, path_prefix: p } } : {}) };
+    const host = onHost?.checked ? r.host! : null;
+    return { comment: noteValue(), ...(m || u || p || host ? { limits: { expires_in_sec: m ? m * 60 : null, max_uses: u, path_prefix: p, host } } : {}) };
   };
   const limitsRow = grants
     ? h(
         'fieldset',
         { class: 'grant-limits' },
         h('legend', null, 'Limit the grant (session, always, accept all)'),
-        h('div', { class: 'row wrap' }, h('label', { for: 'grant-minutes' }, 'For minutes'), minutes, h('label', { for: 'grant-uses' }, 'At most times'), uses, h('label', { for: 'grant-path' }, 'Only under'), under),
+        h('div', { class: 'row wrap' }, h('label', { for: 'grant-minutes' }, 'For minutes'), minutes, h('label', { for: 'grant-uses' }, 'At most times'), uses, h('label', { for: 'grant-path' }, 'Only under'), under, onHost ? h('label', { for: 'grant-host', class: 'check' }, onHost, ` Only on ${r.host}`) : null),
       )
     : null;
   const approveOnceBtn = h('button', { type: 'submit', class: 'btn approve', 'data-act': 'approve-once' }, offer.stepUp ? 'Approve once…' : 'Approve once');

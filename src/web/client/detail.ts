@@ -27,6 +27,7 @@ function metaList(r: Req): HTMLElement {
   add('Project', r.project);
   add('Session', r.session_id, 'mono');
   add('Directory', r.cwd, 'mono');
+  add('Host', r.host, 'mono');
   add('Created', h('time', { datetime: r.created_at, title: when(r.created_at) }, `${ago(r.created_at)} · ${when(r.created_at)}`));
   if (r.status === 'pending') add('Expires', h('time', { datetime: r.expires_at, title: when(r.expires_at) }, `${until(r.expires_at)} · denied when nobody answers`));
   add('Tags', r.tags.length ? h('span', null, ...r.tags.map((t) => h('span', { class: 'tag' }, t))) : null);

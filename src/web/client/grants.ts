@@ -20,6 +20,7 @@ export interface Grant {
   uses?: number;
   max_uses?: number | null;
   path_prefix?: string | null;
+  host?: string | null;
   revoked_at?: string | number | null;
 }
 
@@ -60,7 +61,7 @@ export function grantsTable(grants: Grant[], onRevoked: () => void): HTMLElement
       cells: [
         h('code', null, g.rule),
         g.effect ?? 'allow',
-        g.path_prefix ? `${g.scope ?? ''} · only under ${g.path_prefix}` : (g.scope ?? ''),
+        [g.scope ?? '', ...(g.path_prefix ? [`only under ${g.path_prefix}`] : []), ...(g.host ? [`only on ${g.host}`] : [])].join(' · '),
         g.agent ?? 'any',
         g.project ?? 'any',
         g.session_id ?? '',

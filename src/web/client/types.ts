@@ -44,6 +44,8 @@ export interface Req {
   session_id: string | null;
   project: string | null;
   cwd: string | null;
+  /** The machine the agent runs on; absent from older servers. */
+  host?: string | null;
   priority: Priority;
   tags: string[];
   context: string | null;
