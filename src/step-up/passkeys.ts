@@ -3,12 +3,15 @@
 // a challenge made here, kept in the store's meta for five minutes and spent once (so a replayed
 // answer is refused on every instance), bound to the approver and, for an approval, to the one
 // request. The expected origin and RP ID are the server's public URL, never what the browser says.
-import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
 import type { AuthenticationResponseJSON, AuthenticatorTransportFuture, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { GreenlightError } from '../core/errors.js';
 import type { Clock } from '../core/ids.js';
 import type { PasskeyRecord, Store } from '../store/store.js';
 import type { Record } from './totp.js';
+import { lazy } from '../lazy.js';
+
+// Loaded on the first passkey ceremony (with its X.509 and CBOR parsers, ~25 MB an idle server need not carry).
+const webauthn = lazy(() => import('@simplewebauthn/server'));
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
 const MAX_PASSKEYS = 10;
@@ -62,7 +65,7 @@ export function createPasskeys(deps: { store: Store; clock: Clock; origin: () =>
       const existing = await store.listPasskeys(approver);
       if (existing.length >= MAX_PASSKEYS) throw new GreenlightError('VALIDATION_FAILED', `You have ${MAX_PASSKEYS} passkeys already: remove one first.`);
       const { rpID } = site();
-      const options = await generateRegistrationOptions({
+      const options = await (await webauthn()).generateRegistrationOptions({
         rpName: deps.rpName,
         rpID,
         userName: approver,
@@ -79,7 +82,7 @@ export function createPasskeys(deps: { store: Store; clock: Clock; origin: () =>
       const response = credentialResponse<RegistrationResponseJSON>(raw);
       const { origin, rpID } = site();
       try {
-        const v = await verifyRegistrationResponse({ response, expectedChallenge: (c) => spend(c, { approver, purpose: 'register', request_id: null }), expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: false });
+        const v = await (await webauthn()).verifyRegistrationResponse({ response, expectedChallenge: (c) => spend(c, { approver, purpose: 'register', request_id: null }), expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: false });
         if (!v.verified) throw new Error('registration did not verify');
         const c = v.registrationInfo.credential;
         if (await store.getPasskey(c.id)) throw new GreenlightError('VALIDATION_FAILED', 'That passkey is registered already.');
@@ -101,7 +104,7 @@ export function createPasskeys(deps: { store: Store; clock: Clock; origin: () =>
     async approvalOptions(approver, requestId) {
       const mine = await store.listPasskeys(approver);
       if (mine.length === 0) throw new GreenlightError('STEP_UP_NOT_ENROLLED', 'You have no passkey yet: add one on the Security page, or use the code from your authenticator app.');
-      const options = await generateAuthenticationOptions({ rpID: site().rpID, allowCredentials: mine.map((p) => ({ id: p.id, transports: p.transports as AuthenticatorTransportFuture[] })), userVerification: 'preferred' });
+      const options = await (await webauthn()).generateAuthenticationOptions({ rpID: site().rpID, allowCredentials: mine.map((p) => ({ id: p.id, transports: p.transports as AuthenticatorTransportFuture[] })), userVerification: 'preferred' });
       await remember(options.challenge, { approver, purpose: 'approve', request_id: requestId });
       return options;
     },
@@ -115,7 +118,7 @@ export function createPasskeys(deps: { store: Store; clock: Clock; origin: () =>
       }
       const { origin, rpID } = site();
       try {
-        const v = await verifyAuthenticationResponse({
+        const v = await (await webauthn()).verifyAuthenticationResponse({
           response,
           expectedChallenge: (c) => spend(c, { approver, purpose: 'approve', request_id: requestId }),
           expectedOrigin: origin,

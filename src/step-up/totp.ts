@@ -4,17 +4,20 @@
 // the rest of the window once there were too many; a code whose time step was already used is a
 // replay. Every refusal and every enrolment change is audited. The secret is sealed (seal.ts)
 // before the store sees it and never leaves the server again after enrolment.
-import { generateSecret, generateURI, verifySync } from 'otplib';
-import QRCode from 'qrcode';
 import type { StepUpConfig } from '../config/schema.js';
 import { GreenlightError } from '../core/errors.js';
 import type { Clock } from '../core/ids.js';
 import { ENROL_HINT, parseCode } from '../core/step-up.js';
 import type { Store } from '../store/store.js';
 import { windowOver } from '../store/memory/memory-factors.js';
+import { lazy } from '../lazy.js';
 import type { Sealer } from './seal.js';
 
 const PERIOD_SEC = 30;
+
+// Loaded on the first enrolment or code: an idle server that never sees one does not carry them.
+const otplib = lazy(() => import('otplib'));
+const qrcode = lazy(async () => (await import('qrcode')).default);
 
 export interface TotpEnrolment {
   /** Base32, as apps take it typed in. */
@@ -50,9 +53,9 @@ export function createTotp(deps: { store: Store; clock: Clock; config: StepUpCon
   };
 
   /** The time step a right code belongs to (one step of clock drift either way), or null. */
-  const stepOf = (secret: string, code: string): number | null => {
+  const stepOf = async (secret: string, code: string): Promise<number | null> => {
     const epoch = Math.floor(clock.now() / 1000);
-    const result = verifySync({ secret, token: code, epoch, epochTolerance: PERIOD_SEC, period: PERIOD_SEC });
+    const result = (await otplib()).verifySync({ secret, token: code, epoch, epochTolerance: PERIOD_SEC, period: PERIOD_SEC });
     return result.valid ? Math.floor(epoch / PERIOD_SEC) + result.delta : null;
   };
 
@@ -72,11 +75,12 @@ export function createTotp(deps: { store: Store; clock: Clock; config: StepUpCon
     async start(approver) {
       const current = await store.getTotp(approver);
       if (current?.confirmed_at != null) throw new GreenlightError('STEP_UP_ALREADY_ENROLLED', 'You already have an authenticator app set up. Remove it first (with a current code) to set up another.');
+      const { generateSecret, generateURI } = await otplib();
       const secret = generateSecret();
       await store.putTotp({ approver, secret: await sealer.seal(approver, secret), confirmed_at: null, last_step: null, failures: 0, failures_since: null, created_at: clock.now() });
       await record(approver, 'step_up.totp_started', null, 'dashboard', null);
       const otpauth_uri = generateURI({ issuer: config.issuer, label: approver, secret, period: PERIOD_SEC });
-      return { secret, otpauth_uri, qr_png: await QRCode.toDataURL(otpauth_uri, { errorCorrectionLevel: 'M', margin: 2, width: 240 }) };
+      return { secret, otpauth_uri, qr_png: await (await qrcode()).toDataURL(otpauth_uri, { errorCorrectionLevel: 'M', margin: 2, width: 240 }) };
     },
 
     async confirm(approver, raw) {
@@ -84,7 +88,7 @@ export function createTotp(deps: { store: Store; clock: Clock; config: StepUpCon
       const f = await store.getTotp(approver);
       if (!f || f.confirmed_at !== null) throw new GreenlightError('NOT_PENDING', 'No set-up is waiting for a code: start setting up the authenticator app again.');
       const secret = await sealer.open(approver, f.secret);
-      const step = secret === null ? null : stepOf(secret, code);
+      const step = secret === null ? null : await stepOf(secret, code);
       if (step === null) {
         await record(approver, 'step_up.code_wrong', { during: 'enrolment' }, 'dashboard', null);
         throw new GreenlightError('STEP_UP_CODE_WRONG', 'That code does not match: check the app shows Greenlight for this account and its clock is right, then type the code it shows now.');
@@ -109,7 +113,7 @@ export function createTotp(deps: { store: Store; clock: Clock; config: StepUpCon
       }
       const secret = await sealer.open(approver, f.secret);
       if (secret === null) throw new GreenlightError('STEP_UP_NOT_ENROLLED', `Your authenticator set-up cannot be read any more (the server's step_up.secret_key changed). Set it up again in the dashboard. You can still deny.`);
-      const step = stepOf(secret, code);
+      const step = await stepOf(secret, code);
       const spent = step !== null && (await store.spendTotpStep(approver, step));
       if (spent) return;
       const failures = await store.failTotp(approver, clock.now(), windowMs);
