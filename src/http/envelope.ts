@@ -48,8 +48,8 @@ export function envelope(deps: HttpDeps): MiddlewareHandler<AppEnv> {
     c.set('deps', deps);
     const started = performance.now();
 
-    // Headers a route sets before answering (Retry-After, WWW-Authenticate, cookies) send its
-    // answer down Hono's general path, which carries them.
+    // Headers a route sets with c.header before answering (Retry-After, WWW-Authenticate, cookies)
+    // send its answer down Hono's general path, which carries them; hot routes pass theirs to c.json.
     let routeHeaders = false;
     const header = c.header;
     c.header = ((name: string, value?: string, options?: { append?: boolean }) => {
@@ -60,8 +60,8 @@ export function envelope(deps: HttpDeps): MiddlewareHandler<AppEnv> {
     const body = c.body as (data: string, arg?: unknown, headers?: Record<string, string>) => Response;
     c.json = ((object: unknown, arg?: unknown, headers?: Record<string, string>) => {
       const text = `${JSON.stringify(object)}\n`;
-      if (!routeHeaders && headers === undefined && (arg === undefined || typeof arg === 'number')) {
-        ours = new Response(text, { status: (arg as number | undefined) ?? 200, headers: { 'content-type': 'application/json', 'x-request-id': id, ...STANDARD } });
+      if (!routeHeaders && (arg === undefined || typeof arg === 'number')) {
+        ours = new Response(text, { status: (arg as number | undefined) ?? 200, headers: headers ? withRouteHeaders(id, headers) : { 'content-type': 'application/json', 'x-request-id': id, ...STANDARD } });
       } else {
         ours = body(text, arg, { 'Content-Type': 'application/json', 'X-Request-Id': id, ...STANDARD, ...headers });
       }
@@ -81,6 +81,16 @@ export function envelope(deps: HttpDeps): MiddlewareHandler<AppEnv> {
       deps.logger.info('http', { method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000), trace_id: id, ...(given !== undefined && given !== id ? { request_id_replaced: true } : {}) });
     }
   };
+}
+
+/**
+ * The headers of a JSON answer on the fast path with the ones a route passed to `c.json` (Location
+ * on a create): names lower-cased, so a route's Content-Type replaces ours rather than doubling it.
+ */
+function withRouteHeaders(id: string, headers: Record<string, string>): Record<string, string> {
+  const all: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': id, ...STANDARD };
+  for (const name of Object.keys(headers)) all[name.toLowerCase()] = headers[name];
+  return all;
 }
 
 /** Refuses bodies over the limit with 413, before they are read into memory. */

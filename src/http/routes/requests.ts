@@ -39,8 +39,7 @@ export function requestRoutes(): Hono<AppEnv> {
   app.post('/v1/requests', requireAgentKey(), async (c) => {
     const body = await readJsonObject(c);
     const { request, created } = await c.get('deps').gate.request(principalOf(c), body, { origin: 'native', idempotencyKey: requestHeader(c, 'idempotency-key') ?? null });
-    if (created) c.header('Location', `/v1/requests/${request.id}`);
-    return c.json(requestToWire(request), created ? 201 : 200);
+    return created ? c.json(requestToWire(request), 201, { Location: `/v1/requests/${request.id}` }) : c.json(requestToWire(request), 200);
   });
 
   app.get('/v1/requests', anyKey, async (c) => {
@@ -71,8 +70,7 @@ export function requestRoutes(): Hono<AppEnv> {
   app.get('/v1/requests/:id/wait', anyKey, async (c) => {
     const timeoutSec = intQuery(c, 'timeout_sec', 30, 0, c.get('deps').config.requests.max_wait_sec);
     const request = await c.get('deps').gate.wait(principalOf(c), c.req.param('id'), timeoutSec * 1000, c.req.raw.signal);
-    c.header('X-Greenlight-Status', request.status);
-    return c.json(requestToWire(request));
+    return c.json(requestToWire(request), 200, { 'X-Greenlight-Status': request.status });
   });
 
   // Any key may call it: the gate answers an agent key with AGENT_CANNOT_DECIDE.
