@@ -70,7 +70,17 @@ async function handle(c: Ctx, adapter: HostAdapter, mode: OnError): Promise<unkn
     // The command hook says which machine it runs on; the server never guesses (a host's "http" hook sends none).
     const machine = c.req.query('hostname');
     if (machine) parsed.call.machine = machine;
-    const verdict = await decideCall(c.get('deps').gate, principal, parsed.call, { waitSec: waitSecOf(c, adapter.name), signal: c.req.raw.signal, canEditInput: adapter.canEditInput(parsed.call), asksTwice: adapter.asksTwice });
+    const verdict = await decideCall(c.get('deps').gate, principal, parsed.call, {
+      waitSec: waitSecOf(c, adapter.name),
+      // Read only when a human is waited for: reading it builds the full Request with its
+      // AbortController, which a policy-decided call never needs (a disconnect before that point
+      // still aborts it: @hono/node-server keeps the reason).
+      get signal() {
+        return c.req.raw.signal;
+      },
+      canEditInput: adapter.canEditInput(parsed.call),
+      asksTwice: adapter.asksTwice,
+    });
     const output = adapter.render(parsed.call, verdict);
     // The command hook asks for the receipt (?receipt=1) to check the action itself, and takes
     // this field off before the host sees the output.
