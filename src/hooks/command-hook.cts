@@ -80,18 +80,19 @@ async function askGate(host: string, text: string, env: Record<string, string | 
   if (!base) return fail('GREENLIGHT_URL is not set for this hook. Set it to the gate (e.g. http://127.0.0.1:8787) in the hook command or the environment; not approved.');
   if (!key) return fail(`GREENLIGHT_KEY is not set for this hook. Create an agent key (${await cli('keys create --role agent --name <agent>')}) and set GREENLIGHT_KEY; not approved.`);
   const waitSec = clampWaitSec(host, env.GREENLIGHT_HOOK_WAIT_SEC ? Number(env.GREENLIGHT_HOOK_WAIT_SEC) : null);
+  const machine = machineName();
+  const checksReceipt = RECEIPT_HOSTS.includes(host);
+  // The query as a string: URLSearchParams is more code to start for four fixed parameters.
+  let query = `wait_sec=${waitSec}`;
+  if (machine) query += `&hostname=${encodeURIComponent(machine)}`;
+  if (checksReceipt) query += '&receipt=1';
+  if (mode === 'ask') query += '&on_error=ask';
   let url: URL;
   try {
-    url = new URL(`v1/hooks/${encodeURIComponent(host)}`, base.endsWith('/') ? base : `${base}/`);
+    url = new URL(`v1/hooks/${encodeURIComponent(host)}?${query}`, base.endsWith('/') ? base : `${base}/`);
   } catch {
     return fail(`GREENLIGHT_URL ${JSON.stringify(base)} is not a URL; not approved.`);
   }
-  url.searchParams.set('wait_sec', String(waitSec));
-  const machine = machineName();
-  if (machine) url.searchParams.set('hostname', machine);
-  const checksReceipt = RECEIPT_HOSTS.includes(host);
-  if (checksReceipt) url.searchParams.set('receipt', '1');
-  if (mode === 'ask') url.searchParams.set('on_error', 'ask');
   let res: { status: number; text: string };
   let sent: SentAction | null = null;
   try {

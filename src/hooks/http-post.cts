@@ -45,11 +45,10 @@ function postJson(url: URL, body: string, headers: Record<string, string>, timeo
     socket.on('error', fail);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     // The request is not half-closed (end()) after sending: a server may take that as the client
-    // leaving and close without answering.
+    // leaving and close without answering. After the server's end, the socket closes itself.
     socket.on('end', () => {
       if (settled) return;
       settled = true;
-      socket.destroy();
       try {
         resolve(parseResponse(Buffer.concat(chunks)));
       } catch (err) {

@@ -1,10 +1,14 @@
 // The command hook as hosts run it: a process reading stdin, printing the host's output. Fails
 // closed when the gate cannot be asked, saying what to fix.
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KEYS, type TestServer } from '../helpers/harness.js';
-import { claudePermission, claudePre, OLD_HOOK, runHookProcess, startHookServer } from './helpers.js';
+import { claudePermission, claudePre, HOOK, OLD_HOOK, runHookProcess, startHookServer } from './helpers.js';
 
 async function closedPort(): Promise<number> {
   const srv = createServer();
@@ -31,6 +35,36 @@ describe('greenlight hook (command)', () => {
     const r = await runHookProcess('claude-code', claudePre('Bash', { command: 'git status' }), { GREENLIGHT_URL: s.url, GREENLIGHT_KEY: KEYS.agent });
     assert.equal(r.code, 0);
     assert.equal(r.out.hookSpecificOutput.permissionDecision, 'allow');
+  });
+
+  it('is one file that needs only Node itself: a copy alone in a directory asks the gate and checks the receipt', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'greenlight-hook-alone-'));
+    try {
+      const alone = join(dir, 'command-hook.cjs');
+      copyFileSync(HOOK, alone);
+      const env = { GREENLIGHT_URL: s.url, GREENLIGHT_KEY: KEYS.agent };
+      const r = await runHookProcess('claude-code', claudePre('Bash', { command: 'git status' }), env, alone);
+      assert.equal(r.out.hookSpecificOutput.permissionDecision, 'allow', r.stderr);
+      assert.match(r.out.hookSpecificOutput.permissionDecisionReason, /receipt: action sha256 [0-9a-f]{16}/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes an answer larger than a pipe holds in full before it exits', async () => {
+    const reason = `Greenlight: ${'x'.repeat(300_000)}`;
+    const big = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } })));
+    });
+    await new Promise<void>((r) => big.listen(0, '127.0.0.1', () => r()));
+    try {
+      const r = await runHookProcess('codex', claudePre('Bash', { command: 'git status' }), { GREENLIGHT_URL: `http://127.0.0.1:${(big.address() as { port: number }).port}`, GREENLIGHT_KEY: KEYS.agent });
+      assert.equal(r.code, 0);
+      assert.equal(r.out.hookSpecificOutput.permissionDecisionReason, reason);
+    } finally {
+      big.close();
+    }
   });
 
   it('honours GREENLIGHT_HOOK_WAIT_SEC: a pending call comes back as a retry-later deny', async () => {
