@@ -79,6 +79,8 @@ async function askGate(host: string, text: string, env: Record<string, string | 
   const key = env.GREENLIGHT_KEY;
   if (!base) return fail('GREENLIGHT_URL is not set for this hook. Set it to the gate (e.g. http://127.0.0.1:8787) in the hook command or the environment; not approved.');
   if (!key) return fail(`GREENLIGHT_KEY is not set for this hook. Create an agent key (${await cli('keys create --role agent --name <agent>')}) and set GREENLIGHT_KEY; not approved.`);
+  // A key is printable ASCII; anything else would be refused by the gate, and CR/LF would split the request.
+  if (!/^[\x21-\x7e]+$/.test(key)) return fail('GREENLIGHT_KEY holds characters no key has (spaces, control characters or non-ASCII). Set it to the agent key exactly as it was printed; not approved.');
   const waitSec = clampWaitSec(host, env.GREENLIGHT_HOOK_WAIT_SEC ? Number(env.GREENLIGHT_HOOK_WAIT_SEC) : null);
   const machine = machineName();
   const checksReceipt = RECEIPT_HOSTS.includes(host);
@@ -94,13 +96,13 @@ async function askGate(host: string, text: string, env: Record<string, string | 
     return fail(`GREENLIGHT_URL ${JSON.stringify(base)} is not a URL; not approved.`);
   }
   let res: { status: number; text: string };
-  let sent: SentAction | null = null;
+  // The action as the host sent it, hashed once the request is on its way (not before: the request
+  // leaves only when this code yields) and while the gate decides: what an allow without an edit
+  // must match. undefined: not hashed yet.
+  let sent: SentAction | null | undefined;
+  const hashWhileWaiting = checksReceipt ? () => (sent = sentAction(text)) : undefined;
   try {
-    const answer = httpPost.postJson(url, text, { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, (waitSec + 8) * 1000);
-    // While the gate decides, hash the action as the host sent it: what an allow without an edit
-    // must match. The process would only wait otherwise.
-    if (checksReceipt) sent = sentAction(text);
-    res = await answer;
+    res = await httpPost.postJson(url, text, { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, (waitSec + 8) * 1000, hashWhileWaiting);
   } catch (err) {
     const code = (err as { code?: string }).code ?? (err as Error).message;
     return fail(`cannot reach the gate at ${url.origin} (${code}). Is "${await cli('serve')}" running, and is GREENLIGHT_URL right? Not approved.`);
@@ -121,7 +123,7 @@ async function askGate(host: string, text: string, env: Record<string, string | 
     return fail(`the gate at ${url.origin} sent something that is not JSON; is GREENLIGHT_URL a Greenlight server? Not approved.`);
   }
   if (!checksReceipt) return res.text;
-  const checked = checkAllow(sent, output);
+  const checked = checkAllow(sent === undefined ? sentAction(text) : sent, output);
   return typeof checked === 'string' ? JSON.stringify(failOutput(host, event, checked, 'deny')) : JSON.stringify(checked.output);
 }
 

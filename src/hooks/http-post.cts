@@ -16,9 +16,10 @@ const UNSAFE_HEADER = /[^\t\x20-\x7e\x80-\xff]/;
 /**
  * POSTs `body` (JSON text) to `url` with `headers`; resolves with the status and the body as
  * UTF-8 text. Rejects with an error whose `code` names the failure (ECONNREFUSED, ETIMEDOUT when
- * nothing arrives for `timeoutMs`, EBADRESPONSE when the answer is not HTTP/1.x).
+ * nothing arrives for `timeoutMs`, EBADRESPONSE when the answer is not HTTP/1.x). `onSent` runs
+ * once the request is handed to the kernel: work for the time the server takes to answer.
  */
-function postJson(url: URL, body: string, headers: Record<string, string>, timeoutMs: number): Promise<Answer> {
+function postJson(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, onSent?: () => void): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const https = url.protocol === 'https:';
     if (!https && url.protocol !== 'http:') return reject(codedError('EPROTO', `${url.protocol} is not http: or https:`));
@@ -56,7 +57,7 @@ function postJson(url: URL, body: string, headers: Record<string, string>, timeo
       }
     });
     socket.on('close', () => fail(codedError('ECONNRESET', 'the connection closed before an answer')));
-    socket.write(Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), payload]));
+    socket.write(Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), payload]), onSent && ((err?: Error | null) => err || onSent()));
   });
 }
 
