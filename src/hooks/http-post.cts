@@ -44,10 +44,7 @@ function postJson(url: URL, body: string, headers: Record<string, string>, timeo
     };
     socket.setTimeout(timeoutMs, () => fail(codedError('ETIMEDOUT', `no answer within ${Math.round(timeoutMs / 1000)} s`)));
     socket.on('error', fail);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    // The request is not half-closed (end()) after sending: a server may take that as the client
-    // leaving and close without answering. After the server's end, the socket closes itself.
-    socket.on('end', () => {
+    const finish = () => {
       if (settled) return;
       settled = true;
       try {
@@ -55,10 +52,39 @@ function postJson(url: URL, body: string, headers: Record<string, string>, timeo
       } catch (err) {
         reject(err);
       }
+    };
+    let received = 0;
+    let expected: number | null | undefined;
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+      // Done when the body its Content-Length announced is in, even if the server keeps the
+      // connection open despite `Connection: close`; then this side closes it.
+      if (expected === undefined) expected = answerLength(chunks.length === 1 ? chunk : Buffer.concat(chunks));
+      if (typeof expected === 'number' && received >= expected) {
+        finish();
+        socket.destroy();
+      }
     });
+    // The request is not half-closed (end()) after sending: a server may take that as the client
+    // leaving and close without answering. After the server's end, the socket closes itself.
+    socket.on('end', finish);
     socket.on('close', () => fail(codedError('ECONNRESET', 'the connection closed before an answer')));
     socket.write(Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), payload]), onSent && ((err?: Error | null) => err || onSent()));
   });
+}
+
+/**
+ * The length in bytes of the whole response, from its Content-Length; null when the headers do
+ * not give it (an interim 1xx, a chunked body: read to the end); undefined while they are not all in.
+ */
+function answerLength(raw: Buffer): number | null | undefined {
+  const end = raw.indexOf('\r\n\r\n', 0, 'latin1');
+  if (end === -1) return undefined;
+  const head = raw.toString('latin1', 0, end);
+  if (!/^HTTP\/1\.[01] [2-5]\d\d/.test(head) || /\r\ntransfer-encoding:/i.test(head)) return null;
+  const length = /\r\ncontent-length:[ \t]*(\d+)[ \t]*(?:\r\n|$)/i.exec(head);
+  return length ? end + 4 + Number(length[1]) : null;
 }
 
 /** Status and body of a complete HTTP/1.x response (interim 1xx answers skipped, chunked bodies joined). */

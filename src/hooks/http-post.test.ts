@@ -56,6 +56,18 @@ describe('postJson: one HTTP/1.1 POST on node:net', () => {
     assert.deepEqual(await postJson(new URL(refused), '{}', {}, 5000), { status: 401, text: 'no key!!!' });
   });
 
+  it('takes an answer whose Content-Length is in even when the server keeps the connection open', async () => {
+    const lingering = await rawServer((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 11\r\nConnection: keep-alive\r\n\r\n{"ok":true}'));
+    // Without reading to the Content-Length this would end in ETIMEDOUT (the server never closes).
+    assert.deepEqual(await postJson(new URL(lingering), '{}', {}, 30_000), { status: 200, text: '{"ok":true}' });
+    const split = await rawServer((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-');
+      setTimeout(() => socket.write('Length: 4\r\n\r\nab'), 20);
+      setTimeout(() => socket.write('cd'), 40);
+    });
+    assert.deepEqual(await postJson(new URL(split), '{}', {}, 10_000), { status: 200, text: 'abcd' });
+  });
+
   it('fails with a code on what is not an answer: not HTTP, cut off, refused, silent, closed', async () => {
     const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code);
     assert.equal(await code(postJson(new URL(await rawServer('SSH-2.0-OpenSSH\r\n\r\n')), '{}', {}, 5000)), 'EBADRESPONSE');
