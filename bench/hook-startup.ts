@@ -90,23 +90,27 @@ async function main() {
       if (round >= WARMUP) gate.push(ms);
     }
 
+    // Differences and ratios are taken within each round, then their median: load that drifts
+    // during the run moves both sides of a round alike.
     const p50 = (xs: number[]) => percentile(xs, 50);
     const at = (c: SpawnCase) => times[cases.indexOf(c)];
-    const f = (n: number) => `${n.toFixed(1)} ms`;
-    const base = p50(at(floor));
-    const ok2 = ok2Hook ? p50(at(ok2Hook)) : NaN;
+    const paired = (xs: number[], ys: number[], f: (x: number, y: number) => number) => p50(xs.map((x, i) => f(x, ys[i])));
+    const ms = (n: number) => `${n.toFixed(1)} ms`;
+    const signed = (n: number) => `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(1)} ms`;
     const rows = cases.map((c) => {
       const xs = at(c);
-      const over = c === floor ? '' : `${p50(xs) - base >= 0 ? '+' : ''}${(p50(xs) - base).toFixed(1)} ms`;
-      return [c.label, f(p50(xs)), f(percentile(xs, 95)), over, ok2Hook && c.check ? `${(p50(xs) / ok2).toFixed(2)}×` : ''];
+      const over = c === floor ? '' : signed(paired(xs, at(floor), (x, y) => x - y));
+      const vsOk2 = ok2Hook && c.check ? `${paired(xs, at(ok2Hook), (x, y) => x / y).toFixed(2)}×` : '';
+      return [c.label, ms(p50(xs)), ms(percentile(xs, 95)), over, vsOk2];
     });
-    rows.push(["the gate's answer to the same call (warm client, new connection)", f(p50(gate)), f(percentile(gate, 95)), '', '']);
-    const header = ['command', 'p50', 'p95', 'over node -e 0 (p50)', "÷ ok2run's hook (p50)"];
+    rows.push(["the gate's answer to the same call (warm client, new connection)", ms(p50(gate)), ms(percentile(gate, 95)), '', '']);
+    const header = ['command', 'p50', 'p95', 'over node -e 0 (median of rounds)', "÷ ok2run's hook (median of rounds)"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
     process.stdout.write(`\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(line).join('\n')}\n`);
-    const own = p50(at(hook)) - base - p50(gate);
-    process.stdout.write(`\nThe hook over node -e 0: ${f(p50(at(hook)) - base)}, of which the gate's answer ${f(p50(gate))} and the hook's own work about ${f(own)} (differences of medians).\n`);
+    const over = paired(at(hook), at(floor), (x, y) => x - y);
+    const own = p50(at(hook).map((x, i) => x - at(floor)[i] - gate[i]));
+    process.stdout.write(`\nThe hook over node -e 0: ${ms(over)}; the gate's answer alone: ${ms(p50(gate))}; so the hook's own work is about ${ms(own)}.\n`);
   } finally {
     for (const s of started) s.stop();
     rmSync(dir, { recursive: true, force: true });
