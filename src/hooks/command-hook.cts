@@ -17,7 +17,9 @@
 // request is one hand-written HTTP/1.1 POST (http-post.cts) rather than node:http, and a small
 // action is hashed in JavaScript (core/sha256.cts) rather than by loading node:crypto. stdin is
 // read in one synchronous call, the answer written in one, and the process exits right after.
-// bench/hook-startup.ts measures it next to `node -e 0`; docs/benchmarks.md has the figures.
+// The build (scripts/bundle-hook.js) writes those modules into the emitted command-hook.cjs, so a
+// tool call reads and compiles one file. bench/hook-startup.ts measures it next to `node -e 0`;
+// docs/benchmarks.md has the figures.
 import fs = require('node:fs');
 import os = require('node:os');
 import depth = require('../core/json-depth.cjs');
