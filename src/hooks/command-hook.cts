@@ -13,16 +13,21 @@
 // approver's "only on this host" grant is compared with.
 //
 // It starts on every tool call, so it is CommonJS (no ES module loader to start) and loads only
-// node:fs, node:http (node:https for an https URL), node:os and import-free modules of its own
-// (node:crypto only to check an allow); stdin is read in one synchronous call. bench/compare-ok2run.ts measures
-// it next to `node -e 0`.
+// node:fs, node:net (node:tls for an https URL), node:os and import-free modules of its own: the
+// request is one hand-written HTTP/1.1 POST (http-post.cts) rather than node:http, and a small
+// action is hashed in JavaScript (core/sha256.cts) rather than by loading node:crypto. stdin is
+// read in one synchronous call, the answer written in one, and the process exits right after.
+// The build (scripts/bundle-hook.js) writes those modules into the emitted command-hook.cjs, so a
+// tool call reads and compiles one file. bench/hook-startup.ts measures it next to `node -e 0`;
+// docs/benchmarks.md has the figures.
 import fs = require('node:fs');
-import http = require('node:http');
 import os = require('node:os');
 import depth = require('../core/json-depth.cjs');
 import fail = require('./fail-output.cjs');
 import limits = require('./limits.cjs');
 import canonical = require('../core/canonical.cjs');
+import httpPost = require('./http-post.cjs');
+import sha256 = require('../core/sha256.cjs');
 
 const { jsonTooDeep, jsonTooDeepMessage } = depth;
 const { failOutput, hookEventOf, onErrorMode } = fail;
@@ -41,21 +46,6 @@ interface HookIo {
 async function cli(args: string): Promise<string> {
   const { cli: format } = (await import('../invocation.js')) as { cli: (a: string) => string };
   return format(args);
-}
-
-function post(url: URL, body: string, key: string, timeoutMs: number): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const { request } = (url.protocol === 'https:' ? require('node:https') : http) as typeof http;
-    const req = request(url, { method: 'POST', agent: false, headers: { connection: 'close', authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' })));
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 /**
@@ -91,22 +81,30 @@ async function askGate(host: string, text: string, env: Record<string, string | 
   const key = env.GREENLIGHT_KEY;
   if (!base) return fail('GREENLIGHT_URL is not set for this hook. Set it to the gate (e.g. http://127.0.0.1:8787) in the hook command or the environment; not approved.');
   if (!key) return fail(`GREENLIGHT_KEY is not set for this hook. Create an agent key (${await cli('keys create --role agent --name <agent>')}) and set GREENLIGHT_KEY; not approved.`);
+  // A key is printable ASCII; anything else would be refused by the gate, and CR/LF would split the request.
+  if (!/^[\x21-\x7e]+$/.test(key)) return fail('GREENLIGHT_KEY holds characters no key has (spaces, control characters or non-ASCII). Set it to the agent key exactly as it was printed; not approved.');
   const waitSec = clampWaitSec(host, env.GREENLIGHT_HOOK_WAIT_SEC ? Number(env.GREENLIGHT_HOOK_WAIT_SEC) : null);
+  const machine = machineName();
+  const checksReceipt = RECEIPT_HOSTS.includes(host);
+  // The query as a string: URLSearchParams is more code to start for four fixed parameters.
+  let query = `wait_sec=${waitSec}`;
+  if (machine) query += `&hostname=${encodeURIComponent(machine)}`;
+  if (checksReceipt) query += '&receipt=1';
+  if (mode === 'ask') query += '&on_error=ask';
   let url: URL;
   try {
-    url = new URL(`v1/hooks/${encodeURIComponent(host)}`, base.endsWith('/') ? base : `${base}/`);
+    url = new URL(`v1/hooks/${encodeURIComponent(host)}?${query}`, base.endsWith('/') ? base : `${base}/`);
   } catch {
     return fail(`GREENLIGHT_URL ${JSON.stringify(base)} is not a URL; not approved.`);
   }
-  url.searchParams.set('wait_sec', String(waitSec));
-  const machine = machineName();
-  if (machine) url.searchParams.set('hostname', machine);
-  const checksReceipt = RECEIPT_HOSTS.includes(host);
-  if (checksReceipt) url.searchParams.set('receipt', '1');
-  if (mode === 'ask') url.searchParams.set('on_error', 'ask');
   let res: { status: number; text: string };
+  // The action as the host sent it, hashed once the request is on its way (not before: the request
+  // leaves only when this code yields) and while the gate decides: what an allow without an edit
+  // must match. undefined: not hashed yet.
+  let sent: SentAction | null | undefined;
+  const hashWhileWaiting = checksReceipt ? () => (sent = sentAction(text)) : undefined;
   try {
-    res = await post(url, text, key, (waitSec + 8) * 1000);
+    res = await httpPost.postJson(url, text, { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, (waitSec + 8) * 1000, hashWhileWaiting);
   } catch (err) {
     const code = (err as { code?: string }).code ?? (err as Error).message;
     return fail(`cannot reach the gate at ${url.origin} (${code}). Is "${await cli('serve')}" running, and is GREENLIGHT_URL right? Not approved.`);
@@ -127,7 +125,7 @@ async function askGate(host: string, text: string, env: Record<string, string | 
     return fail(`the gate at ${url.origin} sent something that is not JSON; is GREENLIGHT_URL a Greenlight server? Not approved.`);
   }
   if (!checksReceipt) return res.text;
-  const checked = checkAllow(text, output);
+  const checked = checkAllow(sent === undefined ? sentAction(text) : sent, output);
   return typeof checked === 'string' ? JSON.stringify(failOutput(host, event, checked, 'deny')) : JSON.stringify(checked.output);
 }
 
@@ -136,12 +134,34 @@ const RECEIPT_HOSTS = ['claude-code'];
 
 type Json = Record<string, any>;
 
+/** The host's payload and the hash of the action in it, as the receipt's action_sha256 binds it. */
+interface SentAction {
+  payload: Json;
+  cwd: string | null;
+  hash: string;
+}
+
+/** The payload's action and its hash; null when the payload is not a JSON object (the gate refuses it). */
+function sentAction(payloadText: string): SentAction | null {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(payloadText);
+  } catch {
+    return null;
+  }
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return null;
+  const p = payload as Json;
+  const input = p.tool_input === undefined || p.tool_input === null ? {} : p.tool_input;
+  const cwd = typeof p.cwd === 'string' && p.cwd !== '' ? p.cwd : null;
+  return { payload: p, cwd, hash: actionHash(canonical.canonicalAction(p.tool_name, input, cwd)) };
+}
+
 /**
  * Takes the `greenlight` field off the gate's output and, when the output allows the call, checks
  * that the action it allows hashes to the receipt's action hash (the edited one when the output
  * carries an updatedInput). A string is why not: the caller denies with it.
  */
-function checkAllow(payloadText: string, output: unknown): { output: unknown } | string {
+function checkAllow(sent: SentAction | null, output: unknown): { output: unknown } | string {
   if (!output || typeof output !== 'object' || Array.isArray(output)) return { output };
   const { greenlight: extension, ...rest } = output as Json;
   const hso = rest.hookSpecificOutput as Json | undefined;
@@ -149,20 +169,30 @@ function checkAllow(payloadText: string, output: unknown): { output: unknown } |
   if (hso?.hookEventName === 'PreToolUse' && hso.permissionDecision === 'allow') updated = hso.updatedInput;
   else if (hso?.hookEventName === 'PermissionRequest' && hso.decision?.behavior === 'allow') updated = hso.decision.updatedInput;
   else return { output: rest };
-  const payload = JSON.parse(payloadText) as Json;
+  if (!sent) return 'the gate allowed a call whose payload is not a JSON object, so the hook cannot check it (ACTION_MISMATCH). Not approved.';
   // AskUserQuestion's allow carries the user's answers, not an approved action.
-  if (payload.tool_name === 'AskUserQuestion') return { output: rest };
+  if (sent.payload.tool_name === 'AskUserQuestion') return { output: rest };
   const receipt = (extension as Json | undefined)?.receipt as Json | null | undefined;
   if (!receipt || typeof receipt.action_sha256 !== 'string') return 'the gate allowed this call but sent no signed receipt for it, so the hook cannot check that this is the action approved (ACTION_MISMATCH). Not approved: is the gate a Greenlight server of this version?';
-  const input = payload.tool_input === undefined || payload.tool_input === null ? {} : payload.tool_input;
-  const cwd = typeof payload.cwd === 'string' && payload.cwd !== '' ? payload.cwd : null;
   const edited = updated !== undefined && updated !== null;
   const expected = edited ? receipt.edited_action_sha256 : receipt.action_sha256;
-  const { createHash } = require('node:crypto') as typeof import('node:crypto');
-  const actual = createHash('sha256').update(canonical.canonicalAction(payload.tool_name, edited ? updated : input, cwd), 'utf8').digest('hex');
+  const actual = edited ? actionHash(canonical.canonicalAction(sent.payload.tool_name, updated, sent.cwd)) : sent.hash;
   if (actual === expected) return { output: rest };
   const id = (extension as Json).request_id;
   return `the action about to run (sha256 ${actual.slice(0, 16)}…) is not the one approved in request ${String(id)} (receipt ${edited ? 'edited_action_sha256' : 'action_sha256'} ${String(expected).slice(0, 16)}…): it changed after the approver saw it (ACTION_MISMATCH). Not approved; ask again.`;
+}
+
+/**
+ * Up to this many UTF-16 units, the canonical action is hashed in JavaScript: cheaper than loading
+ * node:crypto in a fresh process (about 1 ms against 4–5 at 1 KB); longer ones (a Write of a large
+ * file), where the interpreted loop would cost more, by node:crypto. Both give the same digest.
+ */
+const JS_HASH_MAX = 2048;
+
+function actionHash(action: string): string {
+  if (action.length <= JS_HASH_MAX) return sha256.sha256Hex(action);
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
+  return createHash('sha256').update(action, 'utf8').digest('hex');
 }
 
 /** All of stdin: one synchronous read; a non-blocking stdin (EAGAIN) is read as a stream. */
@@ -183,13 +213,30 @@ async function runHookMain(host: string | undefined): Promise<number> {
     process.stderr.write(`greenlight hook: ${host ? `unknown host "${host}"` : 'name a host'}. Hosts: ${HOOK_HOSTS.join(', ')}.\n`);
     return 2;
   }
-  return runHook(host, { env: process.env, input: await readStdin(), write: (t) => process.stdout.write(t) });
+  return runHook(host, { env: process.env, input: await readStdin(), write: writeStdout });
+}
+
+/**
+ * All of `text` to stdout in synchronous writes, so the process can exit as soon as it returns
+ * (and process.stdout, a stream over the pipe, is never set up). A non-blocking pipe that is full
+ * (EAGAIN) is waited on, 1 ms at a time, until the host reads it.
+ */
+function writeStdout(text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let at = 0; at < bytes.length; ) {
+    try {
+      at += fs.writeSync(1, bytes, at);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
 }
 
 export = { HOOK_HOSTS, askGate, runHook, runHookMain };
 
 if (require.main === module) {
-  runHookMain(process.argv[2]).then((code) => {
-    process.exitCode = code;
-  });
+  // Exits as soon as the answer is written: nothing else is left to do, and waiting for the
+  // event loop to drain (the closed connection, Node's own teardown) only adds to every tool call.
+  runHookMain(process.argv[2]).then((code) => process.exit(code));
 }

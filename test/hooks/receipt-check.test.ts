@@ -128,4 +128,23 @@ describe('the hook checks the action it allows against the receipt', () => {
     assert.equal(stripped.out.hookSpecificOutput.decision.behavior, 'deny');
     assert.match(stripped.out.hookSpecificOutput.decision.message, /sent no signed receipt for it/);
   });
+
+  it('the real command hook checks a long action as it checks a short one (hashed by node:crypto past 2,048 characters), and refuses an allow for a payload that is no action', async () => {
+    const env = { GREENLIGHT_URL: s.url, GREENLIGHT_KEY: KEYS.agent };
+    const long = `echo ${'é'.repeat(3000)}`;
+    const allowed = await runHookProcess('claude-code', claudePre('Bash', { command: long }), env);
+    assert.equal(allowed.out.hookSpecificOutput.permissionDecision, 'allow', JSON.stringify(allowed.out));
+
+    const genuine: any = await (await fetch(`${s.url}/v1/hooks/claude-code?receipt=1`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.agent}`, 'content-type': 'application/json' }, body: JSON.stringify(claudePre('Bash', { command: long })) })).json();
+    const replay = await proxy(null, () => genuine);
+    try {
+      const replayed = await runHookProcess('claude-code', claudePre('Bash', { command: `${long} && rm -rf ~` }), { GREENLIGHT_URL: replay.url, GREENLIGHT_KEY: KEYS.agent });
+      assert.equal(replayed.out.hookSpecificOutput.permissionDecision, 'deny');
+      assert.match(replayed.out.hookSpecificOutput.permissionDecisionReason, /ACTION_MISMATCH/);
+      const notAnAction = await runHookProcess('claude-code', ['not', 'an', 'action'], { GREENLIGHT_URL: replay.url, GREENLIGHT_KEY: KEYS.agent });
+      assert.match(notAnAction.out.systemMessage, /payload is not a JSON object.*ACTION_MISMATCH/);
+    } finally {
+      await replay.close();
+    }
+  });
 });
