@@ -1,6 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bashParserReady, initBashParser, parseBash } from './bash-parser.js';
+import fc from 'fast-check';
+import { bashParserReady, initBashParser, parseBash, parseWithTreeSitter } from './bash-parser.js';
 import type { ParsedCommandLine } from './bash-parser.js';
 
 const argv = (p: ParsedCommandLine) => p.commands.map((c) => c.words.map((w) => w.value));
@@ -8,7 +9,7 @@ const argv = (p: ParsedCommandLine) => p.commands.map((c) => c.words.map((w) => 
 describe('bash parser before init', () => {
   it('refuses to parse and says to call initPolicy()', () => {
     if (bashParserReady()) return; // another test in this process loaded it already
-    assert.throws(() => parseBash('ls'), /initPolicy/);
+    assert.throws(() => parseBash('ls | wc -l'), /initPolicy/); // (a line of plain words needs no parser)
   });
 });
 
@@ -131,5 +132,37 @@ describe('bash parser', () => {
 
   it('ignores comments', () => {
     assert.deepEqual(argv(parseBash('ls # && rm -rf /')), [['ls']]);
+  });
+});
+
+describe('plain words without tree-sitter', () => {
+  before(async () => { await initBashParser(); });
+
+  const PLAIN = 'abcxyzABZ0129_./:@%+,=-'; // % and @ included: tree-sitter reads some of their uses as errors, so the plain path must refuse them
+  const plainWord = fc.string({ unit: fc.constantFrom(...PLAIN), minLength: 1, maxLength: 12 });
+  const keywords = fc.constantFrom('git', 'npm', 'ls', 'if', 'then', 'fi', 'for', 'while', 'do', 'done', 'case', 'esac', 'function', 'time', 'coproc', 'declare', 'export', 'local', 'readonly', 'unset', 'typeset', 'let', 'eval', 'exec', 'A=1', '123', '-x', 'in', 'select', '2', '--', '-', '==', '-eq');
+  const first = fc.oneof(plainWord, keywords);
+  const arg = fc.oneof(plainWord, plainWord, keywords);
+
+  it('reads a line of plain words exactly as tree-sitter does', () => {
+    fc.assert(
+      fc.property(first, fc.array(arg, { maxLength: 6 }), (cmd, args) => {
+        const line = [cmd, ...args].join(' ');
+        assert.deepEqual(parseBash(line), parseWithTreeSitter(line), line);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('hands everything else to tree-sitter (the answers still agree)', () => {
+    for (const line of ['git  status', ' ls', 'ls ', 'A=1 ls', 'ls ~/x', 'ls *.ts', 'echo {a,b}', 'echo a#b', 'echo #c', 'ls\tx', "echo 'q'", 'echo $HOME', 'ls > f', 'if true', 'export A=1', 'declare -x A']) {
+      assert.deepEqual(parseBash(line), parseWithTreeSitter(line), line);
+    }
+  });
+
+  it('gives a plain line its words as argv, nothing unsafe', () => {
+    const p = parseBash('git status --short src/f12.ts');
+    assert.deepEqual(argv(p), [['git', 'status', '--short', 'src/f12.ts']]);
+    assert.deepEqual([p.redirects.length, p.unsafe.length, p.danger.length], [0, 0, 0]);
   });
 });

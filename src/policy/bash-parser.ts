@@ -98,6 +98,35 @@ export function parseBash(source: string): ParsedCommandLine {
 }
 
 function parseUncached(source: string): ParsedCommandLine {
+  return parsePlainWords(source) ?? parseWithTreeSitter(source);
+}
+
+// Plain words: letters, digits and `_ . / -` (arguments also `: + , =` after their first
+// character), one space apart (`git status --short
+// src/app.ts`, `npm test`, `ls -la`) — no quotes, escapes, expansions, globs, tildes, braces,
+// comments, operators or redirections. Such a line is one simple command whose argv is its words,
+// exactly as tree-sitter reads it (src/policy/bash-parser.test.ts checks the two agree on
+// generated lines), without a WebAssembly parse. Anything else — a first word that assigns
+// (`A=1 cmd`) or starts with punctuation, a reserved word or a declaration keyword the grammar
+// reads as its own construct — goes to tree-sitter.
+const PLAIN_LINE = /^[\w./-]+(?: [\w./-][\w./:+,=-]*)*$/;
+// The command name is made of letters, digits, `_ . / -` only and does not start with `-`: the
+// grammar reads `- a=b` as an assignment and `a+:b` as the command `:b`.
+const PLAIN_FIRST = /^[\w./][\w./-]*$/;
+const NOT_PLAIN_FIRST = new Set([
+  'if', 'then', 'else', 'elif', 'fi', 'case', 'esac', 'for', 'select', 'while', 'until', 'do', 'done', 'in', 'function', 'time', 'coproc',
+  'declare', 'typeset', 'export', 'readonly', 'local', 'unset', 'unsetenv',
+]);
+
+function parsePlainWords(source: string): ParsedCommandLine | null {
+  if (source.length > 2000 || !PLAIN_LINE.test(source)) return null;
+  const argv = source.split(' ');
+  if (!PLAIN_FIRST.test(argv[0]) || NOT_PLAIN_FIRST.has(argv[0])) return null;
+  return { commands: [{ words: argv.map(literalWord), assignments: [], text: '', depth: 0, parent: -1, pipeline: -1, stage: 0 }], redirects: [], unsafe: [], danger: [] };
+}
+
+/** What tree-sitter makes of `source` (exported for the test that checks the plain-words path against it). */
+export function parseWithTreeSitter(source: string): ParsedCommandLine {
   if (!parser) throw new Error('policy: call `await initPolicy()` once before evaluating Bash commands');
   const w = new Walker();
   const tree = parser.parse(source);
