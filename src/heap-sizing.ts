@@ -10,7 +10,10 @@
 //
 //   holdYoungGeneration()     before the server's modules load: no growth during start-up
 //   limitYoungGeneration()    once it listens: growth up to YOUNG_SEMI_SPACE_MB, checked after
-//                             every collection (V8 may shrink the space again when idle)
+//                             every collection (V8 may shrink the space again when idle). The check
+//                             runs when Node reports the collection, so a burst of survivors can
+//                             grow it one doubling further first (at worst V8's own 16 MB); under
+//                             a server's load, where most of what is allocated dies young, it holds
 //
 // An operator who sizes the young generation (NODE_OPTIONS=--max-semi-space-size=…) is obeyed:
 // both do nothing then.
