@@ -12,7 +12,7 @@ import type { ApprovalRequest, GrantSuggestion } from './core/types.js';
 import type { Logger } from './log.js';
 import { invisibleReport } from './channels/action.js';
 import { showInvisible } from './text/invisible.js';
-import { evaluate, grantCovers, underPrefix, initPolicy, rulesFromSet, suggestGrants, tolerantRealpath, type Evaluation, type PolicyAction, type PolicyContext, type PolicyRule } from './policy/index.js';
+import { checkPolicyInstall, evaluate, grammarFor, grantCovers, underPrefix, initPolicy, rulesFromSet, suggestGrants, tolerantRealpath, type Evaluation, type PolicyAction, type PolicyContext, type PolicyRule } from './policy/index.js';
 import type { Grant, Store } from './store/store.js';
 import { matchingStepUpRule, stepUpReason } from './step-up/requirement.js';
 import { needsStepUp } from './core/step-up.js';
@@ -47,7 +47,9 @@ export function actionOf(request: Pick<ApprovalRequest, 'tool' | 'input' | 'acti
 }
 
 export async function createPolicyService(deps: { config: Config; configFile: string | null; store: Store; logger: Logger; now: () => number }): Promise<PolicyService> {
-  await initPolicy();
+  // The Bash grammar is loaded by the first call that judges a Bash command (grammarFor), or any
+  // action for the calls that judge stored requests of every kind (projectContext, resolveCovered).
+  checkPolicyInstall();
   const { config, store } = deps;
   const realpath = tolerantRealpath(
     (p) => realpathSync.native(p),
@@ -127,6 +129,7 @@ export async function createPolicyService(deps: { config: Config; configFile: st
     },
 
     async dryRun(action, scope) {
+      await grammarFor(action);
       const ctx = contextFor(scope, fitting(await grantsFor(scope), action, scope.host));
       const ev = evaluate(action, ctx);
       const asRequest = { tool: action.tool, input: action.input, action_type: action.tool, preview: '', cwd: action.cwd };
@@ -134,6 +137,8 @@ export async function createPolicyService(deps: { config: Config; configFile: st
     },
 
     async projectContext(project) {
+      // What it is for (insights' suggested rules) judges stored requests of every kind.
+      await initPolicy();
       return contextFor({ agent: null, project, session_id: null }, []);
     },
 
@@ -144,9 +149,12 @@ export async function createPolicyService(deps: { config: Config; configFile: st
 
   async function evaluateOnly(request: ApprovalRequest, excluded: string[]): Promise<PolicyOutcome> {
     const scope = { agent: request.agent, project: request.project, session_id: request.session_id };
-    const grants = fitting(await grantsFor(scope), actionOf(request), request.host).filter((g) => !excluded.includes(g.id));
+    const action = actionOf(request);
+    const loading = grammarFor(action);
+    if (loading) await loading;
+    const grants = fitting(await grantsFor(scope), action, request.host).filter((g) => !excluded.includes(g.id));
     const ctx = contextFor(scope, grants);
-    const ev = evaluate(actionOf(request), ctx);
+    const ev = evaluate(action, ctx);
     const trace = ev.trace.slice(0, MAX_TRACE).map((t) => ({ subject: t.subject, verdict: t.verdict, rule: t.rule, reason: t.reason }));
     const base = { dangerous: ev.dangerous, ...(ev.dangerous ? { danger_reasons: ev.dangerReasons } : {}), trace };
     if (ev.verdict === 'ask' && !ev.dangerous) {
@@ -167,6 +175,7 @@ export async function createPolicyService(deps: { config: Config; configFile: st
   }
 
   async function resolveCovered(gate: Gate, grants: Grant[], source: ApprovalRequest | null): Promise<number> {
+    await initPolicy();
     let resolved = 0;
     for (const grant of grants) {
       if (grant.effect !== 'allow' || !grant.agent) continue;

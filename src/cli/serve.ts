@@ -3,6 +3,7 @@
 // a user can make at start-up (a busy port, an unwritable data directory, a broken config) print
 // one line that says what to change, never a stack trace.
 import { ConfigError } from '../config/load.js';
+import { limitYoungGeneration } from '../heap-sizing.js';
 import { cli } from '../invocation.js';
 import { startServer, type RunningServer } from '../server.js';
 import { StartupError } from '../startup-error.js';
@@ -78,6 +79,7 @@ export const serveCommand: Command = {
       return err instanceof ConfigError ? 2 : 1;
     }
     if (!server.firstRunKey) process.stdout.write(`Greenlight is running at ${server.url}\n`);
+    limitYoungGeneration();
     await new Promise(() => {});
   },
 };

@@ -1,9 +1,10 @@
 // Bash → a flat list of simple commands (argv words, leading assignments), the redirections, and every
 // construct the policy cannot see through. Parsing is done by tree-sitter-bash on web-tree-sitter; the
-// wasm is loaded once by initBashParser() and parseBash() is synchronous after that.
+// wasm is loaded once by initBashParser() and parseBash() is synchronous after that. The runtime
+// itself is imported there too: a process that never judges a Bash command never loads it
+// (docs/benchmarks.md: idle memory).
 import { createRequire } from 'node:module';
-import { Language, Parser } from 'web-tree-sitter';
-import type { Node } from 'web-tree-sitter';
+import type { Node, Parser } from 'web-tree-sitter';
 import { wordFromNode, literalWord } from './bash-words.js';
 import type { Word } from './bash-words.js';
 
@@ -56,9 +57,9 @@ let loading: Promise<void> | null = null;
 export async function initBashParser(): Promise<void> {
   if (parser) return;
   loading ??= (async () => {
+    const { Language, Parser } = await import('web-tree-sitter');
     await Parser.init();
-    const wasm = createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm');
-    const language = await Language.load(wasm);
+    const language = await Language.load(bashGrammarPath());
     const p = new Parser();
     p.setLanguage(language);
     parser = p;
@@ -67,6 +68,11 @@ export async function initBashParser(): Promise<void> {
     throw new Error('policy: could not load the tree-sitter-bash grammar', { cause: err });
   });
   await loading;
+}
+
+/** The grammar's file; throws when the package is missing (cheap: a server checks it at start-up and loads it later). */
+export function bashGrammarPath(): string {
+  return createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm');
 }
 
 export function bashParserReady(): boolean {

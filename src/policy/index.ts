@@ -1,7 +1,10 @@
 // The policy engine: pure code, no I/O of its own. Every request passes it before any human hears of it.
 //
-//   await initPolicy()                       load the tree-sitter-bash grammar once (at startup)
-//   evaluate(action, ctx) → Evaluation       synchronous; verdict allow | ask | deny, the deciding rule,
+//   await initPolicy()                       load the tree-sitter-bash grammar (once; repeated calls are free)
+//   checkPolicyInstall()                     at start-up: throws when the grammar is not installed (loads nothing)
+//   grammarFor(action)                       the same, only when this action needs it and it is not loaded yet
+//                                            (else null): a server loads the grammar on its first Bash command
+//   evaluate(action, ctx) → Evaluation       synchronous (Bash: after initPolicy); verdict allow | ask | deny, the deciding rule,
 //                                            the reason in words, dangerous + dangerReasons, a trace per
 //                                            subcommand / redirection / path, and the grants that allowed it
 //   parseRule(rule) → ParsedRule             throws a clear Error for a malformed rule (config validation)
@@ -18,8 +21,8 @@
 // sandbox / project read scope), or unsafe to judge (eval, sh -c, functions, parse errors, > 10,000
 // chars, odd whitespace) → ask; else allow. The dangerous-action guard turns allow into ask with
 // dangerous: true (deny stays deny). Rule syntax: see rule-parser.ts.
-import { initBashParser } from './bash-parser.js';
-import type { PolicyRule, RuleSet } from './types.js';
+import { bashGrammarPath, bashParserReady, initBashParser } from './bash-parser.js';
+import type { PolicyAction, PolicyRule, RuleSet } from './types.js';
 
 export type {
   Effect, Evaluation, ParsedRule, PolicyAction, PolicyContext, PolicyRule, RuleSet, SuggestContext,
@@ -35,6 +38,26 @@ export { tolerantRealpath } from './path-match.js';
 /** Load the bash grammar (wasm) once; evaluate() is synchronous after that. Safe to call repeatedly. */
 export async function initPolicy(): Promise<void> {
   await initBashParser();
+}
+
+/** Throws when the Bash grammar is not installed: a start-up check that loads nothing. */
+export function checkPolicyInstall(): void {
+  try {
+    bashGrammarPath();
+  } catch (err) {
+    throw new Error('policy: the tree-sitter-bash grammar is not installed (reinstall Greenlight: npm ci)', { cause: err });
+  }
+}
+
+/**
+ * What evaluate() still needs before it can judge `action`: the Bash grammar (tree-sitter's
+ * WebAssembly runtime and grammar, about 7 MB resident) for a Bash command while it is not loaded,
+ * else null, so the caller awaits nothing on the common path. Loading it on the first Bash command
+ * rather than at start-up keeps it out of a server that never sees one (docs/benchmarks.md).
+ */
+export function grammarFor(action: PolicyAction): Promise<void> | null {
+  if (bashParserReady() || typeof action?.tool !== 'string' || action.tool.trim() !== 'Bash') return null;
+  return initBashParser();
 }
 
 /** Config rules in precedence order (deny, ask, allow), tagged with their source. */
