@@ -10,6 +10,7 @@ import { digestText, type Digest } from '../../src/insights/digest.js';
 import { nextDigestAt } from '../../src/insights/digest-scheduler.js';
 import { startTestServer, type TestServer } from '../helpers/harness.js';
 import { FakeNtfy } from '../ntfy/fake-ntfy.js';
+import { eventually } from '../telegram/emulator.js';
 import { NOW, PROJECTS, seedStore } from './seed.js';
 
 const DAY = 86_400_000;
@@ -92,8 +93,11 @@ describe('the weekly digest on a real server, to ntfy', () => {
     assert.ok(!/[\u202a-\u202e\u2066-\u2069]/.test(p.message));
     assert.equal(p.click, 'https://gl.example/#/insights?days=30');
     assert.equal(await server.store.getMeta(`digest:weekly:${due}`), 'queued', 'the period is claimed in the store');
-    const items = await server.store.listOutbox({ limit: 100 });
-    const digests = items.filter((i) => i.kind === 'digest');
+    // ntfy has the message as soon as it answers; the outbox records the delivery after that answer.
+    const digests = await eventually(async () => {
+      const items = (await server.store.listOutbox({ limit: 100 })).filter((i) => i.kind === 'digest');
+      return items.length > 0 && items.every((i) => i.state === 'delivered') ? items : null;
+    }, 'the digest item is recorded as delivered');
     assert.equal(digests.length, 1, JSON.stringify(digests));
     assert.equal(digests[0].state, 'delivered');
     assert.ok(digests[0].attempts >= 2, 'delivered after the refused attempt');
