@@ -44,6 +44,8 @@ export interface Cluster {
   readonly limits: TokenBuckets;
   /** Names this instance while it runs (a new one on every start). */
   readonly instanceId: string;
+  /** No other instance writes this store (SQLite, memory): what this one wrote is what is stored. */
+  readonly alone: boolean;
   /** Which of `ids` name instances running now; this one always is. */
   alive(ids: readonly string[]): Promise<Set<string>>;
   /** Tells every other instance (not this one) `payload` under `topic`; at most about 4 KB. */
@@ -81,13 +83,14 @@ export function createLocalCluster(deps: { logger: Logger; ping: () => Promise<u
   };
 }
 
-export type InstanceParts = Pick<Cluster, 'instanceId' | 'alive' | 'signal' | 'onSignal'>;
+export type InstanceParts = Pick<Cluster, 'instanceId' | 'alone' | 'alive' | 'signal' | 'onSignal'>;
 
 /** An instance on its own: the only one that runs, with nobody to signal. */
 export function soleInstance(): InstanceParts {
   const instanceId = randomBytes(6).toString('hex');
   return {
     instanceId,
+    alone: true,
     alive: async (ids) => new Set(ids.filter((id) => id === instanceId)),
     signal: async () => {},
     onSignal: () => () => {},

@@ -47,7 +47,7 @@ export function createSessions(deps: SessionsDeps): Sessions {
   const { gate, store, config, clock, logger } = deps;
   const cluster = deps.cluster ?? soleInstance();
   const bus = createSessionBus((err) => logger.error('sessions: a listener failed', { err }));
-  const state = createSessionState({ store, bus, clock, logger, maxEvents: config.sessions.max_transcript_events, maxEventChars: config.sessions.max_event_chars });
+  const state = createSessionState({ store, bus, clock, logger, maxEvents: config.sessions.max_transcript_events, maxEventChars: config.sessions.max_event_chars, alone: cluster.alone });
   let runner: SessionRunner | null = deps.runner ?? null;
   const manager = createSessionManager({ gate, store, config, clock, logger, bus, state, cluster, runner: () => (runner ??= createClaudeRunner({ executable: config.sessions.claude_path })) });
   const relay = createSessionRelay({ cluster, store, bus, logger });

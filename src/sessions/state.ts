@@ -1,6 +1,12 @@
 // Session rows change from several places at once (a running turn, the gate's request events, a
 // hooked agent's reports): every change goes through `mutate`, one at a time per session, on the
 // row as stored, and is published on the bus once written.
+//
+// An instance alone on its store (SQLite) is the only writer of session rows, so it remembers the
+// rows it last wrote or read and answers `find` and `mutate` from memory: a hooked agent's tool call, the
+// hottest path there is, then reads no session row. Ended rows are never answered from memory (the
+// store prunes them), and a read is remembered only if no write of this process overtook it. On
+// several instances (Postgres) every answer is read from the store.
 import type { Clock } from '../core/ids.js';
 import type { Logger } from '../log.js';
 import type { AgentSession, SessionEvent, SessionEventInput, Store } from '../store/store.js';
@@ -14,13 +20,51 @@ export interface SessionStateDeps {
   /** Transcript bounds: events kept per session, characters per event. */
   maxEvents: number;
   maxEventChars: number;
+  /** No other instance writes session rows: rows may be remembered (see above). */
+  alone?: boolean;
 }
+
+/** Rows remembered at most; past it the least recently written go first. */
+const REMEMBERED = 2000;
 
 export type SessionState = ReturnType<typeof createSessionState>;
 
 export function createSessionState(deps: SessionStateDeps) {
   const { store, bus, clock } = deps;
   const queues = new Map<string, Promise<unknown>>();
+  const rows = deps.alone ? new Map<string, Readonly<AgentSession>>() : null;
+  /** (agent, host session id) → the id of the row that pair last named. */
+  const byExternal = new Map<string, string>();
+  /** Counts writes: a read that a write overtook is not remembered. */
+  let writes = 0;
+
+  const externalKey = (agent: string, externalId: string) => `${agent}\n${externalId}`;
+
+  function remember(session: AgentSession): Readonly<AgentSession> {
+    if (!rows) return session;
+    const row = Object.freeze({ ...session });
+    rows.delete(row.id);
+    rows.set(row.id, row);
+    if (row.external_id !== null) byExternal.set(externalKey(row.agent, row.external_id), row.id);
+    if (rows.size > REMEMBERED) {
+      const [oldest] = rows.values();
+      rows.delete(oldest.id);
+      if (oldest.external_id !== null && byExternal.get(externalKey(oldest.agent, oldest.external_id)) === oldest.id) byExternal.delete(externalKey(oldest.agent, oldest.external_id));
+    }
+    return row;
+  }
+
+  /** The remembered row, unless it ended (an ended row may be pruned from the store at any time). */
+  function remembered(id: string | undefined): Readonly<AgentSession> | null {
+    const row = id === undefined ? undefined : rows?.get(id);
+    return row && row.status !== 'ended' ? row : null;
+  }
+
+  async function read(load: () => Promise<AgentSession | null>): Promise<AgentSession | null> {
+    const before = writes;
+    const row = await load();
+    return row && rows && before === writes && row.status !== 'ended' ? remember(row) : row;
+  }
 
   /** Runs `fn` after every earlier change of the same session. */
   function serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
@@ -35,19 +79,28 @@ export function createSessionState(deps: SessionStateDeps) {
   }
 
   async function write(session: AgentSession): Promise<AgentSession> {
+    writes++;
     await store.saveAgentSession(session);
+    writes++;
+    remember(session);
     bus.publish({ kind: 'session', session });
     return session;
   }
 
   return {
+    /** The newest session of (agent, host session id), as stored. */
+    find: (agent: string, externalId: string): Promise<AgentSession | null> => {
+      const row = remembered(byExternal.get(externalKey(agent, externalId)));
+      return row ? Promise.resolve(row) : read(() => store.findAgentSession(agent, externalId));
+    },
+
     /** Stores a new session. */
     create: (session: AgentSession) => serial(session.id, () => write(session)),
 
     /** Applies `fn` to the stored row (null from `fn`: no change); returns the row as it now is. */
     mutate: (id: string, fn: (s: AgentSession) => AgentSession | null) =>
       serial(id, async () => {
-        const current = await store.getAgentSession(id);
+        const current = remembered(id) ?? (await read(() => store.getAgentSession(id)));
         if (!current) return null;
         const next = fn(current);
         return next ? write({ ...next, updated_at: clock.now() }) : current;

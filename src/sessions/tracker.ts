@@ -42,7 +42,7 @@ export function createTracker(deps: TrackerDeps) {
   }
 
   async function lookUp(agent: string, externalId: string, fields: { host: string | null; cwd: string | null; project: string | null }): Promise<AgentSession> {
-    const found = await store.findAgentSession(agent, externalId);
+    const found = await state.find(agent, externalId);
     if (found) return found;
     const now = clock.now();
     return state.create({
@@ -70,7 +70,7 @@ export function createTracker(deps: TrackerDeps) {
       await state.mutate(s.id, (x) => (x.status === 'ended' ? null : { ...x, status: waiting, current_tool: r.tool ?? x.current_tool, project: x.project ?? r.project }));
       return;
     }
-    const s = await store.findAgentSession(r.agent, r.session_id);
+    const s = await state.find(r.agent, r.session_id);
     if (!s || !WAITING.includes(s.status)) return;
     if (await stillPending(r.agent, r.session_id)) return;
     await state.mutate(s.id, (x) => (WAITING.includes(x.status) ? { ...x, status: 'working' } : null));

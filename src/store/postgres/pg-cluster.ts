@@ -23,6 +23,7 @@ export function createPostgresCluster(deps: { store: PostgresStore; url: string;
     leader,
     limits: createPgTokenBuckets(store.pool),
     instanceId,
+    alone: false,
     async alive(ids) {
       const others = [...new Set(ids)].filter((id) => id !== instanceId);
       if (others.length === 0) return new Set(ids.filter((id) => id === instanceId));
