@@ -3,10 +3,12 @@
 // row as stored, and is published on the bus once written.
 //
 // An instance alone on its store (SQLite) is the only writer of session rows, so it remembers the
-// rows it last wrote or read and answers `find` and `mutate` from memory: a hooked agent's tool call, the
-// hottest path there is, then reads no session row. Ended rows are never answered from memory (the
-// store prunes them), and a read is remembered only if no write of this process overtook it. On
-// several instances (Postgres) every answer is read from the store.
+// rows it last wrote or read and answers `find` and `mutate` from memory: a hooked agent's tool
+// call, the hottest path there is, then reads no session row, and neither does a request filed
+// under a session id no hooked agent reported (that the store has none is remembered too). Ended
+// rows are never answered from memory (the store prunes them), and a read is remembered only if no
+// write of this process overtook it. On several instances (Postgres) every answer is read from the
+// store.
 import type { Clock } from '../core/ids.js';
 import type { Logger } from '../log.js';
 import type { AgentSession, SessionEvent, SessionEventInput, Store } from '../store/store.js';
@@ -33,8 +35,8 @@ export function createSessionState(deps: SessionStateDeps) {
   const { store, bus, clock } = deps;
   const queues = new Map<string, Promise<unknown>>();
   const rows = deps.alone ? new Map<string, Readonly<AgentSession>>() : null;
-  /** (agent, host session id) → the id of the row that pair last named. */
-  const byExternal = new Map<string, string>();
+  /** (agent, host session id) → the id of the row that pair last named; null: the store has none. */
+  const byExternal = new Map<string, string | null>();
   /** Counts writes: a read that a write overtook is not remembered. */
   let writes = 0;
 
@@ -45,7 +47,7 @@ export function createSessionState(deps: SessionStateDeps) {
     const row = Object.freeze({ ...session });
     rows.delete(row.id);
     rows.set(row.id, row);
-    if (row.external_id !== null) byExternal.set(externalKey(row.agent, row.external_id), row.id);
+    if (row.external_id !== null) learn(externalKey(row.agent, row.external_id), row.id);
     if (rows.size > REMEMBERED) {
       const [oldest] = rows.values();
       rows.delete(oldest.id);
@@ -54,16 +56,27 @@ export function createSessionState(deps: SessionStateDeps) {
     return row;
   }
 
+  function learn(key: string, id: string | null): void {
+    // Requests filed under session ids no hooked agent reported are many: past the bound, start over.
+    if (byExternal.size >= 2 * REMEMBERED && !byExternal.has(key)) byExternal.clear();
+    byExternal.set(key, id);
+  }
+
   /** The remembered row, unless it ended (an ended row may be pruned from the store at any time). */
   function remembered(id: string | undefined): Readonly<AgentSession> | null {
     const row = id === undefined ? undefined : rows?.get(id);
     return row && row.status !== 'ended' ? row : null;
   }
 
-  async function read(load: () => Promise<AgentSession | null>): Promise<AgentSession | null> {
+  async function read(load: () => Promise<AgentSession | null>, absentKey?: string): Promise<AgentSession | null> {
     const before = writes;
     const row = await load();
-    return row && rows && before === writes && row.status !== 'ended' ? remember(row) : row;
+    if (!rows || before !== writes) return row;
+    if (!row) {
+      if (absentKey !== undefined) learn(absentKey, null);
+      return null;
+    }
+    return row.status === 'ended' ? row : remember(row);
   }
 
   /** Runs `fn` after every earlier change of the same session. */
@@ -90,8 +103,11 @@ export function createSessionState(deps: SessionStateDeps) {
   return {
     /** The newest session of (agent, host session id), as stored. */
     find: (agent: string, externalId: string): Promise<AgentSession | null> => {
-      const row = remembered(byExternal.get(externalKey(agent, externalId)));
-      return row ? Promise.resolve(row) : read(() => store.findAgentSession(agent, externalId));
+      const key = externalKey(agent, externalId);
+      const id = byExternal.get(key);
+      if (id === null) return Promise.resolve(null);
+      const row = remembered(id);
+      return row ? Promise.resolve(row) : read(() => store.findAgentSession(agent, externalId), key);
     },
 
     /** Stores a new session. */

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { Principal } from '../core/types.js';
+import type { Principal, RequestEvent } from '../core/types.js';
+import { T0, makeRequest } from '../store/fixtures.js';
 import { ManualClock } from '../core/ids.js';
 import { createLogger, silentLogger } from '../log.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -56,7 +57,11 @@ describe('session tracking of hooked agents', () => {
       tracker.onHook(agent, 'claude-code', report(event, extra));
       await stored;
     };
-    return { reads, clock, send };
+    const settled = async (e: RequestEvent) => {
+      tracker.onRequest(e);
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    };
+    return { reads, clock, send, settled };
   }
 
   it('alone on its store, a busy agent\'s tool calls read no session row after the first', async () => {
@@ -72,6 +77,23 @@ describe('session tracking of hooked agents', () => {
     assert.equal(session.status, 'working');
     assert.equal(session.current_tool, 'Bash');
     assert.equal((await sqlite.listSessionEvents(session.id, { after_seq: 0, limit: 100 })).length, 6);
+  });
+
+  it('alone, a request filed under a session id no agent reported reads the store once, until a report makes the row', async () => {
+    const { reads, send, settled } = tracking(true);
+    const decided = (n: number): RequestEvent => ({ type: 'request.decided', request: makeRequest({ id: `req_${n}`, agent: 'coder', session_id: 'host-session-1', status: 'approved' }), at: T0 });
+    await settled(decided(1));
+    await settled(decided(2));
+    await settled(decided(3));
+    assert.equal(reads.find, 1, 'that there is no such row is remembered');
+    await send('SessionStart');
+    const [row] = await sqlite.listAgentSessions({ limit: 10 });
+    assert.equal(row.external_id, 'host-session-1');
+    assert.equal(reads.find, 1, 'the report found the pair absent without a read and made its row');
+    await send('Notification', { message: 'May I?', notification_type: 'permission_prompt' });
+    assert.equal((await sqlite.listAgentSessions({ limit: 10 }))[0].status, 'waiting_approval');
+    await settled(decided(4));
+    assert.equal((await sqlite.listAgentSessions({ limit: 10 }))[0].status, 'working', 'the decision found the new row and moved it on');
   });
 
   it('with other instances on the store, every report reads the row as stored', async () => {
