@@ -79,32 +79,50 @@ describe('group commit', () => {
     assert.deepEqual(db.prepare('SELECT v FROM t ORDER BY id').pluck().all(), ['a', 'c'], 'b was rolled back with the write that threw');
   });
 
-  it('commits the next batch while a sync runs; one sync then covers it, and a read waits for what it saw', async () => {
+  it('holds writes that arrive while a sync runs and commits them in one transaction as it ends; a read waits for what it saw', async () => {
     const { sync, state, next } = manualSync();
-    const gc = new GroupCommit(db, { sync });
+    let commits = 0;
+    const gc = new GroupCommit(db, { sync, beforeCommit: () => commits++ });
     assert.equal(gc.durable('now'), 'now', 'nothing unsynced: a read goes out at once');
     const one = gc.write(insert('one'));
     const firstSync = await next();
-    let twoDone = false;
-    const two = gc.write(insert('two')).then(() => (twoDone = true));
+    let laterDone = false;
+    const later = Promise.all([gc.write(insert('two')), gc.write(insert('three'))]).then(() => (laterDone = true));
     await turn();
     await turn();
-    assert.equal(count(), 2, 'the second batch committed while the first sync ran');
-    assert.equal(state.calls, 1, 'never two syncs at once');
+    assert.equal(count(), 1, 'the writes that arrived during the sync wait for it');
     let seen: unknown = null;
     const read = Promise.resolve(gc.durable(count())).then((n) => (seen = n));
     firstSync.resolve();
     await one;
-    await turn();
-    assert.equal(twoDone, false, 'the first sync does not cover the second batch');
-    assert.equal(seen, null, 'the read saw the second batch: it waits for its sync');
-    (await next()).resolve();
-    await Promise.all([two, read]);
-    assert.deepEqual([twoDone, seen], [true, 2]);
-    assert.equal(state.maxRunning, 1);
+    assert.equal(count(), 3, 'they commit as the sync ends');
+    assert.equal(commits, 2, 'in one transaction');
+    const secondSync = await next();
+    assert.equal(state.calls, 2);
+    await read;
+    assert.equal(seen, 1, 'the read saw only the first batch: the first sync let it go');
+    assert.equal(laterDone, false, 'the first sync does not cover them');
+    secondSync.resolve();
+    await later;
+    assert.equal(state.maxRunning, 1, 'never two syncs at once');
   });
 
-  it('covers every batch committed meanwhile with the next sync', async () => {
+  it('does not hold more than a batch: a full queue commits while the sync runs', async () => {
+    const { sync, next } = manualSync();
+    const gc = new GroupCommit(db, { sync, maxBatch: 4 });
+    const first = gc.write(insert('first'));
+    const firstSync = await next();
+    const rest = Array.from({ length: 4 }, (_, i) => gc.write(insert(`r${i}`)));
+    await turn();
+    await turn();
+    assert.equal(count(), 5, 'a full batch is not held back');
+    firstSync.resolve();
+    await first;
+    (await next()).resolve();
+    await Promise.all(rest);
+  });
+
+  it('covers every write that arrived during a sync with the next one', async () => {
     const { sync, state, next } = manualSync();
     const gc = new GroupCommit(db, { sync });
     const first = gc.write(insert('first'));
@@ -112,14 +130,14 @@ describe('group commit', () => {
     const later: Promise<unknown>[] = [];
     for (let i = 0; i < 5; i++) {
       later.push(gc.write(insert(`later-${i}`)));
-      await turn(); // each its own batch
+      await turn(); // each in a turn of its own
     }
     firstSync.resolve();
     await first;
     (await next()).resolve();
     await Promise.all(later);
     assert.equal(count(), 6);
-    assert.equal(state.calls, 2, 'five batches, one sync');
+    assert.equal(state.calls, 2, 'five turns\' writes, one sync');
   });
 
   it('refuses every later write once a sync failed', async () => {
